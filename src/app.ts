@@ -1,0 +1,133 @@
+import http from 'node:http';
+import { randomUUID } from 'node:crypto';
+import express from 'express';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { expressMiddleware } from '@as-integrations/express5';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Config } from './config';
+import type { Logger } from './logger';
+import { createTokenVerifier } from './auth/tokens';
+import type { Actor } from './auth/actor';
+import { UnauthenticatedError } from './errors';
+import { buildHubSchema } from './graphql/schema';
+import { createFormatError } from './graphql/format-error';
+import type { Context } from './graphql/context';
+import { createServices, type Deps } from './services';
+import { Unit } from './modules/org/unit.entity';
+
+export interface HubOptions {
+  config: Config;
+  orm: MikroORM;
+  logger: Logger;
+  /** Injectable clock (tests move time); defaults to the real one. */
+  now?: () => Date;
+}
+
+export interface Hub {
+  app: express.Express;
+  httpServer: http.Server;
+  deps: Deps;
+  /** Starts listening; resolves with the bound port. */
+  listen(port: number, host?: string): Promise<number>;
+  /** Stops accepting requests and waits for in-flight ones to finish. */
+  stop(): Promise<void>;
+}
+
+/** Logs each operation's name, outcome and duration; never variables or the query text. */
+function requestLogPlugin(logger: Logger): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart({ contextValue }) {
+      const started = process.hrtime.bigint();
+      return {
+        async willSendResponse({ operationName, errors }) {
+          logger.info(
+            {
+              requestId: contextValue.requestId,
+              operationName,
+              userId: contextValue.actor?.userId,
+              unit: contextValue.actor?.unitCode,
+              errorCodes: errors?.map((e) => e.extensions?.code),
+              ms: Number(process.hrtime.bigint() - started) / 1e6,
+            },
+            'graphql',
+          );
+        },
+      };
+    },
+  };
+}
+
+export async function createApp({ config, orm, logger, now = () => new Date() }: HubOptions): Promise<Hub> {
+  const app = express();
+  app.disable('x-powered-by');
+  const httpServer = http.createServer(app);
+  const deps: Deps = { config, now };
+  const verifyToken = createTokenVerifier(config);
+
+  const apollo = new ApolloServer<Context>({
+    schema: buildHubSchema(),
+    introspection: config.introspection,
+    includeStacktraceInErrorResponses: config.env === 'development',
+    formatError: createFormatError(logger, config.env === 'development'),
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginLandingPageDisabled(),
+      requestLogPlugin(logger),
+    ],
+  });
+  await apollo.start();
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    try {
+      await orm.em.fork().execute('select 1');
+      res.json({ status: 'ready' });
+    } catch {
+      res.status(503).json({ status: 'database unreachable' });
+    }
+  });
+
+  app.use(
+    '/graphql',
+    express.json({ limit: '2mb' }),
+    expressMiddleware(apollo, {
+      context: async ({ req }): Promise<Context> => {
+        const requestId = (req.headers['x-request-id'] as string) || randomUUID();
+        const header = req.headers.authorization ?? '';
+        const match = /^Bearer\s+(.+)$/i.exec(header);
+        if (!match) throw new UnauthenticatedError('未认证：缺少访问令牌（Authorization: Bearer …）');
+        const claims = await verifyToken(match[1].trim());
+        const em = orm.em.fork();
+        const unit = await em.findOne(Unit, { code: claims.unitCode });
+        if (!unit) throw new UnauthenticatedError('未认证：令牌中的单位不存在');
+        const actor: Actor = {
+          userId: claims.userId,
+          name: claims.name,
+          role: claims.role,
+          unitId: unit.id,
+          unitCode: unit.code,
+          unitKind: unit.kind,
+          unitPath: unit.path,
+        };
+        return { actor, em, services: createServices(em, deps), logger, requestId };
+      },
+    }),
+  );
+
+  let stopping: Promise<void> | undefined;
+  return {
+    app,
+    httpServer,
+    deps,
+    listen: (port, host = '0.0.0.0') =>
+      new Promise((resolve, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen(port, host, () => resolve((httpServer.address() as { port: number }).port));
+      }),
+    stop: () => (stopping ??= apollo.stop()),
+  };
+}

@@ -1,0 +1,151 @@
+import path from 'node:path';
+
+/**
+ * Every setting comes from the environment and is checked once, at start.
+ * A missing or malformed setting stops the start with one message that names it.
+ */
+export type Role = 'DEPARTMENT_STAFF' | 'CASE_OFFICER' | 'AGENCY_REVIEWER' | 'SUPERVISOR' | 'ADMIN';
+export const ROLES: readonly Role[] = [
+  'DEPARTMENT_STAFF',
+  'CASE_OFFICER',
+  'AGENCY_REVIEWER',
+  'SUPERVISOR',
+  'ADMIN',
+];
+
+/** Statutory periods in days (信访工作条例 2022 by default). */
+export interface PeriodPolicy {
+  acceptanceReplyDays: number;
+  handlingDays: number;
+  handlingExtensionDays: number;
+  reviewRequestDays: number;
+  reviewDays: number;
+  reReviewRequestDays: number;
+  reReviewDays: number;
+}
+
+export interface Config {
+  env: 'development' | 'test' | 'production';
+  port: number;
+  logLevel: string;
+  /** Absent: an embedded PostgreSQL is started under dataDir. */
+  databaseUrl?: string;
+  dataDir: string;
+  embeddedPgPort: number;
+  auth: {
+    /** HS256 secret for development tokens; never accepted in production. */
+    devSecret?: string;
+    jwksUrl?: string;
+    jwksFile?: string;
+    issuer: string;
+    audience: string;
+  };
+  personalDataKeys: string;
+  blindIndexKey: string;
+  decisionNumberFormat: string;
+  periods: PeriodPolicy;
+  introspection: boolean;
+}
+
+/** Development-only defaults. Production refuses every one of them. */
+export const DEV_DEFAULTS = {
+  authDevSecret: 'dev-only-secret-do-not-use-in-production-0123456789',
+  // Public, well-known values: fine for demo data, useless as secrets, hence refused in production.
+  personalDataKeys: 'dev1:ZGV2LW9ubHkta2V5LWRvLW5vdC11c2UtaW4tcHJvZCE=',
+  blindIndexKey: 'ZGV2LW9ubHktYmxpbmQtaW5kZXgta2V5LW5vdC1mb3ItcHJvZA==',
+} as const;
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`配置错误 (configuration error):\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+export function loadConfig(env: Env = process.env): Config {
+  const problems: string[] = [];
+  const str = (name: string) => {
+    const v = env[name];
+    return v === undefined || v.trim() === '' ? undefined : v.trim();
+  };
+  const int = (name: string, dflt: number, min = 0, max = 1_000_000) => {
+    const v = str(name);
+    if (v === undefined) return dflt;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      problems.push(`${name} 必须是 ${min}–${max} 之间的整数 (got "${v}")`);
+      return dflt;
+    }
+    return n;
+  };
+
+  const nodeEnv = str('NODE_ENV') ?? 'development';
+  if (!['development', 'test', 'production'].includes(nodeEnv)) {
+    problems.push(`NODE_ENV 必须是 development、test 或 production (got "${nodeEnv}")`);
+  }
+  const prod = nodeEnv === 'production';
+
+  const databaseUrl = str('DATABASE_URL');
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    problems.push('DATABASE_URL 必须是 postgres:// 连接串');
+  }
+  if (prod && !databaseUrl) problems.push('DATABASE_URL 在生产环境中必须设置（生产环境不启动内嵌数据库）');
+
+  const devSecret = str('AUTH_DEV_SECRET') ?? (prod ? undefined : DEV_DEFAULTS.authDevSecret);
+  if (prod && str('AUTH_DEV_SECRET')) problems.push('AUTH_DEV_SECRET 在生产环境中不允许设置（开发令牌密钥）');
+  if (devSecret && devSecret.length < 32) problems.push('AUTH_DEV_SECRET 至少 32 个字符');
+
+  const jwksUrl = str('AUTH_JWKS_URL');
+  const jwksFile = str('AUTH_JWKS_FILE');
+  if (jwksUrl && !/^https?:\/\//.test(jwksUrl)) problems.push('AUTH_JWKS_URL 必须是 http(s) 地址');
+  if (prod && !jwksUrl && !jwksFile)
+    problems.push('AUTH_JWKS_URL 或 AUTH_JWKS_FILE 在生产环境中必须设置（身份提供方公钥集）');
+  const issuer = str('AUTH_ISSUER') ?? (prod ? undefined : 'petition-hub-dev');
+  const audience = str('AUTH_AUDIENCE') ?? (prod ? undefined : 'petition-hub');
+  if (!issuer) problems.push('AUTH_ISSUER 在生产环境中必须设置');
+  if (!audience) problems.push('AUTH_AUDIENCE 在生产环境中必须设置');
+
+  const personalDataKeys = str('PERSONAL_DATA_KEYS') ?? (prod ? undefined : DEV_DEFAULTS.personalDataKeys);
+  const blindIndexKey = str('BLIND_INDEX_KEY') ?? (prod ? undefined : DEV_DEFAULTS.blindIndexKey);
+  if (!personalDataKeys) problems.push('PERSONAL_DATA_KEYS 在生产环境中必须设置（个人信息加密密钥）');
+  if (!blindIndexKey) problems.push('BLIND_INDEX_KEY 在生产环境中必须设置（盲索引密钥）');
+  if (prod && personalDataKeys?.includes(DEV_DEFAULTS.personalDataKeys.split(':')[1])) {
+    problems.push('PERSONAL_DATA_KEYS 含有开发密钥，生产环境拒绝使用');
+  }
+  if (prod && blindIndexKey === DEV_DEFAULTS.blindIndexKey)
+    problems.push('BLIND_INDEX_KEY 是开发密钥，生产环境拒绝使用');
+
+  const decisionNumberFormat = str('DECISION_NUMBER_FORMAT') ?? '浙信终字〔{year}〕第{n}号';
+  if (!decisionNumberFormat.includes('{n}')) problems.push('DECISION_NUMBER_FORMAT 必须包含 {n}（序号）');
+
+  const config: Config = {
+    env: nodeEnv as Config['env'],
+    port: int('PORT', 4000, 0, 65535),
+    logLevel: str('LOG_LEVEL') ?? (nodeEnv === 'test' ? 'silent' : 'info'),
+    databaseUrl,
+    dataDir: path.resolve(str('DATA_DIR') ?? '.data'),
+    embeddedPgPort: int('EMBEDDED_PG_PORT', 54329, 1024, 65535),
+    auth: { devSecret, jwksUrl, jwksFile, issuer: issuer ?? '', audience: audience ?? '' },
+    personalDataKeys: personalDataKeys ?? '',
+    blindIndexKey: blindIndexKey ?? '',
+    decisionNumberFormat,
+    periods: {
+      acceptanceReplyDays: int('PERIOD_ACCEPTANCE_REPLY_DAYS', 15, 1, 365),
+      handlingDays: int('PERIOD_HANDLING_DAYS', 60, 1, 365),
+      handlingExtensionDays: int('PERIOD_HANDLING_EXTENSION_DAYS', 30, 0, 365),
+      reviewRequestDays: int('PERIOD_REVIEW_REQUEST_DAYS', 30, 1, 365),
+      reviewDays: int('PERIOD_REVIEW_DAYS', 30, 1, 365),
+      reReviewRequestDays: int('PERIOD_RE_REVIEW_REQUEST_DAYS', 30, 1, 365),
+      reReviewDays: int('PERIOD_RE_REVIEW_DAYS', 30, 1, 365),
+    },
+    introspection: (str('GRAPHQL_INTROSPECTION') ?? 'true') === 'true',
+  };
+  const lvl = config.logLevel;
+  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(lvl)) {
+    problems.push(`LOG_LEVEL 无效 (got "${lvl}")`);
+  }
+  if (problems.length) throw new ConfigError(problems);
+  return config;
+}

@@ -1,0 +1,82 @@
+import { GraphQLError } from 'graphql';
+
+/**
+ * Typed domain errors: a stable English `extensions.code` for clients and a Chinese message for
+ * the user. Messages never carry personal data.
+ */
+export type ErrorCode =
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'BAD_USER_INPUT'
+  | 'CONFLICT'
+  | 'CONDITION_NOT_MET'
+  | 'QUERY_TOO_COMPLEX'
+  | 'INTERNAL_SERVER_ERROR';
+
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
+export class DomainError extends GraphQLError {
+  constructor(
+    public readonly code: ErrorCode,
+    message: string,
+    extra: Record<string, unknown> = {},
+  ) {
+    super(message, { extensions: { code, ...extra } });
+    this.name = 'DomainError';
+  }
+}
+
+export class UnauthenticatedError extends DomainError {
+  constructor(message = '未认证：请提供有效的访问令牌') {
+    super('UNAUTHENTICATED', message, { http: { status: 401 } });
+  }
+}
+export class ForbiddenError extends DomainError {
+  constructor(message = '无权执行此操作') {
+    super('FORBIDDEN', message);
+  }
+}
+export class NotFoundError extends DomainError {
+  /** The same message whether the object is missing or outside the actor's jurisdiction. */
+  constructor(what: string) {
+    super('NOT_FOUND', `${what}不存在或不在您的管辖范围内`);
+  }
+}
+export class ConflictError extends DomainError {
+  constructor(message: string) {
+    super('CONFLICT', message);
+  }
+}
+/** Input problems, all at once: `extensions.fields` lists every bad field. */
+export class BadInputError extends DomainError {
+  constructor(public readonly fields: FieldProblem[]) {
+    super('BAD_USER_INPUT', `输入有误：${fields.map((f) => `${f.field}：${f.message}`).join('；')}`, {
+      fields,
+    });
+  }
+}
+export class ConditionNotMetError extends DomainError {
+  constructor(condition: string, unmet: string[]) {
+    super('CONDITION_NOT_MET', `不符合终结条件 ${condition}：${unmet.join('；')}`, { condition, unmet });
+  }
+}
+
+/** Collects field problems so a caller can report every bad field in one error. */
+export class Problems {
+  readonly list: FieldProblem[] = [];
+  add(field: string, message: string): this {
+    this.list.push({ field, message });
+    return this;
+  }
+  check(ok: boolean, field: string, message: string): this {
+    if (!ok) this.add(field, message);
+    return this;
+  }
+  throwIfAny(): void {
+    if (this.list.length) throw new BadInputError(this.list);
+  }
+}

@@ -1,0 +1,77 @@
+import type { GraphQLFormattedError } from 'graphql';
+import { unwrapResolverError } from '@apollo/server/errors';
+import { ArgumentValidationError } from 'type-graphql';
+import type { ValidationError } from 'class-validator';
+import { DomainError } from '../errors';
+import type { Logger } from '../logger';
+
+/** Codes produced by GraphQL itself for a malformed request; safe to pass through as they are. */
+const REQUEST_CODES = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_USER_INPUT',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'OPERATION_RESOLUTION_FAILURE',
+  'BAD_REQUEST',
+]);
+
+function flatten(errors: ValidationError[], prefix = ''): { field: string; message: string }[] {
+  return errors.flatMap((e) => {
+    const field = prefix ? `${prefix}.${e.property}` : e.property;
+    const own = Object.values(e.constraints ?? {}).map((message) => ({ field, message }));
+    return [...own, ...flatten(e.children ?? [], field)];
+  });
+}
+
+/**
+ * The last word on what a client sees. Domain errors and request errors go out as they are;
+ * input validation lists every bad field; anything else is logged (no variables, no personal
+ * data) and answered as INTERNAL_SERVER_ERROR without stack or SQL.
+ */
+export function createFormatError(logger: Logger, exposeDetails: boolean) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    if (original instanceof DomainError) {
+      const { stacktrace: _s, ...extensions } = (formatted.extensions ?? {}) as Record<string, unknown>;
+      return {
+        ...formatted,
+        message: original.message,
+        extensions: exposeDetails ? formatted.extensions : extensions,
+      };
+    }
+    if (original instanceof ArgumentValidationError) {
+      const fields = flatten(original.extensions.validationErrors as unknown as ValidationError[]);
+      return {
+        message: `输入有误：${fields.map((f) => `${f.field}：${f.message}`).join('；')}`,
+        path: formatted.path,
+        locations: formatted.locations,
+        extensions: { code: 'BAD_USER_INPUT', fields },
+      };
+    }
+    const code = formatted.extensions?.code as string | undefined;
+    if (code && REQUEST_CODES.has(code)) {
+      // GraphQL's own messages may quote an input literal; never echo variable values back.
+      return exposeDetails
+        ? formatted
+        : { message: formatted.message, locations: formatted.locations, extensions: { code } };
+    }
+    // The message of a database error quotes its SQL and parameters: log where it failed, not what.
+    const err = original as Error & { code?: string; sqlState?: string };
+    logger.error(
+      {
+        err: {
+          name: err?.name,
+          code: err?.code ?? err?.sqlState,
+          stack: err?.stack?.split('\n').slice(1, 8).join('\n'),
+        },
+        path: formatted.path,
+      },
+      'unexpected error',
+    );
+    return {
+      message: '服务器内部错误，请稍后重试',
+      path: formatted.path,
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    };
+  };
+}

@@ -1,0 +1,28 @@
+import 'reflect-metadata';
+import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
+import { applyMiddleware } from 'graphql-middleware';
+import { buildSchemaSync } from 'type-graphql';
+import { UnitResolver } from '../modules/org/unit.resolver';
+import { permissions } from './permissions';
+
+export const resolvers = [UnitResolver] as const;
+
+let base: GraphQLSchema | undefined;
+
+/** The schema as declared in code, without middleware: what schema.graphql records. */
+export function baseSchema(): GraphQLSchema {
+  base ??= buildSchemaSync({
+    resolvers: [...resolvers],
+    validate: { forbidUnknownValues: false, stopAtFirstError: false },
+  });
+  return base;
+}
+
+/** The served schema: permissions (graphql-shield) wrapped around every field. */
+export function buildHubSchema(): GraphQLSchema {
+  return applyMiddleware(baseSchema(), permissions);
+}
+
+export function printHubSchema(): string {
+  return printSchema(lexicographicSortSchema(baseSchema())) + '\n';
+}

@@ -1,0 +1,66 @@
+import 'reflect-metadata';
+import { ConfigError, loadConfig } from './config';
+import { createLogger } from './logger';
+import { openDatabase } from './db/database';
+import { initOrm, migrate } from './db/orm';
+import { createApp } from './app';
+
+/** config → database → migrations → schema → HTTP; stops cleanly on SIGINT/SIGTERM. */
+async function main() {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(e.message);
+      process.exit(78); // EX_CONFIG
+    }
+    throw e;
+  }
+  const logger = createLogger(config.logLevel);
+  const db = await openDatabase(config, logger);
+  let orm;
+  try {
+    orm = await initOrm(db.url);
+    const applied = await migrate(orm);
+    if (applied.length) logger.info({ applied }, 'migrations applied');
+  } catch (e) {
+    await db.stop();
+    throw e;
+  }
+  const hub = await createApp({ config, orm, logger });
+  const port = await hub.listen(config.port);
+  logger.info(
+    { url: `http://localhost:${port}/graphql`, embeddedDatabase: db.embedded },
+    '信访终结后续管理平台已启动',
+  );
+
+  let shuttingDown = false;
+  const shutdown = async (signal: string) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    logger.info({ signal }, 'shutting down: finishing in-flight requests');
+    const force = setTimeout(() => {
+      logger.error('shutdown took too long; exiting');
+      process.exit(1);
+    }, 20_000);
+    force.unref();
+    try {
+      await hub.stop();
+      await orm.close();
+      await db.stop();
+      logger.info('stopped');
+      process.exit(0);
+    } catch (e) {
+      logger.error({ err: e }, 'error during shutdown');
+      process.exit(1);
+    }
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch((e) => {
+  console.error('启动失败 (start failed):', e instanceof Error ? e.message : e);
+  process.exit(1);
+});

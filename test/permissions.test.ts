@@ -1,0 +1,39 @@
+import { execute, extendSchema, parse, type GraphQLSchema } from 'graphql';
+import { applyMiddleware } from 'graphql-middleware';
+import { baseSchema } from '../src/graphql/schema';
+import { permissions, ruleMap } from '../src/graphql/permissions';
+
+/** A schema with one more query field that no rule mentions, resolved to a secret. */
+function schemaWithUnruledField(): GraphQLSchema {
+  const extended = extendSchema(baseSchema(), parse('extend type Query { unruledSecret: String }'));
+  extended.getQueryType()!.getFields().unruledSecret.resolve = () => 'secret';
+  return applyMiddleware(extended, permissions);
+}
+
+describe('deny by default', () => {
+  it('denies an operation that no rule opens', async () => {
+    const actor = {
+      userId: 'u',
+      name: 'u',
+      role: 'ADMIN',
+      unitId: 1,
+      unitCode: 'ZJ',
+      unitKind: 'PETITION_AGENCY',
+      unitPath: '1',
+    };
+    const r = await execute({
+      schema: schemaWithUnruledField(),
+      document: parse('{ unruledSecret }'),
+      contextValue: { actor },
+    });
+    expect(r.data?.unruledSecret ?? null).toBeNull();
+    expect(r.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+  });
+
+  it('has an explicit rule for every query and mutation', () => {
+    const schema = baseSchema();
+    const listed = (type: 'Query' | 'Mutation') => Object.keys(ruleMap[type]).sort();
+    expect(listed('Query')).toEqual(Object.keys(schema.getQueryType()!.getFields()).sort());
+    expect(listed('Mutation')).toEqual(Object.keys(schema.getMutationType()!.getFields()).sort());
+  });
+});
