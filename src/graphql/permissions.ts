@@ -1,14 +1,15 @@
 import { allow, deny, rule, shield } from 'graphql-shield';
+import type { Rule } from 'graphql-shield/typings/rules';
 import type { Role } from '../config';
 import { ForbiddenError } from '../errors';
 import type { Context } from './context';
 
-const roleRules = new Map<string, ReturnType<typeof rule>>();
+const roleRules = new Map<string, Rule>();
 /**
  * A rule that lets the listed roles through and answers everyone else with FORBIDDEN.
  * Memoised by name: graphql-shield refuses two different rules with one name.
  */
-export const role = (...roles: Role[]) => {
+export const role = (...roles: Role[]): Rule => {
   const name = `role:${[...roles].sort().join('|')}`;
   let r = roleRules.get(name);
   if (!r) {

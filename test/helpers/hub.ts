@@ -79,7 +79,7 @@ export async function startTestHub(env: Record<string, string> = {}): Promise<Te
         },
         body: JSON.stringify({ query, variables }),
       });
-      const body = (await res.json()) as GqlResult<any>;
+      const body = (await res.json()) as Omit<GqlResult<any>, 'status'>;
       return { status: res.status, ...body };
     },
     async sql(text, params) {
