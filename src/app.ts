@@ -14,8 +14,11 @@ import { UnauthenticatedError } from './errors';
 import { buildHubSchema } from './graphql/schema';
 import { createFormatError } from './graphql/format-error';
 import type { Context } from './graphql/context';
-import { createServices, type Deps } from './services';
+import { createDeps, createServices, type Deps } from './services';
 import { Unit } from './modules/org/unit.entity';
+import { createLoaders } from './graphql/loaders';
+import { RequestAudit } from './graphql/request-audit';
+import { AuditService } from './modules/audit/audit.service';
 
 export interface HubOptions {
   config: Config;
@@ -33,6 +36,51 @@ export interface Hub {
   listen(port: number, host?: string): Promise<number>;
   /** Stops accepting requests and waits for in-flight ones to finish. */
   stop(): Promise<void>;
+}
+
+/**
+ * Writes the request's clear reads of personal data to the audit log before the response leaves.
+ * If the audit cannot be written, the data is withheld: the response becomes an error.
+ */
+function clearReadAuditPlugin(logger: Logger): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ contextValue, response }) {
+          const reads = contextValue.audit?.pending() ?? [];
+          if (!reads.length) return;
+          try {
+            const { actor } = contextValue;
+            await new AuditService(contextValue.em.fork(), () => new Date()).recordMany(
+              reads.map((r) => ({
+                actor,
+                operation: 'petitioner.read.clear',
+                caseId: r.caseId,
+                petitionerId: r.petitionerId,
+                fields: r.fields,
+              })),
+            );
+            contextValue.audit.clear();
+          } catch (e) {
+            logger.error(
+              { err: { name: (e as Error).name }, requestId: contextValue.requestId },
+              'audit write failed; response withheld',
+            );
+            if (response.body.kind === 'single') {
+              response.body.singleResult = {
+                errors: [
+                  {
+                    message: '审计日志写入失败，已拒绝返回个人信息',
+                    extensions: { code: 'INTERNAL_SERVER_ERROR' },
+                  },
+                ],
+              };
+            }
+          }
+        },
+      };
+    },
+  };
 }
 
 /** Logs each operation's name, outcome and duration; never variables or the query text. */
@@ -63,7 +111,7 @@ export async function createApp({ config, orm, logger, now = () => new Date() }:
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
-  const deps: Deps = { config, now };
+  const deps: Deps = createDeps(config, now);
   const verifyToken = createTokenVerifier(config);
 
   const apollo = new ApolloServer<Context>({
@@ -74,6 +122,7 @@ export async function createApp({ config, orm, logger, now = () => new Date() }:
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
+      clearReadAuditPlugin(logger),
       requestLogPlugin(logger),
     ],
   });
@@ -113,7 +162,15 @@ export async function createApp({ config, orm, logger, now = () => new Date() }:
           unitKind: unit.kind,
           unitPath: unit.path,
         };
-        return { actor, em, services: createServices(em, deps), logger, requestId };
+        return {
+          actor,
+          em,
+          services: createServices(em, deps),
+          loaders: createLoaders(em),
+          audit: new RequestAudit(actor),
+          logger,
+          requestId,
+        };
       },
     }),
   );

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { parseKeyring } from './modules/petitioner/crypto';
 
 /**
  * Every setting comes from the environment and is checked once, at start.
@@ -116,6 +117,19 @@ export function loadConfig(env: Env = process.env): Config {
   }
   if (prod && blindIndexKey === DEV_DEFAULTS.blindIndexKey)
     problems.push('BLIND_INDEX_KEY 是开发密钥，生产环境拒绝使用');
+
+  if (personalDataKeys) {
+    try {
+      parseKeyring(personalDataKeys);
+    } catch (e) {
+      problems.push(
+        `PERSONAL_DATA_KEYS 格式错误（应为 keyId:base64密钥,… 最后一个为当前密钥）：${(e as Error).message}`,
+      );
+    }
+  }
+  if (blindIndexKey && Buffer.from(blindIndexKey, 'base64').length < 32) {
+    problems.push('BLIND_INDEX_KEY 必须是至少 32 字节的 base64 密钥');
+  }
 
   const decisionNumberFormat = str('DECISION_NUMBER_FORMAT') ?? '浙信终字〔{year}〕第{n}号';
   if (!decisionNumberFormat.includes('{n}')) problems.push('DECISION_NUMBER_FORMAT 必须包含 {n}（序号）');

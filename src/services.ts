@@ -1,18 +1,37 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Config } from './config';
+import { BlindIndex, FieldCipher } from './modules/petitioner/crypto';
 import { UnitService } from './modules/org/unit.service';
+import { PetitionerService } from './modules/petitioner/petitioner.service';
+import { CaseService } from './modules/case/case.service';
+import { TerminationService } from './modules/termination/termination.service';
+import { AuditService } from './modules/audit/audit.service';
 
 /** Process-wide dependencies that services share (configuration, keys, clock). */
 export interface Deps {
   config: Config;
+  cipher: FieldCipher;
+  blindIndex: BlindIndex;
   /** The clock, injectable so tests can move time. */
   now: () => Date;
 }
 
-/** Per-request services, all bound to the request's EntityManager. */
-export function createServices(em: EntityManager, _deps: Deps) {
+export function createDeps(config: Config, now: () => Date = () => new Date()): Deps {
   return {
-    units: new UnitService(em),
+    config,
+    cipher: FieldCipher.fromSpec(config.personalDataKeys),
+    blindIndex: new BlindIndex(Buffer.from(config.blindIndexKey, 'base64')),
+    now,
   };
+}
+
+/** Per-request services, all bound to the request's EntityManager. */
+export function createServices(em: EntityManager, deps: Deps) {
+  const audit = new AuditService(em, deps.now);
+  const units = new UnitService(em, audit);
+  const petitioners = new PetitionerService(em, deps);
+  const cases = new CaseService(em, deps, petitioners, audit);
+  const termination = new TerminationService(em, deps, cases, audit);
+  return { audit, units, petitioners, cases, termination };
 }
 export type Services = ReturnType<typeof createServices>;

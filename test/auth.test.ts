@@ -1,23 +1,11 @@
 import { SignJWT } from 'jose';
 import { startTestHub, ok, errorOf, type TestHub } from './helpers/hub';
-import { DEMO_UNITS } from '../src/db/seeders/DemoSeeder';
-import { UnitService } from '../src/modules/org/unit.service';
+import { loadDemoUnits } from './helpers/fixtures';
 
 let t: TestHub;
 beforeAll(async () => {
   t = await startTestHub();
-  const em = t.orm.em.fork();
-  const units = new UnitService(em);
-  const admin = {
-    userId: 'a',
-    name: 'a',
-    role: 'ADMIN',
-    unitId: 0,
-    unitCode: 'ZJ',
-    unitKind: 'PETITION_AGENCY',
-    unitPath: '',
-  } as any;
-  for (const u of DEMO_UNITS) await units.create(admin, u);
+  await loadDemoUnits(t);
 });
 afterAll(() => t.close());
 

@@ -1,4 +1,14 @@
 import { Unit } from '../modules/org/unit.entity';
+import { Petitioner } from '../modules/petitioner/petitioner.entity';
+import { CaseStep, PetitionCase } from '../modules/case/case.entity';
+import { DecisionNumberCounter, TerminationApplication } from '../modules/termination/termination.entity';
 
 /** Every entity the ORM knows; listed explicitly so no file discovery is needed at run time. */
-export const entities = [Unit];
+export const entities = [
+  Unit,
+  Petitioner,
+  PetitionCase,
+  CaseStep,
+  TerminationApplication,
+  DecisionNumberCounter,
+];

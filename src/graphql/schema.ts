@@ -3,9 +3,11 @@ import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphq
 import { applyMiddleware } from 'graphql-middleware';
 import { buildSchemaSync } from 'type-graphql';
 import { UnitResolver } from '../modules/org/unit.resolver';
+import { CaseResolver } from '../modules/case/case.resolver';
+import { TerminationResolver } from '../modules/termination/termination.resolver';
 import { permissions } from './permissions';
 
-export const resolvers = [UnitResolver] as const;
+export const resolvers = [UnitResolver, CaseResolver, TerminationResolver] as const;
 
 let base: GraphQLSchema | undefined;
 

@@ -39,15 +39,11 @@ export interface TestHub {
  * A hub on its own fresh database (copied from the migrated template), listening on a free port.
  * Everything is real: HTTP, Apollo, shield, MikroORM, PostgreSQL.
  */
-export async function startTestHub(env: Record<string, string> = {}): Promise<TestHub> {
-  const server = process.env.HUB_TEST_SERVER_URL!;
-  const template = process.env.HUB_TEST_TEMPLATE!;
-  const dbName = `${template}_f${randomBytes(4).toString('hex')}`;
-  const admin = new Client({ connectionString: withDb(server, 'postgres') });
-  await admin.connect();
-  await admin.query(`create database ${dbName} template ${template}`);
-  await admin.end();
-  const databaseUrl = withDb(server, dbName);
+export async function startTestHub(
+  env: Record<string, string> = {},
+  opts: { databaseUrl?: string } = {},
+): Promise<TestHub> {
+  const databaseUrl = opts.databaseUrl ?? (await freshDatabase());
   const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: databaseUrl, ...env });
   const orm = await initOrm(databaseUrl);
   const clock = { now: new Date() };
@@ -91,6 +87,18 @@ export async function startTestHub(env: Record<string, string> = {}): Promise<Te
       await orm.close();
     },
   };
+}
+
+/** A new database copied from the migrated template; dropped by the global teardown. */
+export async function freshDatabase(): Promise<string> {
+  const server = process.env.HUB_TEST_SERVER_URL!;
+  const template = process.env.HUB_TEST_TEMPLATE!;
+  const dbName = `${template}_f${randomBytes(4).toString('hex')}`;
+  const admin = new Client({ connectionString: withDb(server, 'postgres') });
+  await admin.connect();
+  await admin.query(`create database ${dbName} template ${template}`);
+  await admin.end();
+  return withDb(server, dbName);
 }
 
 /** Fails with the errors in view when a GraphQL call did not succeed. */

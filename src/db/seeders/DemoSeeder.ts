@@ -3,6 +3,7 @@ import { Seeder } from '@mikro-orm/seeder';
 import { Unit, UnitKind } from '../../modules/org/unit.entity';
 import { UnitService } from '../../modules/org/unit.service';
 import type { Actor } from '../../auth/actor';
+import { AuditService } from '../../modules/audit/audit.service';
 
 /** Demo unit tree; codes shared with shared/data/dup-dev so its import lands in the same tree. */
 export const DEMO_UNITS: { code: string; name: string; kind: UnitKind; parentCode: string | null }[] = [
@@ -44,7 +45,7 @@ const seedActor = (root: Unit | null): Actor => ({
 /** Loads the demo data; running it twice changes nothing (everything is keyed by code). */
 export class DemoSeeder extends Seeder {
   async run(em: EntityManager): Promise<void> {
-    const units = new UnitService(em);
+    const units = new UnitService(em, new AuditService(em, () => new Date()));
     for (const u of DEMO_UNITS) {
       if (await units.byCode(u.code)) continue;
       await units.create(seedActor(await units.byCode('ZJ')), u);

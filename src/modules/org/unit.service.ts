@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Actor } from '../../auth/actor';
 import { ConflictError, ForbiddenError, NotFoundError, Problems } from '../../errors';
 import { Unit, UnitKind } from './unit.entity';
+import type { AuditService } from '../audit/audit.service';
 
 const CODE_RE = /^[A-Z0-9]+(-[A-Z0-9]+)*$/;
 
@@ -17,7 +18,18 @@ export interface CreateUnitData {
  * answered by one indexed ltree query.
  */
 export class UnitService {
-  constructor(private readonly em: EntityManager) {}
+  /** `audit` is needed only by the administration methods (every write is audited). */
+  constructor(
+    private readonly em: EntityManager,
+    private readonly audit?: AuditService,
+  ) {}
+
+  private async audited(em: EntityManager, actor: Actor, operation: string, unit: Unit) {
+    if (!this.audit) throw new Error('UnitService needs an AuditService to write');
+    await this.audit
+      .withEm(em)
+      .record({ actor, operation, details: { unitCode: unit.code, name: unit.name, path: unit.path } });
+  }
 
   async byCode(code: string): Promise<Unit | null> {
     return this.em.findOne(Unit, { code });
@@ -100,6 +112,7 @@ export class UnitService {
       const path = parent ? `${parent.path}.${id}` : `${id}`;
       const unit = em.create(Unit, { id, code, name: data.name.trim(), kind: data.kind, parent, path });
       await em.flush();
+      await this.audited(em, actor, 'unit.create', unit);
       return unit;
     });
   }
@@ -109,10 +122,14 @@ export class UnitService {
     new Problems()
       .check(!!name?.trim() && name.trim().length <= 200, 'name', '单位名称不能为空，且不超过200字')
       .throwIfAny();
-    const unit = await this.requireByCode(code);
-    unit.name = name.trim();
-    await this.em.flush();
-    return unit;
+    return this.em.transactional(async (em) => {
+      const unit = await em.findOne(Unit, { code });
+      if (!unit) throw new NotFoundError(`单位 ${code} `);
+      unit.name = name.trim();
+      await em.flush();
+      await this.audited(em, actor, 'unit.rename', unit);
+      return unit;
+    });
   }
 
   /** Moves a unit (with its subtree) under a new parent; a move into its own subtree is a cycle and refused. */
@@ -143,6 +160,7 @@ export class UnitService {
       );
       await em.execute(`update unit set parent_id = ? where id = ?`, [parent?.id ?? null, unit.id]);
       await em.refresh(unit);
+      await this.audited(em, actor, 'unit.move', unit);
       return unit;
     });
   }

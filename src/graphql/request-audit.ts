@@ -1,0 +1,34 @@
+import type { Actor } from '../auth/actor';
+import type { PersonalField } from '../modules/petitioner/personal-data';
+
+export interface ClearRead {
+  caseId: number | null;
+  petitionerId: number;
+  fields: PersonalField[];
+}
+
+/**
+ * Clear reads collected during one request and written to the audit log before the response
+ * leaves (one insert per request, not one per row). If that write fails, the response is replaced
+ * by an error: no clear value goes out unaudited.
+ */
+export class RequestAudit {
+  private readonly reads = new Map<string, ClearRead>();
+
+  constructor(readonly actor: Actor) {}
+
+  clearRead(r: ClearRead) {
+    const key = `${r.caseId}:${r.petitionerId}`;
+    const seen = this.reads.get(key);
+    if (seen) seen.fields = [...new Set([...seen.fields, ...r.fields])] as PersonalField[];
+    else this.reads.set(key, { ...r, fields: [...r.fields] });
+  }
+
+  pending(): ClearRead[] {
+    return [...this.reads.values()];
+  }
+
+  clear() {
+    this.reads.clear();
+  }
+}

@@ -1,0 +1,309 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { ForbiddenError, Problems } from '../../errors';
+import {
+  CHAINED_SELECT,
+  GENESIS_HASH,
+  chainHash,
+  isoFromMicros,
+  verifyAuditChain,
+  type AuditChainVerification,
+  type ChainedColumns,
+  type ChainedRow,
+  type VerifyOptions,
+} from './audit.verify';
+
+/**
+ * Key of the PostgreSQL advisory lock that serialises appends to the chain
+ * (pg_advisory_xact_lock, held until the appending transaction ends). The bytes spell "auditlog".
+ */
+export const AUDIT_LOCK_KEY = '7022364680378345319';
+
+/** Who acted. An Actor (src/auth/actor.ts) fits; command-line tasks pass a system actor. */
+export interface AuditActor {
+  userId: string;
+  name: string;
+  role: string;
+  unitCode: string;
+}
+
+/**
+ * One audited event. `details` must never hold personal data in clear: pass blind indexes,
+ * ids, counts, verdicts, field names.
+ */
+export interface AuditEntry {
+  actor: AuditActor;
+  /** Dotted name, e.g. `case.read.clear`, `petitioner.reveal`, `sharing.checkDuplicate`, `termination.approve`. */
+  operation: string;
+  caseId?: number | null;
+  petitionerId?: number | null;
+  /** Names of the personal-data fields involved, e.g. ['name', 'idNumber']. */
+  fields?: string[];
+  /** The reason the actor stated (a reveal's reason); free text, so keep personal data out of it. */
+  reason?: string | null;
+  details?: Record<string, unknown>;
+}
+
+export interface AuditLogFilter {
+  caseId?: number | string | null;
+  userId?: string | null;
+  operation?: string | null;
+  /** Inclusive. */
+  from?: Date | null;
+  /** Exclusive. */
+  to?: Date | null;
+}
+
+export interface AuditLogRecord {
+  seq: number;
+  at: Date;
+  userId: string | null;
+  userName: string | null;
+  role: string | null;
+  unitCode: string | null;
+  operation: string;
+  caseId: number | null;
+  petitionerId: number | null;
+  fields: string[] | null;
+  reason: string | null;
+  details: Record<string, unknown> | null;
+  prevHash: string;
+  hash: string;
+}
+
+export interface AuditLogPage {
+  edges: { cursor: string; node: AuditLogRecord }[];
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  /** Counted only when asked for (a count over a large log is not free). */
+  totalCount: () => Promise<number>;
+}
+
+export const AUDIT_PAGE_DEFAULT = 50;
+export const AUDIT_PAGE_MAX = 200;
+
+const OPERATION_RE = /^[A-Za-z][A-Za-z0-9_.:-]{0,99}$/;
+
+/** An entry checked and reduced to the stored columns, before seq, time and hashes are known. */
+type Prepared = Omit<ChainedColumns, 'seq' | 'at'>;
+
+function prepare(entry: AuditEntry): Prepared {
+  const fail = (what: string): never => {
+    throw new Error(`审计记录无效 (invalid audit entry, ${entry?.operation}): ${what}`);
+  };
+  if (!entry || typeof entry !== 'object') fail('not an object');
+  if (typeof entry.operation !== 'string' || !OPERATION_RE.test(entry.operation)) fail('operation');
+  if (!entry.actor || typeof entry.actor !== 'object') fail('actor');
+  const id = (v: number | null | undefined, name: string): string | null => {
+    if (v === null || v === undefined) return null;
+    if (!Number.isSafeInteger(v)) fail(`${name} must be an integer`);
+    return String(v);
+  };
+  const text = (v: unknown, name: string): string | null => {
+    if (v === null || v === undefined) return null;
+    if (typeof v !== 'string') fail(`${name} must be a string`);
+    return v as string;
+  };
+  let fields: string[] | null = null;
+  if (entry.fields !== undefined && entry.fields !== null) {
+    if (!Array.isArray(entry.fields) || entry.fields.some((f) => typeof f !== 'string'))
+      fail('fields must be strings');
+    fields = [...entry.fields];
+  }
+  let details: Record<string, unknown> | null = null;
+  if (entry.details !== undefined && entry.details !== null) {
+    // What jsonb will store: Dates become strings, undefined members disappear.
+    const normalised: unknown = JSON.parse(JSON.stringify(entry.details));
+    if (!normalised || typeof normalised !== 'object' || Array.isArray(normalised))
+      fail('details must be an object');
+    details = normalised as Record<string, unknown>;
+  }
+  return {
+    userId: text(entry.actor.userId, 'actor.userId'),
+    userName: text(entry.actor.name, 'actor.name'),
+    role: text(entry.actor.role, 'actor.role'),
+    unitCode: text(entry.actor.unitCode, 'actor.unitCode'),
+    operation: entry.operation,
+    caseId: id(entry.caseId, 'caseId'),
+    petitionerId: id(entry.petitionerId, 'petitionerId'),
+    fields,
+    reason: text(entry.reason, 'reason'),
+    details,
+  };
+}
+
+const INSERT = `insert into audit_log
+    (seq, at, user_id, user_name, role, unit_code, operation, case_id, petitioner_id, fields, reason, details,
+     prev_hash, hash)
+  select (r->>'seq')::bigint, (r->>'at')::timestamptz, r->>'user_id', r->>'user_name', r->>'role',
+         r->>'unit_code', r->>'operation', (r->>'case_id')::bigint, (r->>'petitioner_id')::bigint,
+         case when jsonb_typeof(r->'fields') = 'array' then
+           array(select f from jsonb_array_elements_text(r->'fields') with ordinality as t(f, i) order by i)
+         end,
+         r->>'reason', nullif(r->'details', 'null'::jsonb), r->>'prev_hash', r->>'hash'
+    from jsonb_array_elements(?::jsonb) as r`;
+
+const CURSOR_PREFIX = 'audit:';
+export const encodeAuditCursor = (seq: number | string) =>
+  Buffer.from(`${CURSOR_PREFIX}${seq}`, 'utf8').toString('base64url');
+export function decodeAuditCursor(cursor: string): string | null {
+  const text = Buffer.from(cursor, 'base64url').toString('utf8');
+  const m = /^audit:([1-9][0-9]{0,18})$/.exec(text);
+  return m ? m[1] : null;
+}
+
+function recordOf(r: ChainedRow): AuditLogRecord {
+  return {
+    seq: Number(r.seq),
+    at: new Date(isoFromMicros(r.at_us)),
+    userId: r.user_id,
+    userName: r.user_name,
+    role: r.role,
+    unitCode: r.unit_code,
+    operation: r.operation,
+    caseId: r.case_id === null ? null : Number(r.case_id),
+    petitionerId: r.petitioner_id === null ? null : Number(r.petitioner_id),
+    fields: r.fields,
+    reason: r.reason,
+    details: (r.details as Record<string, unknown> | null) ?? null,
+    prevHash: r.prev_hash,
+    hash: r.hash,
+  };
+}
+
+function assertSupervisor(actor: { role: string }) {
+  if (actor.role !== 'SUPERVISOR') throw new ForbiddenError('只有监督检查人员可以查看审计日志');
+}
+
+/**
+ * The append-only, hash-chained audit log (DESIGN.md §3). Appends join the caller's
+ * transaction when the EntityManager is in one (so a rolled-back write leaves no audit entry
+ * and a committed one always has its entry); otherwise each call is its own transaction.
+ *
+ * Appends are serialised by an advisory lock held to the end of the transaction: record near
+ * the end of a long transaction, and never while waiting on other locks, to keep the wait short.
+ * Inside `em.transactional(async (tem) => …)` use `audit.withEm(tem)`: the callback's
+ * EntityManager is a fork that carries the transaction, the outer one does not.
+ */
+export class AuditService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly now: () => Date,
+  ) {}
+
+  /** The same service bound to another EntityManager (typically a transactional fork). */
+  withEm(em: EntityManager): AuditService {
+    return new AuditService(em, this.now);
+  }
+
+  async record(entry: AuditEntry): Promise<void> {
+    await this.recordMany([entry]);
+  }
+
+  /** Appends all entries with one lock and one multi-row insert, in the order given. */
+  async recordMany(entries: AuditEntry[]): Promise<void> {
+    if (!entries.length) return;
+    const prepared = entries.map(prepare);
+    if (this.em.isInTransaction()) await this.append(this.em, prepared);
+    else await this.em.transactional((tem) => this.append(tem, prepared));
+  }
+
+  private async append(em: EntityManager, prepared: Prepared[]): Promise<void> {
+    await em.execute('select pg_advisory_xact_lock(?::bigint)', [AUDIT_LOCK_KEY]);
+    // Read after the lock: under READ COMMITTED this statement sees the last committed entry.
+    const last = await em.execute<{ seq: string; hash: string }[]>(
+      'select seq::text as seq, hash from audit_log order by audit_log.seq desc limit 1',
+    );
+    let seq = last.length ? BigInt(last[0].seq) : 0n;
+    let prevHash = last.length ? last[0].hash : GENESIS_HASH;
+    const at = this.now().toISOString();
+    const rows = prepared.map((p) => {
+      seq += 1n;
+      const columns: ChainedColumns = { ...p, seq: seq.toString(), at };
+      const hash = chainHash(prevHash, columns);
+      const row = {
+        seq: columns.seq,
+        at,
+        user_id: p.userId,
+        user_name: p.userName,
+        role: p.role,
+        unit_code: p.unitCode,
+        operation: p.operation,
+        case_id: p.caseId,
+        petitioner_id: p.petitionerId,
+        fields: p.fields,
+        reason: p.reason,
+        details: p.details,
+        prev_hash: prevHash,
+        hash,
+      };
+      prevHash = hash;
+      return row;
+    });
+    await em.execute(INSERT, [JSON.stringify(rows)]);
+  }
+
+  // ---- reading (SUPERVISOR only) ----
+
+  /** Walks and checks the whole chain (see audit.verify.ts). */
+  async verify(actor: { role: string }, options?: VerifyOptions): Promise<AuditChainVerification> {
+    assertSupervisor(actor);
+    return verifyAuditChain(this.em, options);
+  }
+
+  /** Newest first; `first` defaults to 50 and is capped at 200; `after` is an endCursor. */
+  async list(
+    actor: { role: string },
+    filter: AuditLogFilter = {},
+    first: number = AUDIT_PAGE_DEFAULT,
+    after?: string | null,
+  ): Promise<AuditLogPage> {
+    assertSupervisor(actor);
+    const p = new Problems();
+    p.check(Number.isInteger(first) && first >= 0, 'first', '每页条数应为不小于 0 的整数');
+    let caseId: string | null = null;
+    if (filter.caseId !== null && filter.caseId !== undefined) {
+      caseId = String(filter.caseId).trim();
+      p.check(/^[1-9][0-9]{0,17}$/.test(caseId), 'filter.caseId', '案件 ID 应为正整数');
+    }
+    const validDate = (d: Date | null | undefined) => !d || !Number.isNaN(d.getTime());
+    p.check(validDate(filter.from), 'filter.from', '起始时间无效');
+    p.check(validDate(filter.to), 'filter.to', '截止时间无效');
+    let afterSeq: string | null = null;
+    if (after !== null && after !== undefined) {
+      afterSeq = decodeAuditCursor(after);
+      p.check(afterSeq !== null, 'after', '分页游标无效');
+    }
+    p.throwIfAny();
+    const limit = Math.min(first, AUDIT_PAGE_MAX);
+
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (sql: string, value: unknown) => {
+      where.push(sql);
+      params.push(value);
+    };
+    if (caseId !== null) add('case_id = ?::bigint', caseId);
+    if (filter.userId != null) add('user_id = ?', filter.userId);
+    if (filter.operation != null) add('operation = ?', filter.operation);
+    if (filter.from) add('at >= ?::timestamptz', filter.from.toISOString());
+    if (filter.to) add('at < ?::timestamptz', filter.to.toISOString());
+    const filterSql = where.length ? ` where ${where.join(' and ')}` : '';
+    const filterParams = [...params];
+
+    if (afterSeq !== null) add('seq < ?::bigint', afterSeq);
+    const pageSql = `${CHAINED_SELECT}${where.length ? ` where ${where.join(' and ')}` : ''} order by audit_log.seq desc limit ?`;
+    const rows = await this.em.execute<ChainedRow[]>(pageSql, [...params, limit + 1]);
+    const nodes = rows.slice(0, limit).map(recordOf);
+    let counted: Promise<number> | undefined;
+    return {
+      edges: nodes.map((node) => ({ cursor: encodeAuditCursor(node.seq), node })),
+      pageInfo: {
+        hasNextPage: rows.length > limit,
+        endCursor: nodes.length ? encodeAuditCursor(nodes[nodes.length - 1].seq) : null,
+      },
+      totalCount: () =>
+        (counted ??= this.em
+          .execute<{ n: string }[]>(`select count(*)::text as n from audit_log${filterSql}`, filterParams)
+          .then((r) => Number(r[0].n))),
+    };
+  }
+}

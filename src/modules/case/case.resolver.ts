@@ -1,0 +1,214 @@
+import {
+  Arg,
+  Ctx,
+  Field,
+  FieldResolver,
+  ID,
+  Info,
+  InputType,
+  Int,
+  Mutation,
+  ObjectType,
+  Query,
+  Resolver,
+  Root,
+} from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import type { Context } from '../../graphql/context';
+import { Connection, toConnection } from '../../graphql/connection';
+import { Unit } from '../org/unit.entity';
+import { PetitionerView, petitionerView } from '../petitioner/petitioner.graphql';
+import { visibilityFor } from '../petitioner/personal-data';
+import { TerminationApplication } from '../termination/termination.entity';
+import { CaseStep, PetitionCase } from './case.entity';
+import { CaseStatus, Category, CurrentStep, StepKind } from './case.enums';
+import { MAX_PAGE } from './case.service';
+
+@InputType({ description: '信访人信息（个人信息，加密存储）' })
+class PetitionerInput {
+  @Field({ description: '姓名' })
+  name!: string;
+  @Field({ description: '居民身份证号码（18位，末位可为 X）' })
+  idNumber!: string;
+  @Field(() => String, { nullable: true, description: '联系电话（手机或固定电话）' })
+  phone?: string | null;
+  @Field(() => String, { nullable: true, description: '住址' })
+  address?: string | null;
+}
+
+@InputType({ description: '登记（受理）信访事项' })
+class RegisterCaseInput {
+  @Field(() => PetitionerInput)
+  petitioner!: PetitionerInput;
+  @Field(() => Category)
+  category!: Category;
+  @Field({ description: '标题' })
+  title!: string;
+  @Field({ description: '事实和理由' })
+  factsAndReasons!: string;
+  @Field({ description: '诉求' })
+  requests!: string;
+  @Field({ description: '受理日期 YYYY-MM-DD' })
+  acceptedAt!: string;
+  @Field({ description: '受理意见' })
+  acceptanceOpinion!: string;
+  @Field(() => String, { nullable: true, description: '受理告知送达信访人的日期' })
+  acceptanceDeliveredAt?: string | null;
+}
+
+@InputType({ description: '记录办理、复查或复核意见' })
+class RecordStepInput {
+  @Field(() => ID)
+  caseId!: string;
+  @Field(() => StepKind, { description: 'HANDLING、REVIEW 或 RE_REVIEW' })
+  kind!: StepKind;
+  @Field({ description: '书面意见' })
+  opinion!: string;
+  @Field({ description: '作出意见的日期 YYYY-MM-DD' })
+  decidedAt!: string;
+  @Field(() => String, { nullable: true, description: '意见送达信访人的日期 YYYY-MM-DD' })
+  deliveredAt?: string | null;
+}
+
+@InputType({ description: '信访事项筛选条件' })
+class CaseFilterInput {
+  @Field(() => CaseStatus, { nullable: true })
+  status?: CaseStatus | null;
+  @Field(() => Category, { nullable: true })
+  category?: Category | null;
+  @Field(() => String, { nullable: true, description: '单位代码：该单位及其下级单位的事项' })
+  unitCode?: string | null;
+}
+
+@ObjectType('CaseProgress', { description: '当前环节及法定期限' })
+class CaseProgress {
+  @Field(() => CurrentStep)
+  currentStep!: CurrentStep;
+  @Field(() => String, { nullable: true, description: '当前环节的期限（YYYY-MM-DD）' })
+  dueDate!: string | null;
+  @Field({ description: '本单位应办环节是否已超期' })
+  overdue!: boolean;
+}
+
+const CaseConnection = Connection('Case', PetitionCase, '信访事项列表');
+
+const caseId = (id: string) => Number(id);
+
+@Resolver(() => PetitionCase)
+export class CaseResolver {
+  @Query(() => PetitionCase, { description: '按 ID 查询本单位及下级单位的信访事项' })
+  case(@Arg('id', () => ID) id: string, @Ctx() { actor, services }: Context) {
+    return services.cases.visible(actor, caseId(id));
+  }
+
+  @Query(() => CaseConnection, {
+    description: `本单位及下级单位的信访事项（每页最多 ${MAX_PAGE} 条，按登记倒序）`,
+  })
+  async cases(
+    @Ctx() { actor, services }: Context,
+    @Arg('filter', () => CaseFilterInput, { nullable: true }) filter?: CaseFilterInput,
+    @Arg('first', () => Int, { defaultValue: 20 }) first = 20,
+    @Arg('after', () => String, { nullable: true }) after?: string,
+  ) {
+    return toConnection(await services.cases.list(actor, filter ?? {}, first, after));
+  }
+
+  @Mutation(() => PetitionCase, { description: '登记（受理）信访事项，承办单位为本单位' })
+  registerCase(@Arg('input') input: RegisterCaseInput, @Ctx() { actor, services }: Context) {
+    return services.cases.register(actor, input);
+  }
+
+  @Mutation(() => PetitionCase, { description: '记录办理、复查或复核意见' })
+  recordStep(@Arg('input') input: RecordStepInput, @Ctx() { actor, services }: Context) {
+    return services.cases.recordStep(actor, caseId(input.caseId), input.kind, input);
+  }
+
+  @Mutation(() => PetitionCase, { description: '补记某环节意见送达信访人的日期' })
+  recordDelivery(
+    @Arg('caseId', () => ID) id: string,
+    @Arg('kind', () => StepKind) kind: StepKind,
+    @Arg('deliveredAt') deliveredAt: string,
+    @Ctx() { actor, services }: Context,
+  ) {
+    return services.cases.recordDelivery(actor, caseId(id), kind, deliveredAt);
+  }
+
+  @Mutation(() => PetitionCase, { description: '记录信访人申请复查（kind=REVIEW）或复核（kind=RE_REVIEW）' })
+  recordRequest(
+    @Arg('caseId', () => ID) id: string,
+    @Arg('kind', () => StepKind) kind: StepKind,
+    @Arg('requestedAt') requestedAt: string,
+    @Ctx() { actor, services }: Context,
+  ) {
+    return services.cases.recordRequest(actor, caseId(id), kind, requestedAt);
+  }
+
+  @Mutation(() => PetitionCase, { description: '记录复核后信访人以同一事实和理由再次提出' })
+  recordRepeatSubmission(
+    @Arg('caseId', () => ID) id: string,
+    @Arg('submittedAt') submittedAt: string,
+    @Arg('note') note: string,
+    @Ctx() { actor, services }: Context,
+  ) {
+    return services.cases.recordRepeatSubmission(actor, caseId(id), submittedAt, note);
+  }
+
+  @Mutation(() => PetitionCase, { description: '记录正当理由' })
+  recordGoodReason(
+    @Arg('caseId', () => ID) id: string,
+    @Arg('reason') reason: string,
+    @Arg('recordedAt') recordedAt: string,
+    @Ctx() { actor, services }: Context,
+  ) {
+    return services.cases.recordGoodReason(actor, caseId(id), reason, recordedAt);
+  }
+
+  @Mutation(() => PetitionCase, { description: '延长办理期限（一次）' })
+  extendHandling(@Arg('caseId', () => ID) id: string, @Ctx() { actor, services }: Context) {
+    return services.cases.extendHandling(actor, caseId(id));
+  }
+
+  // ---- fields ----
+
+  @FieldResolver(() => PetitionerView, { description: '信访人（个人信息按角色和单位脱敏）' })
+  async petitioner(
+    @Root() c: PetitionCase,
+    @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<PetitionerView> {
+    const [p, unit, agencyId] = await Promise.all([
+      ctx.loaders.petitioner.load(c.petitioner.id),
+      ctx.loaders.unit.load(c.handlingUnit.id),
+      ctx.loaders.examiningAgencyId.load(c.handlingUnit.id),
+    ]);
+    return petitionerView(ctx, p!, visibilityFor(ctx.actor, unit!, agencyId), info, c.id);
+  }
+
+  @FieldResolver(() => Unit, { description: '承办单位' })
+  async handlingUnit(@Root() c: PetitionCase, @Ctx() { loaders }: Context) {
+    return loaders.unit.load(c.handlingUnit.id);
+  }
+
+  @FieldResolver(() => [CaseStep], { description: '受理、办理、复查、复核各环节' })
+  steps(@Root() c: PetitionCase, @Ctx() { loaders }: Context) {
+    return loaders.steps.load(c.id);
+  }
+
+  @FieldResolver(() => CaseProgress, { description: '当前环节、期限及是否超期' })
+  async progress(@Root() c: PetitionCase, @Ctx() { loaders, services }: Context) {
+    return services.cases.progress(await services.cases.facts(c, await loaders.steps.load(c.id)));
+  }
+
+  @FieldResolver(() => [TerminationApplication], { description: '终结申请（含退回的）' })
+  terminationApplications(@Root() c: PetitionCase, @Ctx() { loaders }: Context) {
+    return loaders.applications.load(c.id);
+  }
+
+  @FieldResolver(() => TerminationApplication, {
+    nullable: true,
+    description: '已批准的终结申请（终结决定和告知记录）',
+  })
+  async termination(@Root() c: PetitionCase, @Ctx() { loaders }: Context) {
+    return (await loaders.applications.load(c.id)).find((a) => a.decisionNumber) ?? null;
+  }
+}

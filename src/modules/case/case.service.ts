@@ -1,0 +1,410 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Actor } from '../../auth/actor';
+import type { Deps } from '../../services';
+import { ConflictError, ForbiddenError, NotFoundError, Problems } from '../../errors';
+import { isIsoDate, todayInChina } from '../../shared/dates';
+import { Unit } from '../org/unit.entity';
+import type { PetitionerData, PetitionerService } from '../petitioner/petitioner.service';
+import { isSameOrBelow } from '../petitioner/personal-data';
+import { CaseStep, PetitionCase } from './case.entity';
+import { CaseStatus, Category, STEP_LABEL, STEP_ORDER, StepKind } from './case.enums';
+import { progressOf, type ProcedureFacts } from './procedure';
+import type { AuditService } from '../audit/audit.service';
+
+export interface RegisterCaseData {
+  petitioner: PetitionerData;
+  category: Category;
+  title: string;
+  factsAndReasons: string;
+  requests: string;
+  acceptedAt: string;
+  acceptanceOpinion: string;
+  acceptanceDeliveredAt?: string | null;
+}
+
+export interface StepData {
+  opinion: string;
+  decidedAt: string;
+  deliveredAt?: string | null;
+}
+
+export interface CaseFilter {
+  status?: CaseStatus | null;
+  category?: Category | null;
+  /** A unit code: cases of this unit and the units below it (within the reader's jurisdiction). */
+  unitCode?: string | null;
+}
+
+export const MAX_PAGE = 100;
+
+/**
+ * Cases inside a unit's jurisdiction: registration and the recorded steps of the procedure.
+ * Every method takes the acting user and checks jurisdiction itself.
+ */
+export class CaseService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly deps: Deps,
+    private readonly petitioners: PetitionerService,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** Every write is audited in its own transaction: no write without its audit entry. */
+  async audited(
+    em: EntityManager,
+    actor: Actor,
+    operation: string,
+    c: PetitionCase,
+    details?: Record<string, unknown>,
+  ) {
+    await this.audit
+      .withEm(em)
+      .record({ actor, operation, caseId: c.id, petitionerId: c.petitioner.id, details });
+  }
+
+  private today() {
+    return todayInChina(this.deps.now());
+  }
+
+  /** Dates must be real calendar days and not in the future. */
+  private checkDate(p: Problems, field: string, value: string | null | undefined, required = true): boolean {
+    if (value == null || value === '') {
+      if (required) p.add(field, '日期不能为空');
+      return false;
+    }
+    if (!isIsoDate(value)) {
+      p.add(field, '日期格式应为 YYYY-MM-DD');
+      return false;
+    }
+    if (value > this.today()) {
+      p.add(field, '日期不能晚于今天');
+      return false;
+    }
+    return true;
+  }
+
+  private checkText(
+    p: Problems,
+    field: string,
+    value: string | null | undefined,
+    label: string,
+    max: number,
+  ) {
+    const v = value?.trim() ?? '';
+    p.check(v.length > 0, field, `${label}不能为空`);
+    p.check(v.length <= max, field, `${label}不超过${max}字`);
+  }
+
+  // ---- reading ----
+
+  /** A case the actor may see (own unit and below), or NOT_FOUND without saying whether it exists. */
+  async visible(actor: Actor, caseId: number, em: EntityManager = this.em): Promise<PetitionCase> {
+    const c = Number.isSafeInteger(caseId)
+      ? await em.findOne(PetitionCase, { id: caseId }, { populate: ['handlingUnit'] })
+      : null;
+    if (!c || !isSameOrBelow(c.handlingUnit.path, actor.unitPath)) throw new NotFoundError('信访事项');
+    return c;
+  }
+
+  /** A case the actor may act on as its handling unit's officer, locked for the transaction. */
+  async forHandlingUnit(actor: Actor, caseId: number, em: EntityManager): Promise<PetitionCase> {
+    const c = await this.visible(actor, caseId, em);
+    if (c.handlingUnit.id !== actor.unitId) throw new ForbiddenError('只有承办单位的经办人员可以办理此事项');
+    await em.execute('select 1 from petition_case where id = ? for update', [c.id]);
+    await em.refresh(c);
+    return c;
+  }
+
+  async list(actor: Actor, filter: CaseFilter, first: number, after?: string | null) {
+    const p = new Problems();
+    p.check(
+      Number.isInteger(first) && first >= 1 && first <= MAX_PAGE,
+      'first',
+      `每页条数应为 1–${MAX_PAGE}`,
+    );
+    const afterId = after ? Number(Buffer.from(after, 'base64url').toString()) : null;
+    p.check(afterId === null || Number.isSafeInteger(afterId), 'after', '分页游标无效');
+    p.throwIfAny();
+    let scope = actor.unitPath;
+    if (filter.unitCode) {
+      const unit = await this.em.findOne(Unit, { code: filter.unitCode });
+      // A unit outside the reader's jurisdiction yields nothing, exactly like an unknown one.
+      if (!unit || !isSameOrBelow(unit.path, actor.unitPath))
+        return { nodes: [], totalCount: 0, hasNextPage: false, endCursor: null };
+      scope = unit.path;
+    }
+    const where: string[] = ['u.path <@ ?::ltree'];
+    const params: unknown[] = [scope];
+    if (filter.status) {
+      where.push('c.status = ?');
+      params.push(filter.status);
+    }
+    if (filter.category) {
+      where.push('c.category = ?');
+      params.push(filter.category);
+    }
+    const base = `from petition_case c join unit u on u.id = c.handling_unit_id where ${where.join(' and ')}`;
+    const [{ total }] = await this.em.execute<{ total: number }[]>(
+      `select count(*)::int as total ${base}`,
+      params,
+    );
+    const page = await this.em.execute<{ id: number }[]>(
+      `select c.id ${base} ${afterId ? 'and c.id < ?' : ''} order by c.id desc limit ?`,
+      [...params, ...(afterId ? [afterId] : []), first + 1],
+    );
+    const ids = page.slice(0, first).map((r) => r.id);
+    const cases = ids.length ? await this.em.find(PetitionCase, { id: { $in: ids } }) : [];
+    const byId = new Map(cases.map((c) => [c.id, c]));
+    const nodes = ids.map((id) => byId.get(id)!);
+    return {
+      nodes,
+      totalCount: total,
+      hasNextPage: page.length > first,
+      endCursor: nodes.length ? Buffer.from(String(nodes[nodes.length - 1].id)).toString('base64url') : null,
+    };
+  }
+
+  async facts(c: PetitionCase, steps?: CaseStep[], em: EntityManager = this.em): Promise<ProcedureFacts> {
+    const rows = steps ?? (await em.find(CaseStep, { case: c.id }));
+    return {
+      status: c.status,
+      steps: Object.fromEntries(
+        rows.map((s) => [s.kind, { decidedAt: s.decidedAt, deliveredAt: s.deliveredAt }]),
+      ),
+      reviewRequestedAt: c.reviewRequestedAt,
+      reReviewRequestedAt: c.reReviewRequestedAt,
+      repeatSubmittedAt: c.repeatSubmittedAt,
+      goodReason: c.goodReason,
+      handlingExtended: c.handlingExtended,
+    };
+  }
+
+  progress(facts: ProcedureFacts) {
+    return progressOf(facts, this.deps.config.periods, this.today());
+  }
+
+  // ---- writing (each one transaction) ----
+
+  /** 受理: registers a matter at the actor's own unit, with its petitioner and the acceptance step. */
+  async register(actor: Actor, data: RegisterCaseData): Promise<PetitionCase> {
+    const p = new Problems();
+    const petitioner = this.petitioners.validate(data.petitioner, p);
+    p.check(Object.values(Category).includes(data.category), 'category', '类别无效');
+    this.checkText(p, 'title', data.title, '标题', 200);
+    this.checkText(p, 'factsAndReasons', data.factsAndReasons, '事实和理由', 5000);
+    this.checkText(p, 'requests', data.requests, '诉求', 2000);
+    this.checkText(p, 'acceptanceOpinion', data.acceptanceOpinion, '受理意见', 5000);
+    const accepted = this.checkDate(p, 'acceptedAt', data.acceptedAt);
+    const delivered = this.checkDate(p, 'acceptanceDeliveredAt', data.acceptanceDeliveredAt, false);
+    if (accepted && delivered)
+      p.check(
+        data.acceptanceDeliveredAt! >= data.acceptedAt,
+        'acceptanceDeliveredAt',
+        '送达日期不能早于受理日期',
+      );
+    p.throwIfAny();
+    return this.em.transactional(async (em) => {
+      const unit = await em.findOneOrFail(Unit, { id: actor.unitId });
+      const c = em.create(PetitionCase, {
+        petitioner: await this.petitioners.upsert(em, petitioner!),
+        handlingUnit: unit,
+        category: data.category,
+        title: data.title.trim(),
+        factsAndReasons: data.factsAndReasons.trim(),
+        requests: data.requests.trim(),
+      });
+      em.create(CaseStep, {
+        case: c,
+        kind: StepKind.ACCEPTANCE,
+        opinion: data.acceptanceOpinion.trim(),
+        decidedAt: data.acceptedAt,
+        deliveredAt: data.acceptanceDeliveredAt || null,
+        recordedBy: actor.name,
+      });
+      await em.flush();
+      await this.audited(em, actor, 'case.register', c);
+      return c;
+    });
+  }
+
+  /** Records 办理 / 复查 / 复核 with its opinion; steps come in order and dates follow each other. */
+  async recordStep(actor: Actor, caseId: number, kind: StepKind, data: StepData): Promise<PetitionCase> {
+    const p = new Problems();
+    p.check(kind !== StepKind.ACCEPTANCE, 'kind', '受理在登记时记录');
+    this.checkText(p, 'opinion', data.opinion, `${STEP_LABEL[kind]}意见`, 5000);
+    const decidedOk = this.checkDate(p, 'decidedAt', data.decidedAt);
+    const deliveredOk = this.checkDate(p, 'deliveredAt', data.deliveredAt, false);
+    if (decidedOk && deliveredOk)
+      p.check(data.deliveredAt! >= data.decidedAt, 'deliveredAt', '送达日期不能早于作出意见的日期');
+    p.throwIfAny();
+    return this.em.transactional(async (em) => {
+      const c = await this.forHandlingUnit(actor, caseId, em);
+      this.assertInProgress(c);
+      const steps = await em.find(CaseStep, { case: c.id });
+      const have = new Map(steps.map((s) => [s.kind, s]));
+      if (have.has(kind)) throw new ConflictError(`${STEP_LABEL[kind]}意见已记录，不能重复记录`);
+      const prev = STEP_ORDER[STEP_ORDER.indexOf(kind) - 1];
+      const prevStep = have.get(prev);
+      if (!prevStep) throw new ConflictError(`尚未记录${STEP_LABEL[prev]}，不能记录${STEP_LABEL[kind]}`);
+      // Review and re-review happen only at the petitioner's request.
+      const requestedAt =
+        kind === StepKind.REVIEW
+          ? c.reviewRequestedAt
+          : kind === StepKind.RE_REVIEW
+            ? c.reReviewRequestedAt
+            : null;
+      if (kind !== StepKind.HANDLING && !requestedAt)
+        throw new ConflictError(`信访人尚未申请${STEP_LABEL[kind]}`);
+      const floor = requestedAt ?? prevStep.deliveredAt ?? prevStep.decidedAt;
+      const dp = new Problems();
+      dp.check(
+        data.decidedAt >= floor,
+        'decidedAt',
+        `${STEP_LABEL[kind]}日期不能早于上一环节的日期（${floor}）`,
+      );
+      dp.throwIfAny();
+      em.create(CaseStep, {
+        case: c,
+        kind,
+        opinion: data.opinion.trim(),
+        decidedAt: data.decidedAt,
+        deliveredAt: data.deliveredAt || null,
+        recordedBy: actor.name,
+      });
+      c.updatedAt = new Date();
+      await em.flush();
+      await this.audited(em, actor, 'case.recordStep', c, { kind });
+      return c;
+    });
+  }
+
+  /** The date a step's reply reached the petitioner, when it was not known at recording time. */
+  async recordDelivery(
+    actor: Actor,
+    caseId: number,
+    kind: StepKind,
+    deliveredAt: string,
+  ): Promise<PetitionCase> {
+    const p = new Problems();
+    this.checkDate(p, 'deliveredAt', deliveredAt);
+    p.throwIfAny();
+    return this.em.transactional(async (em) => {
+      const c = await this.forHandlingUnit(actor, caseId, em);
+      this.assertInProgress(c);
+      const step = await em.findOne(CaseStep, { case: c.id, kind });
+      if (!step) throw new ConflictError(`尚未记录${STEP_LABEL[kind]}`);
+      if (step.deliveredAt) throw new ConflictError(`${STEP_LABEL[kind]}意见的送达日期已记录`);
+      new Problems()
+        .check(deliveredAt >= step.decidedAt, 'deliveredAt', '送达日期不能早于作出意见的日期')
+        .throwIfAny();
+      step.deliveredAt = deliveredAt;
+      c.updatedAt = new Date();
+      await em.flush();
+      await this.audited(em, actor, 'case.recordDelivery', c, { kind });
+      return c;
+    });
+  }
+
+  /** The petitioner asked for 复查 (after handling) or 复核 (after review), within the statutory period. */
+  async recordRequest(
+    actor: Actor,
+    caseId: number,
+    kind: StepKind,
+    requestedAt: string,
+  ): Promise<PetitionCase> {
+    const p = new Problems();
+    p.check(kind === StepKind.REVIEW || kind === StepKind.RE_REVIEW, 'kind', '只能申请复查或复核');
+    this.checkDate(p, 'requestedAt', requestedAt);
+    p.throwIfAny();
+    return this.em.transactional(async (em) => {
+      const c = await this.forHandlingUnit(actor, caseId, em);
+      this.assertInProgress(c);
+      const prev = kind === StepKind.REVIEW ? StepKind.HANDLING : StepKind.REVIEW;
+      const prevStep = await em.findOne(CaseStep, { case: c.id, kind: prev });
+      if (!prevStep?.deliveredAt)
+        throw new ConflictError(`${STEP_LABEL[prev]}意见尚未送达信访人，不能申请${STEP_LABEL[kind]}`);
+      const field = kind === StepKind.REVIEW ? 'reviewRequestedAt' : 'reReviewRequestedAt';
+      if (c[field]) throw new ConflictError(`${STEP_LABEL[kind]}申请已记录`);
+      new Problems()
+        .check(
+          requestedAt >= prevStep.deliveredAt,
+          'requestedAt',
+          `申请日期不能早于${STEP_LABEL[prev]}意见送达日期`,
+        )
+        .throwIfAny();
+      c[field] = requestedAt;
+      await em.flush();
+      await this.audited(em, actor, 'case.recordRequest', c, { kind });
+      return c;
+    });
+  }
+
+  /** After the re-review reply the petitioner came back with the same facts and reasons. */
+  async recordRepeatSubmission(
+    actor: Actor,
+    caseId: number,
+    submittedAt: string,
+    note: string,
+  ): Promise<PetitionCase> {
+    const p = new Problems();
+    this.checkDate(p, 'submittedAt', submittedAt);
+    this.checkText(p, 'note', note, '情况说明', 2000);
+    p.throwIfAny();
+    return this.em.transactional(async (em) => {
+      const c = await this.forHandlingUnit(actor, caseId, em);
+      this.assertInProgress(c);
+      const reReview = await em.findOne(CaseStep, { case: c.id, kind: StepKind.RE_REVIEW });
+      if (!reReview?.deliveredAt) throw new ConflictError('复核意见尚未送达信访人，不能记录复核后的再次提出');
+      new Problems()
+        .check(submittedAt >= reReview.deliveredAt, 'submittedAt', '再次提出的日期不能早于复核意见送达日期')
+        .throwIfAny();
+      c.repeatSubmittedAt = submittedAt;
+      c.repeatSubmissionNote = note.trim();
+      await em.flush();
+      await this.audited(em, actor, 'case.recordRepeatSubmission', c);
+      return c;
+    });
+  }
+
+  /** 正当理由: a good reason for a late request; its presence rules out NO_NEW_REQUEST_IN_TIME. */
+  async recordGoodReason(
+    actor: Actor,
+    caseId: number,
+    reason: string,
+    recordedAt: string,
+  ): Promise<PetitionCase> {
+    const p = new Problems();
+    this.checkText(p, 'reason', reason, '正当理由', 2000);
+    this.checkDate(p, 'recordedAt', recordedAt);
+    p.throwIfAny();
+    return this.em.transactional(async (em) => {
+      const c = await this.forHandlingUnit(actor, caseId, em);
+      this.assertInProgress(c);
+      c.goodReason = reason.trim();
+      c.goodReasonAt = recordedAt;
+      await em.flush();
+      await this.audited(em, actor, 'case.recordGoodReason', c);
+      return c;
+    });
+  }
+
+  /** Extends the handling period by the configured extension (once, before the handling opinion). */
+  async extendHandling(actor: Actor, caseId: number): Promise<PetitionCase> {
+    return this.em.transactional(async (em) => {
+      const c = await this.forHandlingUnit(actor, caseId, em);
+      this.assertInProgress(c);
+      if (c.handlingExtended) throw new ConflictError('办理期限已延长过');
+      if (await em.findOne(CaseStep, { case: c.id, kind: StepKind.HANDLING }))
+        throw new ConflictError('办理意见已作出，无需延长');
+      c.handlingExtended = true;
+      await em.flush();
+      await this.audited(em, actor, 'case.extendHandling', c);
+      return c;
+    });
+  }
+
+  private assertInProgress(c: PetitionCase) {
+    if (c.status !== CaseStatus.IN_PROGRESS)
+      throw new ConflictError('该事项已申请终结或已终结，不能再修改办理记录');
+  }
+}

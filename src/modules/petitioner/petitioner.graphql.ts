@@ -1,0 +1,66 @@
+import { Field, ObjectType } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import type { Context } from '../../graphql/context';
+import type { Petitioner } from './petitioner.entity';
+import { maskAddress, maskIdNumber, maskName, maskPhone } from './masking';
+import { PERSONAL_FIELDS, type PersonalField, type Visibility } from './personal-data';
+
+/**
+ * The petitioner as a reader sees it. Every personal field is nullable: a reader who may not see
+ * it in clear gets the masked value, never an error that breaks the query.
+ */
+@ObjectType('Petitioner', { description: '信访人（个人信息按角色和单位脱敏）' })
+export class PetitionerView {
+  @Field(() => Boolean, { description: '个人信息是否为明文（false 表示已脱敏）' })
+  clear!: boolean;
+
+  @Field(() => String, { nullable: true, description: '姓名（个人信息）' })
+  name!: string | null;
+
+  @Field(() => String, { nullable: true, description: '居民身份证号码（个人信息）' })
+  idNumber!: string | null;
+
+  @Field(() => String, { nullable: true, description: '联系电话（个人信息）' })
+  phone!: string | null;
+
+  @Field(() => String, { nullable: true, description: '住址（个人信息）' })
+  address!: string | null;
+}
+
+/** The personal fields a query actually selected on a Petitioner, so the audit names what was read. */
+function selectedPersonalFields(info: GraphQLResolveInfo): PersonalField[] {
+  const names = new Set<string>();
+  for (const node of info.fieldNodes) {
+    for (const sel of node.selectionSet?.selections ?? [])
+      if (sel.kind === 'Field') names.add(sel.name.value);
+  }
+  return PERSONAL_FIELDS.filter((f) => names.has(f));
+}
+
+/**
+ * The single path from a stored petitioner to what a reader receives: opened, then masked unless
+ * `visibility` is CLEAR; a clear read is queued for the audit log with the fields it showed.
+ */
+export function petitionerView(
+  ctx: Context,
+  p: Petitioner,
+  visibility: Visibility,
+  info: GraphQLResolveInfo,
+  caseId: number | null,
+): PetitionerView {
+  const fields = selectedPersonalFields(info);
+  if (fields.length === 0)
+    return { clear: visibility === 'CLEAR', name: null, idNumber: null, phone: null, address: null };
+  const open = ctx.services.petitioners.open(p);
+  if (visibility === 'CLEAR') {
+    ctx.audit.clearRead({ caseId, petitionerId: p.id, fields });
+    return { clear: true, ...open };
+  }
+  return {
+    clear: false,
+    name: maskName(open.name),
+    idNumber: maskIdNumber(open.idNumber),
+    phone: maskPhone(open.phone),
+    address: maskAddress(open.address),
+  };
+}

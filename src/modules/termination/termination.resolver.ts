@@ -1,0 +1,63 @@
+import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { Context } from '../../graphql/context';
+import { Unit } from '../org/unit.entity';
+import { PetitionCase } from '../case/case.entity';
+import { DeliveryMethod, TerminationCondition } from '../case/case.enums';
+import { TerminationApplication } from './termination.entity';
+
+@Resolver(() => TerminationApplication)
+export class TerminationResolver {
+  @Mutation(() => TerminationApplication, {
+    description: '申请信访终结（承办单位经办人员），须写明所依据的终结条件',
+  })
+  applyForTermination(
+    @Arg('caseId', () => ID) caseId: string,
+    @Arg('condition', () => TerminationCondition) condition: TerminationCondition,
+    @Arg('statement', { description: '申请说明' }) statement: string,
+    @Ctx() { actor, services }: Context,
+  ) {
+    return services.termination.apply(actor, Number(caseId), condition, statement);
+  }
+
+  @Mutation(() => TerminationApplication, {
+    description: '批准终结申请（最近的上一级信访工作机构），生成终结决定文号',
+  })
+  approveTermination(@Arg('applicationId', () => ID) id: string, @Ctx() { actor, services }: Context) {
+    return services.termination.approve(actor, Number(id));
+  }
+
+  @Mutation(() => TerminationApplication, { description: '退回终结申请，必须说明理由' })
+  returnTermination(
+    @Arg('applicationId', () => ID) id: string,
+    @Arg('reasons', { description: '退回理由' }) reasons: string,
+    @Ctx() { actor, services }: Context,
+  ) {
+    return services.termination.returnApplication(actor, Number(id), reasons);
+  }
+
+  @Mutation(() => TerminationApplication, { description: '记录告知信访人（书面告知），事项随即终结' })
+  notifyTermination(
+    @Arg('caseId', () => ID) caseId: string,
+    @Arg('notifiedAt', { description: '告知日期 YYYY-MM-DD' }) notifiedAt: string,
+    @Arg('deliveryMethod', () => DeliveryMethod) deliveryMethod: DeliveryMethod,
+    @Arg('explanation', { description: '告知时所作的解释说明' }) explanation: string,
+    @Ctx() { actor, services }: Context,
+  ) {
+    return services.termination.notify(actor, Number(caseId), { notifiedAt, deliveryMethod, explanation });
+  }
+
+  @Query(() => [TerminationApplication], { description: '待本机构审核的终结申请' })
+  pendingTerminationApplications(@Ctx() { actor, services }: Context) {
+    return services.termination.inbox(actor);
+  }
+
+  @FieldResolver(() => PetitionCase, { description: '所属信访事项' })
+  async case(@Root() a: TerminationApplication, @Ctx() { actor, services }: Context) {
+    return services.cases.visible(actor, a.case.id);
+  }
+
+  @FieldResolver(() => Unit, { description: '审核机构（最近的上一级信访工作机构）' })
+  examiningUnit(@Root() a: TerminationApplication, @Ctx() { loaders }: Context) {
+    return loaders.unit.load(a.examiningUnit.id);
+  }
+}

@@ -1,0 +1,88 @@
+import type { TestHub } from './hub';
+import { DEMO_UNITS } from '../../src/db/seeders/DemoSeeder';
+import { idNumberCheckChar } from '../../src/modules/petitioner/identity';
+import { UnitService } from '../../src/modules/org/unit.service';
+import { UnitKind } from '../../src/modules/org/unit.entity';
+import { AuditService } from '../../src/modules/audit/audit.service';
+
+/** Loads the demo unit tree into a test hub's database through the real UnitService. */
+export async function loadDemoUnits(t: TestHub) {
+  const em = t.orm.em.fork();
+  const units = new UnitService(em, new AuditService(em, () => new Date()));
+  const admin = {
+    userId: 'test:admin',
+    name: '测试管理员',
+    role: 'ADMIN',
+    unitId: 0,
+    unitCode: 'ZJ',
+    unitKind: UnitKind.PETITION_AGENCY,
+    unitPath: '',
+  } as const;
+  for (const u of DEMO_UNITS) await units.create(admin, u);
+}
+
+let serial = 100;
+/** A fresh, valid (GB 11643) ID number each call. */
+export function newIdNumber(birth = '19800101'): string {
+  const first17 = `330106${birth}${String(serial++).padStart(3, '0')}`;
+  return first17 + idNumberCheckChar(first17);
+}
+
+export const REGISTER = `mutation($input: RegisterCaseInput!) { registerCase(input: $input) { id status } }`;
+export const STEP = `mutation($input: RecordStepInput!) { recordStep(input: $input) { id } }`;
+export const REQUEST = `mutation($id: ID!, $kind: StepKind!, $at: String!) { recordRequest(caseId: $id, kind: $kind, requestedAt: $at) { id } }`;
+export const REPEAT = `mutation($id: ID!, $at: String!) { recordRepeatSubmission(caseId: $id, submittedAt: $at, note: "以同一事实和理由再次来访") { id } }`;
+export const APPLY = `mutation($id: ID!, $c: TerminationCondition!) { applyForTermination(caseId: $id, condition: $c, statement: "符合终结条件") { id status examiningUnit { code } } }`;
+export const APPROVE = `mutation($id: ID!) { approveTermination(applicationId: $id) { id status decisionNumber decidedAt } }`;
+export const RETURN = `mutation($id: ID!, $r: String!) { returnTermination(applicationId: $id, reasons: $r) { id status returnReasons } }`;
+export const NOTIFY = `mutation($id: ID!, $at: String!) { notifyTermination(caseId: $id, notifiedAt: $at, deliveryMethod: IN_PERSON, explanation: "已当面送达终结告知书并解释") { id notifiedAt } }`;
+
+export function caseInput(over: Record<string, unknown> = {}, petitioner: Record<string, unknown> = {}) {
+  return {
+    petitioner: {
+      name: '俞晓梅',
+      idNumber: newIdNumber(),
+      phone: '13867142593',
+      address: '浙江省杭州市西湖区三墩镇锦澜府7幢1单元1202室',
+      ...petitioner,
+    },
+    category: 'URBAN_CONSTRUCTION_HOUSING',
+    title: '反映锦澜府小区商品房渗漏维修问题',
+    factsAndReasons: '本人购买的商品房交付后外墙渗漏，多次报修未果，开发商推诿。',
+    requests: '要求开发商维修并赔偿损失',
+    acceptedAt: '2026-01-05',
+    acceptanceOpinion: '符合受理条件，予以受理',
+    acceptanceDeliveredAt: '2026-01-06',
+    ...over,
+  };
+}
+
+/**
+ * Walks a case through acceptance, handling, review and (optionally) re-review as the given
+ * officer; returns the case id. Dates are fixed in 2026; the test clock must be after them.
+ */
+export async function caseThroughProcedure(
+  t: TestHub,
+  officer: string,
+  opts: { reReview?: boolean; repeat?: boolean; input?: Record<string, unknown> } = {},
+): Promise<string> {
+  const { ok } = await import('./hub');
+  const id = ok(await t.gql(REGISTER, { input: caseInput(opts.input) }, officer)).registerCase.id;
+  const step = async (kind: string, decidedAt: string, deliveredAt: string) =>
+    ok(
+      await t.gql(
+        STEP,
+        { input: { caseId: id, kind, opinion: `${kind} 书面意见`, decidedAt, deliveredAt } },
+        officer,
+      ),
+    );
+  await step('HANDLING', '2026-02-10', '2026-02-12');
+  ok(await t.gql(REQUEST, { id, kind: 'REVIEW', at: '2026-02-20' }, officer));
+  await step('REVIEW', '2026-03-10', '2026-03-12');
+  if (opts.reReview) {
+    ok(await t.gql(REQUEST, { id, kind: 'RE_REVIEW', at: '2026-03-20' }, officer));
+    await step('RE_REVIEW', '2026-04-10', '2026-04-12');
+    if (opts.repeat) ok(await t.gql(REPEAT, { id, at: '2026-05-01' }, officer));
+  }
+  return id;
+}

@@ -1,0 +1,369 @@
+import { startTestHub, ok, errorOf, type TestHub } from './helpers/hub';
+import {
+  APPLY,
+  APPROVE,
+  NOTIFY,
+  REGISTER,
+  RETURN,
+  STEP,
+  caseInput,
+  caseThroughProcedure,
+  loadDemoUnits,
+  newIdNumber,
+} from './helpers/fixtures';
+
+let t: TestHub;
+let officer: string; // 杭州市住建局 (ZJ-HZ-ZJ)
+let reviewer: string; // 杭州市信访局 (ZJ-HZ): nearest agency above ZJ-HZ-ZJ
+beforeAll(async () => {
+  t = await startTestHub();
+  await loadDemoUnits(t);
+  t.clock.now = new Date('2026-06-01T04:00:00Z');
+  officer = await t.token('CASE_OFFICER', 'ZJ-HZ-ZJ', '王经办');
+  reviewer = await t.token('AGENCY_REVIEWER', 'ZJ-HZ', '李审核');
+});
+afterAll(() => t.close());
+
+const CASE = `query($id: ID!) { case(id: $id) { id status terminatedAt progress { currentStep dueDate overdue }
+  steps { kind decidedAt deliveredAt } termination { decisionNumber decidedAt notifiedAt deliveryMethod examiningUnit { code } }
+  petitioner { clear name idNumber phone address } } }`;
+
+describe('happy paths', () => {
+  it('REPEAT_AFTER_RE_REVIEW: acceptance → … → re-review → repeat → apply → approve → notify → TERMINATED', async () => {
+    const id = await caseThroughProcedure(t, officer, { reReview: true, repeat: true });
+    const app = ok(await t.gql(APPLY, { id, c: 'REPEAT_AFTER_RE_REVIEW' }, officer)).applyForTermination;
+    expect(app).toMatchObject({ status: 'PENDING', examiningUnit: { code: 'ZJ-HZ' } });
+    expect(ok(await t.gql(CASE, { id }, officer)).case.progress.currentStep).toBe('TERMINATION_EXAMINATION');
+    const approved = ok(await t.gql(APPROVE, { id: app.id }, reviewer)).approveTermination;
+    expect(approved.status).toBe('APPROVED');
+    expect(approved.decisionNumber).toMatch(/^浙信终字〔2026〕第\d+号$/);
+    ok(await t.gql(NOTIFY, { id, at: '2026-06-01' }, officer));
+    const c = ok(await t.gql(CASE, { id }, officer)).case;
+    expect(c.status).toBe('TERMINATED');
+    expect(c.terminatedAt).toBe('2026-06-01');
+    expect(c.steps.map((s: any) => s.kind)).toEqual(['ACCEPTANCE', 'HANDLING', 'REVIEW', 'RE_REVIEW']);
+    expect(c.termination).toMatchObject({
+      decisionNumber: approved.decisionNumber,
+      notifiedAt: '2026-06-01',
+      deliveryMethod: 'IN_PERSON',
+      examiningUnit: { code: 'ZJ-HZ' },
+    });
+  });
+
+  it('NO_NEW_REQUEST_IN_TIME: review delivered, 30 days passed, no request → terminated', async () => {
+    const id = await caseThroughProcedure(t, officer);
+    const app = ok(await t.gql(APPLY, { id, c: 'NO_NEW_REQUEST_IN_TIME' }, officer)).applyForTermination;
+    ok(await t.gql(APPROVE, { id: app.id }, reviewer));
+    ok(await t.gql(NOTIFY, { id, at: '2026-06-01' }, officer));
+    expect(ok(await t.gql(CASE, { id }, officer)).case.status).toBe('TERMINATED');
+  });
+
+  it('a returned application goes back to the handling unit, which may apply again', async () => {
+    const id = await caseThroughProcedure(t, officer, { reReview: true, repeat: true });
+    const first = ok(await t.gql(APPLY, { id, c: 'REPEAT_AFTER_RE_REVIEW' }, officer)).applyForTermination;
+    const returned = ok(
+      await t.gql(RETURN, { id: first.id, r: '复核意见送达回证缺失，请补充' }, reviewer),
+    ).returnTermination;
+    expect(returned).toMatchObject({ status: 'RETURNED', returnReasons: '复核意见送达回证缺失，请补充' });
+    expect(ok(await t.gql(CASE, { id }, officer)).case.status).toBe('IN_PROGRESS');
+    const second = ok(await t.gql(APPLY, { id, c: 'REPEAT_AFTER_RE_REVIEW' }, officer)).applyForTermination;
+    expect(second.status).toBe('PENDING');
+  });
+
+  it('shows the current step, its due date and whether it is overdue', async () => {
+    const id = ok(
+      await t.gql(
+        REGISTER,
+        { input: caseInput({ acceptedAt: '2026-03-01', acceptanceDeliveredAt: '2026-03-02' }) },
+        officer,
+      ),
+    ).registerCase.id;
+    let p = ok(await t.gql(CASE, { id }, officer)).case.progress;
+    expect(p).toEqual({ currentStep: 'HANDLING', dueDate: '2026-04-30', overdue: true }); // 60 days; today 2026-06-01
+    ok(await t.gql(`mutation($id: ID!) { extendHandling(caseId: $id) { id } }`, { id }, officer));
+    p = ok(await t.gql(CASE, { id }, officer)).case.progress;
+    expect(p).toEqual({ currentStep: 'HANDLING', dueDate: '2026-05-30', overdue: true }); // +30
+    ok(
+      await t.gql(
+        STEP,
+        {
+          input: {
+            caseId: id,
+            kind: 'HANDLING',
+            opinion: '办理意见',
+            decidedAt: '2026-05-20',
+            deliveredAt: '2026-05-25',
+          },
+        },
+        officer,
+      ),
+    );
+    p = ok(await t.gql(CASE, { id }, officer)).case.progress;
+    expect(p).toEqual({ currentStep: 'AWAITING_REVIEW_REQUEST', dueDate: '2026-06-24', overdue: false });
+  });
+});
+
+describe('termination conditions are checked', () => {
+  it('refuses REPEAT_AFTER_RE_REVIEW without re-review, naming what is missing', async () => {
+    const id = await caseThroughProcedure(t, officer);
+    const e = errorOf(await t.gql(APPLY, { id, c: 'REPEAT_AFTER_RE_REVIEW' }, officer));
+    expect(e.code).toBe('CONDITION_NOT_MET');
+    expect(e.extensions.unmet).toEqual(
+      expect.arrayContaining(['未记录复核意见', '未记录信访人在复核后以同一事实和理由再次提出']),
+    );
+  });
+
+  it('refuses REPEAT_AFTER_RE_REVIEW when the petitioner did not come back', async () => {
+    const id = await caseThroughProcedure(t, officer, { reReview: true });
+    const e = errorOf(await t.gql(APPLY, { id, c: 'REPEAT_AFTER_RE_REVIEW' }, officer));
+    expect(e.extensions.unmet).toEqual(['未记录信访人在复核后以同一事实和理由再次提出']);
+  });
+
+  it('refuses NO_NEW_REQUEST_IN_TIME before the request period is over', async () => {
+    const id = await caseThroughProcedure(t, officer);
+    const saved = t.clock.now;
+    t.clock.now = new Date('2026-04-01T04:00:00Z'); // review delivered 2026-03-12; period ends 2026-04-11
+    try {
+      const e = errorOf(await t.gql(APPLY, { id, c: 'NO_NEW_REQUEST_IN_TIME' }, officer));
+      expect(e.code).toBe('CONDITION_NOT_MET');
+      expect(e.message).toContain('请求期限尚未届满（至 2026-04-11）');
+    } finally {
+      t.clock.now = saved;
+    }
+  });
+
+  it('refuses NO_NEW_REQUEST_IN_TIME when a good reason is recorded', async () => {
+    const id = await caseThroughProcedure(t, officer);
+    ok(
+      await t.gql(
+        `mutation($id: ID!) { recordGoodReason(caseId: $id, reason: "住院治疗未能按期申请", recordedAt: "2026-04-20") { id } }`,
+        { id },
+        officer,
+      ),
+    );
+    const e = errorOf(await t.gql(APPLY, { id, c: 'NO_NEW_REQUEST_IN_TIME' }, officer));
+    expect(e.extensions.unmet).toEqual(['已记录正当理由']);
+  });
+
+  it('refuses NO_NEW_REQUEST_IN_TIME without a review', async () => {
+    const id = ok(await t.gql(REGISTER, { input: caseInput() }, officer)).registerCase.id;
+    expect(
+      errorOf(await t.gql(APPLY, { id, c: 'NO_NEW_REQUEST_IN_TIME' }, officer)).extensions.unmet,
+    ).toEqual(['未记录复查意见']);
+  });
+});
+
+describe('roles, units and states', () => {
+  it('refuses the wrong role', async () => {
+    const id = await caseThroughProcedure(t, officer, { reReview: true, repeat: true });
+    const staff = await t.token('DEPARTMENT_STAFF', 'ZJ-HZ-ZJ');
+    expect(errorOf(await t.gql(APPLY, { id, c: 'REPEAT_AFTER_RE_REVIEW' }, staff)).code).toBe('FORBIDDEN');
+    const app = ok(await t.gql(APPLY, { id, c: 'REPEAT_AFTER_RE_REVIEW' }, officer)).applyForTermination;
+    expect(errorOf(await t.gql(APPROVE, { id: app.id }, officer)).code).toBe('FORBIDDEN');
+  });
+
+  it('an officer of another unit learns nothing; the unit above may see but not act', async () => {
+    const id = await caseThroughProcedure(t, officer, { reReview: true, repeat: true });
+    const stranger = await t.token('CASE_OFFICER', 'ZJ-WZ-MZ');
+    const missing = errorOf(await t.gql(APPLY, { id: '999999', c: 'REPEAT_AFTER_RE_REVIEW' }, stranger));
+    const hidden = errorOf(await t.gql(APPLY, { id, c: 'REPEAT_AFTER_RE_REVIEW' }, stranger));
+    expect(hidden).toEqual(missing); // same code and message whether it exists or not
+    expect(hidden.code).toBe('NOT_FOUND');
+    expect(errorOf(await t.gql(CASE, { id }, stranger)).code).toBe('NOT_FOUND');
+    const above = await t.token('CASE_OFFICER', 'ZJ-HZ');
+    expect(ok(await t.gql(CASE, { id }, above)).case.id).toBe(id);
+    expect(errorOf(await t.gql(APPLY, { id, c: 'REPEAT_AFTER_RE_REVIEW' }, above)).code).toBe('FORBIDDEN');
+  });
+
+  it('only the nearest agency above examines: the province agency may not, another city learns nothing', async () => {
+    const id = await caseThroughProcedure(t, officer, { reReview: true, repeat: true });
+    const app = ok(await t.gql(APPLY, { id, c: 'REPEAT_AFTER_RE_REVIEW' }, officer)).applyForTermination;
+    const province = await t.token('AGENCY_REVIEWER', 'ZJ');
+    expect(errorOf(await t.gql(APPROVE, { id: app.id }, province)).code).toBe('FORBIDDEN');
+    const wenzhou = await t.token('AGENCY_REVIEWER', 'ZJ-WZ');
+    expect(errorOf(await t.gql(APPROVE, { id: app.id }, wenzhou)).code).toBe('NOT_FOUND');
+    const pending = ok(
+      await t.gql(`{ pendingTerminationApplications { id } }`, {}, reviewer),
+    ).pendingTerminationApplications;
+    expect(pending.map((a: any) => a.id)).toContain(app.id);
+  });
+
+  it('refuses a return without reasons', async () => {
+    const id = await caseThroughProcedure(t, officer, { reReview: true, repeat: true });
+    const app = ok(await t.gql(APPLY, { id, c: 'REPEAT_AFTER_RE_REVIEW' }, officer)).applyForTermination;
+    const e = errorOf(await t.gql(RETURN, { id: app.id, r: '  ' }, reviewer));
+    expect(e.code).toBe('BAD_USER_INPUT');
+    expect(e.extensions.fields).toEqual([{ field: 'reasons', message: expect.stringContaining('理由') }]);
+  });
+
+  it('refuses transitions from the wrong state with CONFLICT', async () => {
+    const id = await caseThroughProcedure(t, officer, { reReview: true, repeat: true });
+    expect(errorOf(await t.gql(NOTIFY, { id, at: '2026-06-01' }, officer)).code).toBe('CONFLICT'); // not approved
+    const app = ok(await t.gql(APPLY, { id, c: 'REPEAT_AFTER_RE_REVIEW' }, officer)).applyForTermination;
+    expect(errorOf(await t.gql(APPLY, { id, c: 'REPEAT_AFTER_RE_REVIEW' }, officer)).code).toBe('CONFLICT'); // twice
+    ok(await t.gql(APPROVE, { id: app.id }, reviewer));
+    expect(errorOf(await t.gql(APPROVE, { id: app.id }, reviewer)).code).toBe('CONFLICT');
+    expect(errorOf(await t.gql(RETURN, { id: app.id, r: '理由' }, reviewer)).code).toBe('CONFLICT');
+    ok(await t.gql(NOTIFY, { id, at: '2026-06-01' }, officer));
+    expect(errorOf(await t.gql(NOTIFY, { id, at: '2026-06-01' }, officer)).code).toBe('CONFLICT');
+    const step = { caseId: id, kind: 'RE_REVIEW', opinion: 'x', decidedAt: '2026-05-01' };
+    expect(errorOf(await t.gql(STEP, { input: step }, officer)).code).toBe('CONFLICT');
+  });
+
+  it('refuses steps out of order', async () => {
+    const id = ok(await t.gql(REGISTER, { input: caseInput() }, officer)).registerCase.id;
+    const review = { caseId: id, kind: 'REVIEW', opinion: '复查意见', decidedAt: '2026-03-01' };
+    expect(errorOf(await t.gql(STEP, { input: review }, officer)).message).toContain('尚未记录办理');
+    ok(
+      await t.gql(
+        STEP,
+        {
+          input: {
+            caseId: id,
+            kind: 'HANDLING',
+            opinion: '办理意见',
+            decidedAt: '2026-02-01',
+            deliveredAt: '2026-02-02',
+          },
+        },
+        officer,
+      ),
+    );
+    expect(errorOf(await t.gql(STEP, { input: review }, officer)).message).toContain('尚未申请复查');
+  });
+});
+
+describe('input checks', () => {
+  it('refuses dates out of order and in the future, naming each field', async () => {
+    const id = ok(await t.gql(REGISTER, { input: caseInput() }, officer)).registerCase.id;
+    const future = errorOf(
+      await t.gql(
+        STEP,
+        {
+          input: {
+            caseId: id,
+            kind: 'HANDLING',
+            opinion: '办理意见',
+            decidedAt: '2026-07-01',
+            deliveredAt: '2026-06-20',
+          },
+        },
+        officer,
+      ),
+    );
+    expect(future.code).toBe('BAD_USER_INPUT');
+    expect(future.extensions.fields.map((f: any) => f.field)).toEqual(['decidedAt', 'deliveredAt']);
+    expect(future.message).toContain('不能晚于今天');
+    const early = errorOf(
+      await t.gql(
+        STEP,
+        { input: { caseId: id, kind: 'HANDLING', opinion: '办理意见', decidedAt: '2025-12-01' } },
+        officer,
+      ),
+    );
+    expect(early.code).toBe('BAD_USER_INPUT');
+    expect(early.message).toContain('不能早于上一环节');
+    const backwards = errorOf(
+      await t.gql(
+        REGISTER,
+        { input: caseInput({ acceptedAt: '2026-03-01', acceptanceDeliveredAt: '2026-02-01' }) },
+        officer,
+      ),
+    );
+    expect(backwards.extensions.fields.map((f: any) => f.field)).toEqual(['acceptanceDeliveredAt']);
+  });
+
+  it('refuses an ID number with a wrong check character and a bad phone, both at once, without echoing them', async () => {
+    const good = newIdNumber();
+    const wrong = good.slice(0, 17) + (good[17] === '1' ? '2' : '1');
+    const r = await t.gql(REGISTER, { input: caseInput({}, { idNumber: wrong, phone: '12345' }) }, officer);
+    const e = errorOf(r);
+    expect(e.code).toBe('BAD_USER_INPUT');
+    expect(e.extensions.fields.map((f: any) => f.field).sort()).toEqual([
+      'petitioner.idNumber',
+      'petitioner.phone',
+    ]);
+    expect(e.message).toContain('校验位');
+    expect(JSON.stringify(r)).not.toContain(wrong);
+    expect(JSON.stringify(r)).not.toContain('12345');
+  });
+
+  it('accepts a lower-case x and spaces, and one person registered twice is one petitioner', async () => {
+    let id: string;
+    do id = newIdNumber('19790315');
+    while (!id.endsWith('X'));
+    const spaced = `${id.slice(0, 6)} ${id.slice(6, 14)} ${id.slice(14, 17)}x`;
+    const a = ok(await t.gql(REGISTER, { input: caseInput({}, { idNumber: spaced }) }, officer)).registerCase
+      .id;
+    const b = ok(
+      await t.gql(REGISTER, { input: caseInput({ title: '第二件事项：物业费' }, { idNumber: id }) }, officer),
+    ).registerCase.id;
+    const rows = await t.sql(
+      `select count(distinct petitioner_id)::int as n from petition_case where id = any($1)`,
+      [[a, b]],
+    );
+    expect(rows[0].n).toBe(1);
+    expect(ok(await t.gql(CASE, { id: a }, officer)).case.petitioner.idNumber).toBe(id);
+  });
+});
+
+describe('personal data on read', () => {
+  it('is clear for the handling unit officer and the examining reviewer, masked for others', async () => {
+    const id = await caseThroughProcedure(t, officer, { reReview: true, repeat: true, input: {} });
+    ok(await t.gql(APPLY, { id, c: 'REPEAT_AFTER_RE_REVIEW' }, officer));
+    const mine = ok(await t.gql(CASE, { id }, officer)).case.petitioner;
+    expect(mine).toMatchObject({ clear: true, name: '俞晓梅', phone: '13867142593' });
+    expect(ok(await t.gql(CASE, { id }, reviewer)).case.petitioner.clear).toBe(true);
+    for (const [role, unit] of [
+      ['DEPARTMENT_STAFF', 'ZJ-HZ-ZJ'],
+      ['SUPERVISOR', 'ZJ'],
+      ['ADMIN', 'ZJ'],
+      ['AGENCY_REVIEWER', 'ZJ'],
+    ] as const) {
+      const p = ok(await t.gql(CASE, { id }, await t.token(role, unit))).case.petitioner;
+      expect(p).toMatchObject({
+        clear: false,
+        name: '俞**',
+        phone: '138****2593',
+        address: '浙江省杭州市西湖区****',
+      });
+      expect(p.idNumber).toMatch(/^330106\*{8}\d{3}[\dX]$/);
+    }
+  });
+});
+
+describe('concurrency', () => {
+  it('two reviewers at once: exactly one approves, the other gets CONFLICT, one number is used', async () => {
+    const id = await caseThroughProcedure(t, officer, { reReview: true, repeat: true });
+    const app = ok(await t.gql(APPLY, { id, c: 'REPEAT_AFTER_RE_REVIEW' }, officer)).applyForTermination;
+    const other = await t.token('AGENCY_REVIEWER', 'ZJ-HZ', '赵审核');
+    const before = await t.sql(`select coalesce(sum(last_n), 0)::int as n from decision_number_counter`);
+    const results = await Promise.all([
+      t.gql(APPROVE, { id: app.id }, reviewer),
+      t.gql(APPROVE, { id: app.id }, other),
+      t.gql(RETURN, { id: app.id, r: '材料不全' }, other),
+    ]);
+    const wins = results.filter((r) => !r.errors);
+    const losses = results.filter((r) => r.errors);
+    expect(wins).toHaveLength(1);
+    expect(losses.map((r) => errorOf(r).code)).toEqual(['CONFLICT', 'CONFLICT']);
+    const after = await t.sql(`select coalesce(sum(last_n), 0)::int as n from decision_number_counter`);
+    const approvedNow = wins[0].data!.approveTermination ? 1 : 0;
+    expect(after[0].n - before[0].n).toBe(approvedNow);
+  });
+
+  it('decision numbers stay unique and gap-free under concurrent approvals', async () => {
+    const apps: string[] = [];
+    for (let i = 0; i < 8; i++) {
+      const id = await caseThroughProcedure(t, officer, { reReview: true, repeat: true });
+      apps.push(ok(await t.gql(APPLY, { id, c: 'REPEAT_AFTER_RE_REVIEW' }, officer)).applyForTermination.id);
+    }
+    await Promise.all(apps.map((id) => t.gql(APPROVE, { id }, reviewer).then(ok)));
+    const rows = await t.sql(
+      `select decision_number from termination_application a join unit u on u.id = a.examining_unit_id
+        where u.code = 'ZJ-HZ' and decision_number is not null`,
+    );
+    const ns = rows.map((r) => Number(/第(\d+)号/.exec(r.decision_number)![1])).sort((a, b) => a - b);
+    expect(ns).toEqual(ns.map((_, i) => i + 1));
+  });
+});
