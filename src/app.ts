@@ -42,7 +42,7 @@ export interface Hub {
  * Writes the request's clear reads of personal data to the audit log before the response leaves.
  * If the audit cannot be written, the data is withheld: the response becomes an error.
  */
-function clearReadAuditPlugin(logger: Logger): ApolloServerPlugin<Context> {
+function clearReadAuditPlugin(logger: Logger, now: () => Date): ApolloServerPlugin<Context> {
   return {
     async requestDidStart() {
       return {
@@ -51,7 +51,7 @@ function clearReadAuditPlugin(logger: Logger): ApolloServerPlugin<Context> {
           if (!reads.length) return;
           try {
             const { actor } = contextValue;
-            await new AuditService(contextValue.em.fork(), () => new Date()).recordMany(
+            await new AuditService(contextValue.em.fork(), now).recordMany(
               reads.map((r) => ({
                 actor,
                 operation: 'petitioner.read.clear',
@@ -122,7 +122,7 @@ export async function createApp({ config, orm, logger, now = () => new Date() }:
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
-      clearReadAuditPlugin(logger),
+      clearReadAuditPlugin(logger, now),
       requestLogPlugin(logger),
     ],
   });

@@ -6,6 +6,7 @@ import { PetitionerService } from './modules/petitioner/petitioner.service';
 import { CaseService } from './modules/case/case.service';
 import { TerminationService } from './modules/termination/termination.service';
 import { AuditService } from './modules/audit/audit.service';
+import { SharingService } from './modules/sharing/sharing.service';
 
 /** Process-wide dependencies that services share (configuration, keys, clock). */
 export interface Deps {
@@ -32,6 +33,7 @@ export function createServices(em: EntityManager, deps: Deps) {
   const petitioners = new PetitionerService(em, deps);
   const cases = new CaseService(em, deps, petitioners, audit);
   const termination = new TerminationService(em, deps, cases, audit);
-  return { audit, units, petitioners, cases, termination };
+  const sharing = new SharingService(em, deps, audit);
+  return { audit, units, petitioners, cases, termination, sharing };
 }
 export type Services = ReturnType<typeof createServices>;

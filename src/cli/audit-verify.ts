@@ -55,7 +55,7 @@ void runCli(
         result.checked
           ? `审计链完整 (audit chain intact): 共 ${result.checked} 条记录校验无误。\n` +
               `链尾 (head): seq ${result.lastSeq} hash ${result.lastHash}\n` +
-              `可将链尾记在系统之外，日后以 --anchor ${result.lastSeq}:${result.lastHash} 复核。`
+              `可将链尾记在系统之外，日后以 npm run audit:verify -- --anchor ${result.lastSeq}:${result.lastHash} 复核。`
           : '审计日志为空 (audit chain intact: empty)。',
       );
     } else {

@@ -22,19 +22,25 @@ function byKey<K, V>(keys: readonly K[], rows: V[], keyOf: (v: V) => K): (V | nu
  */
 export function createLoaders(em: EntityManager) {
   return {
-    unit: new DataLoader<number, Unit | null>(async (ids) =>
-      byKey(ids, await em.find(Unit, { id: { $in: [...ids] } }), (u) => u.id),
-    ),
-    /** Nearest PETITION_AGENCY strictly above each unit: the examining agency of its cases. */
-    examiningAgencyId: new DataLoader<number, number | null>(async (ids) => {
-      const rows = await em.execute<{ unit_id: number; agency_id: number }[]>(
-        `select distinct on (u.id) u.id as unit_id, p.id as agency_id
-           from unit u join unit p on p.path @> u.path and p.id <> u.id and p.kind = 'PETITION_AGENCY'
-          where u.id = any(?::int[]) order by u.id, nlevel(p.path) desc`,
+    /**
+     * Units with the nearest PETITION_AGENCY strictly above each (the examining agency of its
+     * cases), in one query: both are needed to decide who sees a petitioner in clear.
+     */
+    unitInfo: new DataLoader<number, { unit: Unit; examiningAgencyId: number | null } | null>(async (ids) => {
+      const rows = await em.execute<
+        (Record<string, unknown> & { id: number; examining_agency_id: number | null })[]
+      >(
+        `select u.*, (select p.id from unit p
+                       where p.path @> u.path and p.id <> u.id and p.kind = 'PETITION_AGENCY'
+                       order by nlevel(p.path) desc limit 1) as examining_agency_id
+           from unit u where u.id = any(?::int[])`,
         [`{${ids.join(',')}}`], // knex would expand a JS array into a list
       );
-      const map = new Map(rows.map((r) => [r.unit_id, r.agency_id]));
-      return ids.map((id) => map.get(id) ?? null);
+      return byKey(
+        ids,
+        rows.map((r) => ({ unit: em.map(Unit, r), examiningAgencyId: r.examining_agency_id })),
+        (x) => x.unit.id,
+      );
     }),
     petitioner: new DataLoader<number, Petitioner | null>(async (ids) =>
       byKey(ids, await em.find(Petitioner, { id: { $in: [...ids] } }), (p) => p.id),
@@ -50,13 +56,23 @@ export function createLoaders(em: EntityManager) {
         (s) => s.case.id,
       ),
     ),
+    // The examining unit comes joined in the same query: the decision shows its agency.
     applications: new DataLoader<number, TerminationApplication[]>(async (caseIds) =>
       groupBy(
         caseIds,
-        await em.find(TerminationApplication, { case: { $in: [...caseIds] } }, { orderBy: { id: 'asc' } }),
+        await em.find(
+          TerminationApplication,
+          { case: { $in: [...caseIds] } },
+          { orderBy: { id: 'asc' }, populate: ['examiningUnit'], strategy: 'joined' },
+        ),
         (a) => a.case.id,
       ),
     ),
   };
 }
 export type Loaders = ReturnType<typeof createLoaders>;
+
+/** A unit through the request's loader. */
+export async function loadUnit(loaders: Loaders, id: number): Promise<Unit | null> {
+  return (await loaders.unitInfo.load(id))?.unit ?? null;
+}

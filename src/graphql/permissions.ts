@@ -38,6 +38,11 @@ export const ruleMap = {
     case: anyone,
     cases: anyone,
     pendingTerminationApplications: role('AGENCY_REVIEWER'),
+    terminatedCases: anyone,
+    terminatedCase: anyone,
+    checkDuplicate: role('DEPARTMENT_STAFF', 'CASE_OFFICER', 'AGENCY_REVIEWER', 'SUPERVISOR'),
+    verifyAuditChain: role('SUPERVISOR'),
+    auditLog: role('SUPERVISOR'),
   },
   Mutation: {
     createUnit: role('ADMIN'),
@@ -54,6 +59,7 @@ export const ruleMap = {
     approveTermination: role('AGENCY_REVIEWER'),
     returnTermination: role('AGENCY_REVIEWER'),
     notifyTermination: role('CASE_OFFICER'),
+    revealPetitioner: role('SUPERVISOR'),
   },
   Me: allow,
   Unit: allow,
@@ -63,6 +69,13 @@ export const ruleMap = {
   CaseConnection: allow,
   PageInfo: allow,
   TerminationApplication: allow,
+  TerminatedCaseConnection: allow,
+  DuplicateCheckResult: allow,
+  DuplicateMatch: allow,
+  AuditVerification: allow,
+  AuditLogEntry: allow,
+  AuditLogEdge: allow,
+  AuditLogConnection: allow,
   // Personal data: each field opened by name (masking happens in the resolver, see petitioner.graphql.ts).
   Petitioner: { clear: allow, name: allow, idNumber: allow, phone: allow, address: allow },
 };

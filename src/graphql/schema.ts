@@ -5,9 +5,18 @@ import { buildSchemaSync } from 'type-graphql';
 import { UnitResolver } from '../modules/org/unit.resolver';
 import { CaseResolver } from '../modules/case/case.resolver';
 import { TerminationResolver } from '../modules/termination/termination.resolver';
+import { SharingResolver, TerminatedCaseConnectionResolver } from '../modules/sharing/sharing.resolver';
+import { AuditResolver } from '../modules/audit/audit.resolver';
 import { permissions } from './permissions';
 
-export const resolvers = [UnitResolver, CaseResolver, TerminationResolver] as const;
+export const resolvers = [
+  UnitResolver,
+  CaseResolver,
+  TerminationResolver,
+  SharingResolver,
+  TerminatedCaseConnectionResolver,
+  AuditResolver,
+] as const;
 
 let base: GraphQLSchema | undefined;
 

@@ -86,3 +86,21 @@ export async function caseThroughProcedure(
   }
   return id;
 }
+
+/**
+ * A case walked all the way to TERMINATED (re-review, repeat submission, approval, notice) by
+ * the ZJ-HZ-ZJ officer and the ZJ-HZ reviewer. Returns the case id.
+ */
+export async function terminatedCase(
+  t: TestHub,
+  officer: string,
+  reviewer: string,
+  input: Record<string, unknown> = {},
+): Promise<string> {
+  const { ok } = await import('./hub');
+  const id = await caseThroughProcedure(t, officer, { reReview: true, repeat: true, input });
+  const app = ok(await t.gql(APPLY, { id, c: 'REPEAT_AFTER_RE_REVIEW' }, officer)).applyForTermination;
+  ok(await t.gql(APPROVE, { id: app.id }, reviewer));
+  ok(await t.gql(NOTIFY, { id, at: t.clock.now.toISOString().slice(0, 10) }, officer));
+  return id;
+}

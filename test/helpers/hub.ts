@@ -21,6 +21,8 @@ export interface TestHub {
   orm: MikroORM;
   hub: Hub;
   config: Config;
+  /** SQL statements the hub's ORM has sent (every statement, including raw ones); tests may reset it. */
+  queries: string[];
   /** The hub's clock; tests may move it. */
   clock: { now: Date };
   token(role: Role, unitCode: string, name?: string): Promise<string>;
@@ -45,7 +47,13 @@ export async function startTestHub(
 ): Promise<TestHub> {
   const databaseUrl = opts.databaseUrl ?? (await freshDatabase());
   const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: databaseUrl, ...env });
-  const orm = await initOrm(databaseUrl);
+  const queries: string[] = [];
+  const orm = await initOrm(databaseUrl, {
+    debug: ['query'],
+    logger: (message: string) => {
+      if (message.startsWith('[query]')) queries.push(message);
+    },
+  });
   const clock = { now: new Date() };
   const hub = await createApp({
     config,
@@ -65,6 +73,7 @@ export async function startTestHub(
     hub,
     config,
     clock,
+    queries,
     token: (role, unitCode, name) => signDevToken(config, { role, unitCode, name }),
     async gql(query, variables, token) {
       const res = await fetch(url, {

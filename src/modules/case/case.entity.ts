@@ -21,7 +21,8 @@ export class PetitionCase {
     | 'repeatSubmissionNote'
     | 'goodReason'
     | 'goodReasonAt'
-    | 'terminatedAt';
+    | 'terminatedAt'
+    | 'dupText';
 
   @Field(() => ID, { description: '事项 ID' })
   @PrimaryKey({ autoincrement: true })
@@ -53,6 +54,10 @@ export class PetitionCase {
   @Property({ columnType: 'text' })
   requests!: string;
 
+  /** Normalised facts and requests for the duplicate check's trigram index (not in the schema). */
+  @Property({ columnType: 'text', default: '', hidden: true, lazy: true })
+  dupText: string = '';
+
   @Field(() => CaseStatus, { description: '状态' })
   @Enum({ items: () => CaseStatus, nativeEnumName: 'case_status' })
   status: CaseStatus = CaseStatus.IN_PROGRESS;
@@ -69,11 +74,9 @@ export class PetitionCase {
   @Property({ columnType: 'date', type: 'string', nullable: true })
   repeatSubmittedAt?: string | null;
 
-  @Field(() => String, { nullable: true, description: '再次提出的情况说明' })
   @Property({ columnType: 'text', nullable: true })
   repeatSubmissionNote?: string | null;
 
-  @Field(() => String, { nullable: true, description: '正当理由（逾期未提出请求的正当理由）' })
   @Property({ columnType: 'text', nullable: true })
   goodReason?: string | null;
 

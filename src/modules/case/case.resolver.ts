@@ -18,7 +18,8 @@ import type { Context } from '../../graphql/context';
 import { Connection, toConnection } from '../../graphql/connection';
 import { Unit } from '../org/unit.entity';
 import { PetitionerView, petitionerView } from '../petitioner/petitioner.graphql';
-import { visibilityFor } from '../petitioner/personal-data';
+import { visibilityFor, type Visibility } from '../petitioner/personal-data';
+import { loadUnit } from '../../graphql/loaders';
 import { TerminationApplication } from '../termination/termination.entity';
 import { CaseStep, PetitionCase } from './case.entity';
 import { CaseStatus, Category, CurrentStep, StepKind } from './case.enums';
@@ -93,6 +94,12 @@ class CaseProgress {
 const CaseConnection = Connection('Case', PetitionCase, '信访事项列表');
 
 const caseId = (id: string) => Number(id);
+
+/** Whether this reader sees this case's personal data in clear (one rule: visibilityFor). */
+export async function caseVisibility(ctx: Context, c: PetitionCase): Promise<Visibility> {
+  const info = await ctx.loaders.unitInfo.load(c.handlingUnit.id);
+  return visibilityFor(ctx.actor, info!.unit, info!.examiningAgencyId);
+}
 
 @Resolver(() => PetitionCase)
 export class CaseResolver {
@@ -176,17 +183,32 @@ export class CaseResolver {
     @Ctx() ctx: Context,
     @Info() info: GraphQLResolveInfo,
   ): Promise<PetitionerView> {
-    const [p, unit, agencyId] = await Promise.all([
+    const [p, visibility] = await Promise.all([
       ctx.loaders.petitioner.load(c.petitioner.id),
-      ctx.loaders.unit.load(c.handlingUnit.id),
-      ctx.loaders.examiningAgencyId.load(c.handlingUnit.id),
+      caseVisibility(ctx, c),
     ]);
-    return petitionerView(ctx, p!, visibilityFor(ctx.actor, unit!, agencyId), info, c.id);
+    return petitionerView(ctx, p!, visibility, info, c.id);
   }
 
   @FieldResolver(() => Unit, { description: '承办单位' })
   async handlingUnit(@Root() c: PetitionCase, @Ctx() { loaders }: Context) {
-    return loaders.unit.load(c.handlingUnit.id);
+    return loadUnit(loaders, c.handlingUnit.id);
+  }
+
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: '正当理由（个人信息：经办人员书写，可能含个人信息；无权者为空）',
+  })
+  async goodReason(@Root() c: PetitionCase, @Ctx() ctx: Context) {
+    return (await caseVisibility(ctx, c)) === 'CLEAR' ? (c.goodReason ?? null) : null;
+  }
+
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: '再次提出的情况说明（个人信息：经办人员书写；无权者为空）',
+  })
+  async repeatSubmissionNote(@Root() c: PetitionCase, @Ctx() ctx: Context) {
+    return (await caseVisibility(ctx, c)) === 'CLEAR' ? (c.repeatSubmissionNote ?? null) : null;
   }
 
   @FieldResolver(() => [CaseStep], { description: '受理、办理、复查、复核各环节' })

@@ -1,9 +1,11 @@
+import { wrap } from '@mikro-orm/core';
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../graphql/context';
 import { Unit } from '../org/unit.entity';
 import { PetitionCase } from '../case/case.entity';
 import { DeliveryMethod, TerminationCondition } from '../case/case.enums';
 import { TerminationApplication } from './termination.entity';
+import { loadUnit } from '../../graphql/loaders';
 
 @Resolver(() => TerminationApplication)
 export class TerminationResolver {
@@ -58,6 +60,7 @@ export class TerminationResolver {
 
   @FieldResolver(() => Unit, { description: '审核机构（最近的上一级信访工作机构）' })
   examiningUnit(@Root() a: TerminationApplication, @Ctx() { loaders }: Context) {
-    return loaders.unit.load(a.examiningUnit.id);
+    // Joined by the applications loader; loaded through the unit loader otherwise.
+    return wrap(a.examiningUnit).isInitialized() ? a.examiningUnit : loadUnit(loaders, a.examiningUnit.id);
   }
 }

@@ -1,0 +1,150 @@
+import {
+  Arg,
+  Ctx,
+  Field,
+  FieldResolver,
+  Float,
+  ID,
+  Info,
+  InputType,
+  Int,
+  Mutation,
+  ObjectType,
+  Query,
+  Resolver,
+  Root,
+  registerEnumType,
+} from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import type { Context } from '../../graphql/context';
+import { PageInfo } from '../../graphql/connection';
+import { PetitionCase } from '../case/case.entity';
+import { Category } from '../case/case.enums';
+import { PetitionerView, petitionerView } from '../petitioner/petitioner.graphql';
+import { MAX_TERMINATED_PAGE, type DuplicateCheckOutcome } from './sharing.service';
+
+enum DuplicateVerdictEnum {
+  DUPLICATE = 'DUPLICATE',
+  POSSIBLE_DUPLICATE = 'POSSIBLE_DUPLICATE',
+  NO_MATCH = 'NO_MATCH',
+}
+registerEnumType(DuplicateVerdictEnum, {
+  name: 'DuplicateVerdict',
+  description: '重复信访核查结论',
+  valuesConfig: {
+    DUPLICATE: { description: '同一信访人以同一事实和理由再次提出，且该事项已终结：不予受理' },
+    POSSIBLE_DUPLICATE: { description: '可能重复，需人工研判' },
+    NO_MATCH: { description: '未发现已终结的相同事项' },
+  },
+});
+
+@InputType('DuplicateCheckInput', { description: '受理前重复信访核查' })
+class DuplicateCheckInput {
+  @Field(() => String, { nullable: true, description: '居民身份证号码（可含空格、小写 x）' })
+  idNumber?: string | null;
+  @Field(() => String, { nullable: true, description: '姓名（与电话一起用于核对身份）' })
+  name?: string | null;
+  @Field(() => String, { nullable: true, description: '联系电话' })
+  phone?: string | null;
+  @Field({ description: '新信访所述的事实和理由' })
+  content!: string;
+}
+
+@ObjectType('DuplicateMatch', { description: '疑似相同的已终结事项' })
+class DuplicateMatch {
+  @Field(() => PetitionCase, { description: '已终结的信访事项' })
+  case!: PetitionCase;
+  @Field({ description: '是否为同一信访人（身份证号或姓名加电话一致）' })
+  sameIdentity!: boolean;
+  @Field(() => Float, { description: '事实和理由的相似度（0–1）' })
+  contentSimilarity!: number;
+  @Field(() => Float, { description: '综合得分（0–1）' })
+  score!: number;
+}
+
+@ObjectType('DuplicateCheckResult', { description: '重复信访核查结果' })
+class DuplicateCheckResult {
+  @Field(() => DuplicateVerdictEnum)
+  verdict!: DuplicateVerdictEnum;
+  @Field(() => [DuplicateMatch])
+  matches!: DuplicateMatch[];
+}
+
+@InputType({ description: '已终结事项筛选条件' })
+class TerminatedCaseFilterInput {
+  @Field(() => Category, { nullable: true })
+  category?: Category | null;
+  @Field(() => String, { nullable: true, description: '承办单位代码' })
+  unitCode?: string | null;
+  @Field(() => Boolean, { nullable: true, description: '是否包括下级单位（默认包括）' })
+  includeSubunits?: boolean | null;
+  @Field(() => String, { nullable: true, description: '终结日期起 YYYY-MM-DD' })
+  terminatedFrom?: string | null;
+  @Field(() => String, { nullable: true, description: '终结日期止 YYYY-MM-DD' })
+  terminatedTo?: string | null;
+  @Field(() => String, { nullable: true, description: '标题或事实和理由中的文字（至少2字）' })
+  text?: string | null;
+}
+
+@ObjectType('TerminatedCaseConnection', { description: '已终结事项列表（信息共享）' })
+class TerminatedCaseConnection {
+  @Field(() => [PetitionCase])
+  nodes!: PetitionCase[];
+  @Field(() => PageInfo)
+  pageInfo!: PageInfo;
+  /** Counted only when selected. */
+  count!: () => Promise<number>;
+}
+
+@Resolver(() => TerminatedCaseConnection)
+export class TerminatedCaseConnectionResolver {
+  @FieldResolver(() => Int, { description: '符合条件的已终结事项总数' })
+  totalCount(@Root() c: TerminatedCaseConnection) {
+    return c.count();
+  }
+}
+
+@Resolver()
+export class SharingResolver {
+  @Query(() => TerminatedCaseConnection, {
+    description: `已终结的信访事项（所有部门可查，个人信息脱敏；每页最多 ${MAX_TERMINATED_PAGE} 条）`,
+  })
+  async terminatedCases(
+    @Ctx() { actor, services }: Context,
+    @Arg('filter', () => TerminatedCaseFilterInput, { nullable: true }) filter?: TerminatedCaseFilterInput,
+    @Arg('first', () => Int, { defaultValue: 20 }) first = 20,
+    @Arg('after', () => String, { nullable: true }) after?: string,
+  ) {
+    const page = await services.sharing.terminatedCases(actor, filter ?? {}, first, after);
+    return {
+      nodes: page.nodes,
+      pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor },
+      count: page.count,
+    };
+  }
+
+  @Query(() => PetitionCase, { description: '按 ID 查询已终结的信访事项' })
+  terminatedCase(@Arg('id', () => ID) id: string, @Ctx() { actor, services }: Context) {
+    return services.sharing.terminatedCase(actor, Number(id));
+  }
+
+  @Query(() => DuplicateCheckResult, { description: '受理前核查：同一信访人的同一事项是否已终结' })
+  async checkDuplicate(
+    @Arg('input') input: DuplicateCheckInput,
+    @Ctx() { actor, services }: Context,
+  ): Promise<DuplicateCheckOutcome> {
+    return services.sharing.checkDuplicate(actor, input);
+  }
+
+  @Mutation(() => PetitionerView, { description: '监督检查人员说明理由后查看一名信访人的明文信息（留痕）' })
+  async revealPetitioner(
+    @Arg('caseId', () => ID) caseId: string,
+    @Arg('reason', { description: '查看理由' }) reason: string,
+    @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<PetitionerView> {
+    const c = await ctx.services.sharing.reveal(ctx.actor, Number(caseId), reason);
+    const p = await ctx.loaders.petitioner.load(c.petitioner.id);
+    return petitionerView(ctx, p!, 'CLEAR', info, c.id);
+  }
+}

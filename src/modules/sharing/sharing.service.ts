@@ -1,0 +1,296 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Actor } from '../../auth/actor';
+import type { Deps } from '../../services';
+import { NotFoundError, Problems } from '../../errors';
+import { isIsoDate } from '../../shared/dates';
+import type { AuditService } from '../audit/audit.service';
+import { PetitionCase } from '../case/case.entity';
+import { CaseStatus, Category, StepKind } from '../case/case.enums';
+import { Unit } from '../org/unit.entity';
+import { checkIdNumber, checkPhone, normaliseName } from '../petitioner/identity';
+import { isSameOrBelow } from '../petitioner/personal-data';
+import type { Page } from '../../graphql/connection';
+import {
+  compareContent,
+  judge,
+  profileContent,
+  trigramSearchText,
+  type DuplicateCandidate,
+  type DuplicateVerdict,
+} from './duplicate-method';
+
+export interface TerminatedCaseFilter {
+  category?: Category | null;
+  /** Handling unit code; with `includeSubunits` (default true) also the units below it. */
+  unitCode?: string | null;
+  includeSubunits?: boolean | null;
+  terminatedFrom?: string | null;
+  terminatedTo?: string | null;
+  /** Words in the title or the facts and reasons (at least 2 characters). */
+  text?: string | null;
+}
+
+export interface DuplicateCheckInput {
+  idNumber?: string | null;
+  name?: string | null;
+  phone?: string | null;
+  content: string;
+}
+
+export interface DuplicateCheckOutcome {
+  verdict: DuplicateVerdict;
+  matches: { case: PetitionCase; sameIdentity: boolean; contentSimilarity: number; score: number }[];
+}
+
+export const MAX_TERMINATED_PAGE = 100;
+/** Terminated cases fetched by content for the comparison, besides the petitioner's own. */
+const CONTENT_CANDIDATES = 20;
+/**
+ * pg_trgm threshold for candidate retrieval: low, because a retelling in other words shares few
+ * whole-text trigrams (0.11–0.29 on the dev set); the comparison proper happens in duplicate-method.
+ */
+const TRGM_THRESHOLD = 0.1;
+
+const encodeCursor = (terminatedAt: string, id: number) =>
+  Buffer.from(`${terminatedAt}|${id}`).toString('base64url');
+function decodeCursor(cursor: string): { terminatedAt: string; id: number } | null {
+  const [t, id] = Buffer.from(cursor, 'base64url').toString().split('|');
+  return isIsoDate(t) && Number.isSafeInteger(Number(id)) ? { terminatedAt: t, id: Number(id) } : null;
+}
+
+/**
+ * The information-sharing platform: terminated cases for every department, and the duplicate
+ * check before acceptance. Personal data leaves only through the Petitioner view (masked unless
+ * entitled); nothing here filters, sorts or counts by personal data.
+ */
+export class SharingService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly deps: Deps,
+    private readonly audit: AuditService,
+  ) {}
+
+  async terminatedCase(_actor: Actor, id: number): Promise<PetitionCase> {
+    const c = Number.isSafeInteger(id)
+      ? await this.em.findOne(PetitionCase, { id, status: CaseStatus.TERMINATED })
+      : null;
+    if (!c) throw new NotFoundError('已终结的信访事项');
+    return c;
+  }
+
+  /** One page, newest termination first; the total is counted only when asked for. */
+  async terminatedCases(
+    _actor: Actor,
+    filter: TerminatedCaseFilter,
+    first: number,
+    after?: string | null,
+  ): Promise<Page<PetitionCase> & { count: () => Promise<number> }> {
+    const p = new Problems();
+    p.check(
+      Number.isInteger(first) && first >= 1 && first <= MAX_TERMINATED_PAGE,
+      'first',
+      `每页条数应为 1–${MAX_TERMINATED_PAGE}`,
+    );
+    const cursor = after ? decodeCursor(after) : null;
+    p.check(!after || cursor !== null, 'after', '分页游标无效');
+    for (const k of ['terminatedFrom', 'terminatedTo'] as const) {
+      p.check(!filter[k] || isIsoDate(filter[k]), `filter.${k}`, '日期格式应为 YYYY-MM-DD');
+    }
+    const text = filter.text?.trim() ?? '';
+    p.check(!filter.text || (text.length >= 2 && text.length <= 100), 'filter.text', '检索词应为 2–100 个字');
+    p.throwIfAny();
+
+    const where = [`c.status = 'TERMINATED'`];
+    const params: unknown[] = [];
+    if (filter.category) {
+      where.push('c.category = ?');
+      params.push(filter.category);
+    }
+    if (filter.unitCode) {
+      const unit = await this.em.findOne(Unit, { code: filter.unitCode });
+      if (!unit)
+        return { nodes: [], totalCount: 0, hasNextPage: false, endCursor: null, count: async () => 0 };
+      if (filter.includeSubunits === false) {
+        where.push('c.handling_unit_id = ?');
+        params.push(unit.id);
+      } else {
+        where.push('c.handling_unit_id in (select id from unit where path <@ ?::ltree)');
+        params.push(unit.path);
+      }
+    }
+    if (filter.terminatedFrom) {
+      where.push('c.terminated_at >= ?');
+      params.push(filter.terminatedFrom);
+    }
+    if (filter.terminatedTo) {
+      where.push('c.terminated_at <= ?');
+      params.push(filter.terminatedTo);
+    }
+    if (text) {
+      // Matches the partial trigram index on (title || ' ' || facts_and_reasons).
+      where.push(`(c.title || ' ' || c.facts_and_reasons) ilike ?`);
+      params.push(`%${text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`);
+    }
+    const filtered = where.join(' and ');
+    const pageWhere = cursor ? `${filtered} and (c.terminated_at, c.id) < (?, ?)` : filtered;
+    const pageParams = cursor ? [...params, cursor.terminatedAt, cursor.id] : params;
+    const rows = await this.em.execute<Record<string, unknown>[]>(
+      `select c.* from petition_case c where ${pageWhere} order by c.terminated_at desc, c.id desc limit ?`,
+      [...pageParams, first + 1],
+    );
+    const nodes = rows.slice(0, first).map((r) => this.em.map(PetitionCase, r));
+    const last = nodes[nodes.length - 1];
+    return {
+      nodes,
+      totalCount: -1,
+      hasNextPage: rows.length > first,
+      endCursor: last ? encodeCursor(last.terminatedAt!, last.id) : null,
+      count: async () => {
+        const [{ n }] = await this.em.execute<{ n: number }[]>(
+          `select count(*)::int as n from petition_case c where ${filtered}`,
+          params,
+        );
+        return n;
+      },
+    };
+  }
+
+  /**
+   * Before accepting a matter: was the same person's same matter already terminated?
+   * Identity through blind indexes (never plaintext), content against the terminated matters'
+   * facts and reasons; audited with blind indexes only.
+   */
+  async checkDuplicate(actor: Actor, input: DuplicateCheckInput): Promise<DuplicateCheckOutcome> {
+    const p = new Problems();
+    const content = input.content?.trim() ?? '';
+    p.check(content.length >= 10, 'content', '事实和理由不能少于10个字');
+    p.check(content.length <= 10000, 'content', '事实和理由不超过10000字');
+    let idNumber: string | null = null;
+    if (input.idNumber != null && input.idNumber.trim() !== '') {
+      const r = checkIdNumber(input.idNumber, this.deps.now());
+      if (r.ok) idNumber = r.value;
+      else p.add('idNumber', r.reason);
+    }
+    let phone: string | null = null;
+    if (input.phone != null && input.phone.trim() !== '') {
+      const r = checkPhone(input.phone);
+      if (r.ok) phone = r.value;
+      else p.add('phone', r.reason);
+    }
+    const name = input.name?.trim() ? normaliseName(input.name) : null;
+    p.throwIfAny();
+
+    const { blindIndex } = this.deps;
+    const idBidx = idNumber ? blindIndex.idNumber(idNumber) : null;
+    const namePhoneBidx = name && phone ? blindIndex.namePhone(name, phone) : null;
+    const profile = profileContent(content);
+
+    const candidates = await this.em.transactional(async (em) => {
+      // Petitioners matched by identity; a name+phone match whose ID number differs from a given
+      // one is a different person (the spouse sharing a phone).
+      const people = await em.execute<{ id: number; by: 'ID_NUMBER' | 'NAME_PHONE'; conflict: boolean }[]>(
+        `select id, case when id_number_bidx = ?::text then 'ID_NUMBER' else 'NAME_PHONE' end as by,
+                (?::text is not null and id_number_bidx <> ?::text) as conflict
+           from petitioner where id_number_bidx = ? or name_phone_bidx = ?`,
+        [idBidx, idBidx, idBidx, idBidx ?? '', namePhoneBidx ?? ''],
+      );
+      const byPetitioner = new Map(people.map((r) => [r.id, r]));
+      await em.execute(`set local pg_trgm.similarity_threshold = ${TRGM_THRESHOLD}`);
+      const searchText = trigramSearchText(content);
+      const rows = await em.execute<{ id: number }[]>(
+        `(select c.id from petition_case c
+           where c.status = 'TERMINATED' and c.petitioner_id = any(?::int[]))
+         union
+         (select c.id from petition_case c
+           where c.status = 'TERMINATED' and c.dup_text % ?
+           order by similarity(c.dup_text, ?) desc limit ${CONTENT_CANDIDATES})`,
+        [`{${[...byPetitioner.keys()].join(',')}}`, searchText, searchText],
+      );
+      const ids = rows.map((r) => r.id);
+      if (!ids.length) return [];
+      const cases = await em.find(PetitionCase, { id: { $in: ids } });
+      const facts = await em.execute<
+        { case_id: number; dates: string[]; decision_number: string | null; decided_at: string | null }[]
+      >(
+        `select c.id as case_id,
+                array(select s.decided_at::text from case_step s where s.case_id = c.id and s.kind <> ?) as dates,
+                a.decision_number, a.decided_at::text as decided_at
+           from petition_case c
+           left join termination_application a on a.case_id = c.id and a.status = 'APPROVED'
+          where c.id = any(?::int[])`,
+        [StepKind.ACCEPTANCE, `{${ids.join(',')}}`],
+      );
+      const accepted = await em.execute<{ case_id: number; decided_at: string }[]>(
+        `select case_id, decided_at::text as decided_at from case_step where kind = 'ACCEPTANCE' and case_id = any(?::int[])`,
+        [`{${ids.join(',')}}`],
+      );
+      const factsOf = new Map(facts.map((f) => [f.case_id, f]));
+      const acceptedOf = new Map(accepted.map((a) => [a.case_id, a.decided_at]));
+      return cases.map((c) => {
+        const who = byPetitioner.get(c.petitioner.id);
+        const f = factsOf.get(c.id);
+        const candidate: DuplicateCandidate & { case: PetitionCase } = {
+          case: c,
+          caseId: String(c.id),
+          sameIdentity: !!who,
+          identityBy: who?.by ?? null,
+          idNumberConflict: who?.conflict ?? false,
+          ...compareContent(profile, {
+            text: `${c.factsAndReasons}\n${c.requests}`,
+            acceptedAt: acceptedOf.get(c.id) ?? null,
+            processDates: [...(f?.dates ?? []), f?.decided_at, c.terminatedAt],
+            terminatedAt: f?.decided_at ?? c.terminatedAt,
+            decisionNumber: f?.decision_number ?? null,
+          }),
+        };
+        return candidate;
+      });
+    });
+
+    const judgement = judge(candidates);
+    const byId = new Map(candidates.map((c) => [c.caseId, c.case]));
+    await this.audit.record({
+      actor,
+      operation: 'sharing.checkDuplicate',
+      details: {
+        idNumberBidx: idBidx,
+        namePhoneBidx,
+        verdict: judgement.verdict,
+        matchedCaseIds: judgement.matches.map((m) => Number(m.caseId)),
+      },
+    });
+    return {
+      verdict: judgement.verdict,
+      matches: judgement.matches.map((m) => ({
+        case: byId.get(m.caseId)!,
+        sameIdentity: m.sameIdentity,
+        contentSimilarity: m.contentSimilarity,
+        score: m.score,
+      })),
+    };
+  }
+
+  /** A supervisor sees one petitioner in clear, with a stated reason; audited before it is shown. */
+  async reveal(actor: Actor, caseId: number, reason: string): Promise<PetitionCase> {
+    new Problems()
+      .check(
+        !!reason?.trim() && reason.trim().length >= 4 && reason.trim().length <= 500,
+        'reason',
+        '必须说明查看理由（4–500字）',
+      )
+      .throwIfAny();
+    const c = Number.isSafeInteger(caseId)
+      ? await this.em.findOne(PetitionCase, { id: caseId }, { populate: ['handlingUnit'] })
+      : null;
+    if (!c || !isSameOrBelow(c.handlingUnit.path, actor.unitPath)) throw new NotFoundError('信访事项');
+    await this.audit.record({
+      actor,
+      operation: 'petitioner.reveal',
+      caseId: c.id,
+      petitionerId: c.petitioner.id,
+      fields: ['name', 'idNumber', 'phone', 'address'],
+      reason: reason.trim(),
+    });
+    return c;
+  }
+}
