@@ -172,7 +172,7 @@ async function main() {
         `as root: server runs as uid ${pmUid}, owner of the data directory`,
       );
     }
-    let t0 = Date.now();
+    const t0 = Date.now();
     await a.stop();
     times['stop'] = Date.now() - t0;
     await a.stop();

@@ -47,7 +47,9 @@ async function main() {
     force.unref();
     try {
       await hub.stop();
+      logger.info('http stopped');
       await orm.close();
+      logger.info('database connections closed');
       await db.stop();
       logger.info('stopped');
       process.exit(0);

@@ -4,7 +4,6 @@ import { Client } from 'pg';
 import { startTestHub, ok, errorOf, type TestHub } from './helpers/hub';
 import { AuditService, type AuditEntry } from '../src/modules/audit/audit.service';
 import { GENESIS_HASH, chainHash, verifyAuditChain } from '../src/modules/audit/audit.verify';
-import { baseSchema } from '../src/graphql/schema';
 
 const actor = { userId: 'officer-1', name: '张办', role: 'CASE_OFFICER', unitCode: 'ROOT' };
 const BIDX = 'ab'.repeat(32);

