@@ -41,5 +41,7 @@ export async function runCli(
   process.exit(code);
 }
 
-/** The actor that command-line tasks act as; recorded as such in the audit log. */
-export const systemActorName = 'system';
+/** The actor a command-line task acts as; recorded as such in the audit log. */
+export function systemActor(task: string) {
+  return { userId: `system:${task}`, name: `命令行任务 ${task}`, role: 'SYSTEM', unitCode: '-' };
+}

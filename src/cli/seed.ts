@@ -1,8 +1,9 @@
 import { runCli } from './bootstrap';
 import { DemoSeeder, DEMO_USERS } from '../db/seeders/DemoSeeder';
+import { createDeps } from '../services';
 
-void runCli(async ({ orm }) => {
-  await orm.getSeeder().seed(DemoSeeder);
+void runCli(async ({ config, orm }) => {
+  await new DemoSeeder(createDeps(config)).run(orm.em.fork());
   console.log('演示数据已就绪 (demo data loaded; running it again changes nothing).');
   console.log('演示用户 (get a token with: npm run token -- --role ROLE --unit UNIT):');
   for (const u of DEMO_USERS)
