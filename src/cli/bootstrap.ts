@@ -24,7 +24,8 @@ export async function runCli(
     throw e;
   }
   const logger = createLogger(process.env.LOG_LEVEL ?? 'warn');
-  const db = await openDatabase(config, logger);
+  // Next to a running `npm start`, share its embedded PostgreSQL rather than fail.
+  const db = await openDatabase(config, logger, { attachIfRunning: true });
   let code: number;
   let orm: MikroORM | undefined;
   try {

@@ -13,7 +13,11 @@ export interface Database {
  * The database the hub uses: DATABASE_URL when set (nothing embedded is started),
  * otherwise an embedded PostgreSQL whose data lives under DATA_DIR/pg and survives restarts.
  */
-export async function openDatabase(config: Config, logger: Logger): Promise<Database> {
+export async function openDatabase(
+  config: Config,
+  logger: Logger,
+  opts: { attachIfRunning?: boolean } = {},
+): Promise<Database> {
   if (config.databaseUrl) return { url: config.databaseUrl, embedded: false, stop: async () => {} };
   const started = Date.now();
   const pg = await startEmbeddedPostgres({
@@ -21,6 +25,7 @@ export async function openDatabase(config: Config, logger: Logger): Promise<Data
     port: config.embeddedPgPort,
     database: 'hub',
     log: (msg) => logger.debug({ component: 'embedded-postgres' }, msg),
+    attachIfRunning: opts.attachIfRunning,
   });
   logger.info({ ms: Date.now() - started, port: config.embeddedPgPort }, 'embedded PostgreSQL started');
   return { url: pg.url, embedded: true, stop: pg.stop };

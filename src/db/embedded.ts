@@ -33,6 +33,12 @@ export interface EmbeddedPostgresOptions {
   database: string;
   /** Receives initdb/postgres output and lifecycle messages, one line per call. */
   log: (msg: string) => void;
+  /**
+   * When a hub already runs a server on dataDir, use that server instead of failing
+   * (command-line tasks such as `npm run seed` next to a running `npm start`); stop() then
+   * leaves it running.
+   */
+  attachIfRunning?: boolean;
 }
 
 export interface EmbeddedPostgres {
@@ -83,7 +89,12 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   } else {
     await fixDataDir(dataDir, runAs, log);
   }
-  await clearPreviousServer(dataDir, log);
+  const { runningPort } = await clearPreviousServer(dataDir, log, opts.attachIfRunning);
+  if (runningPort) {
+    log(`attaching to the hub's running PostgreSQL on port ${runningPort}`);
+    await ensureDatabase(runningPort, database, log);
+    return { url: urlFor(runningPort, database), stop: async () => {} };
+  }
 
   const child = spawn(
     bins.postgres,
@@ -441,7 +452,11 @@ interface ProcInfo {
  *   reported as an error;
  * - leftover server processes of a killed postmaster (Linux) are waited for, then killed.
  */
-async function clearPreviousServer(dataDir: string, log: (msg: string) => void): Promise<void> {
+async function clearPreviousServer(
+  dataDir: string,
+  log: (msg: string) => void,
+  attach = false,
+): Promise<{ runningPort?: number }> {
   const pidFile = path.join(dataDir, 'postmaster.pid');
   const text = await fsp.readFile(pidFile, 'utf8').catch((err: NodeJS.ErrnoException) => {
     if (err.code === 'ENOENT') return undefined;
@@ -465,6 +480,9 @@ async function clearPreviousServer(dataDir: string, log: (msg: string) => void):
         );
       }
       if (info.ppid === owner) {
+        // Line 4 of postmaster.pid is the port the server listens on.
+        const port = Number.parseInt(text.split('\n')[3] ?? '', 10);
+        if (attach && port > 0) return { runningPort: port };
         throw new Error(
           `${dataDir} is in use by PostgreSQL pid ${pid}, started by process ${owner}, which is still running.`,
         );
@@ -474,6 +492,7 @@ async function clearPreviousServer(dataDir: string, log: (msg: string) => void):
     }
   }
   await waitForLeftovers(dataDir, log);
+  return {};
 }
 
 async function inspectProcess(pid: number): Promise<ProcInfo | undefined> {
