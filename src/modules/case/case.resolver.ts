@@ -18,7 +18,7 @@ import type { Context } from '../../graphql/context';
 import { Connection, toConnection } from '../../graphql/connection';
 import { Unit } from '../org/unit.entity';
 import { PetitionerView, petitionerView } from '../petitioner/petitioner.graphql';
-import { visibilityFor, type Visibility } from '../petitioner/personal-data';
+import { PERSONAL_DATA_MARK, visibilityFor, type Visibility } from '../petitioner/personal-data';
 import { loadUnit } from '../../graphql/loaders';
 import { TerminationApplication } from '../termination/termination.entity';
 import { CaseStep, PetitionCase } from './case.entity';
@@ -197,7 +197,7 @@ export class CaseResolver {
 
   @FieldResolver(() => String, {
     nullable: true,
-    description: '正当理由（个人信息：经办人员书写，可能含个人信息；无权者为空）',
+    description: `${PERSONAL_DATA_MARK}正当理由（经办人员书写；无权查看者为空）`,
   })
   async goodReason(@Root() c: PetitionCase, @Ctx() ctx: Context) {
     return (await caseVisibility(ctx, c)) === 'CLEAR' ? (c.goodReason ?? null) : null;
@@ -205,7 +205,7 @@ export class CaseResolver {
 
   @FieldResolver(() => String, {
     nullable: true,
-    description: '再次提出的情况说明（个人信息：经办人员书写；无权者为空）',
+    description: `${PERSONAL_DATA_MARK}再次提出的情况说明（经办人员书写；无权查看者为空）`,
   })
   async repeatSubmissionNote(@Root() c: PetitionCase, @Ctx() ctx: Context) {
     return (await caseVisibility(ctx, c)) === 'CLEAR' ? (c.repeatSubmissionNote ?? null) : null;

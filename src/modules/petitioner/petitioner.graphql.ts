@@ -3,7 +3,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import type { Context } from '../../graphql/context';
 import type { Petitioner } from './petitioner.entity';
 import { maskAddress, maskIdNumber, maskName, maskPhone } from './masking';
-import { PERSONAL_FIELDS, type PersonalField, type Visibility } from './personal-data';
+import { PERSONAL_DATA_MARK, PERSONAL_FIELDS, type PersonalField, type Visibility } from './personal-data';
 
 /**
  * The petitioner as a reader sees it. Every personal field is nullable: a reader who may not see
@@ -14,16 +14,16 @@ export class PetitionerView {
   @Field(() => Boolean, { description: '个人信息是否为明文（false 表示已脱敏）' })
   clear!: boolean;
 
-  @Field(() => String, { nullable: true, description: '姓名（个人信息）' })
+  @Field(() => String, { nullable: true, description: `${PERSONAL_DATA_MARK}姓名` })
   name!: string | null;
 
-  @Field(() => String, { nullable: true, description: '居民身份证号码（个人信息）' })
+  @Field(() => String, { nullable: true, description: `${PERSONAL_DATA_MARK}居民身份证号码` })
   idNumber!: string | null;
 
-  @Field(() => String, { nullable: true, description: '联系电话（个人信息）' })
+  @Field(() => String, { nullable: true, description: `${PERSONAL_DATA_MARK}联系电话` })
   phone!: string | null;
 
-  @Field(() => String, { nullable: true, description: '住址（个人信息）' })
+  @Field(() => String, { nullable: true, description: `${PERSONAL_DATA_MARK}住址` })
   address!: string | null;
 }
 
