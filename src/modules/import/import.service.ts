@@ -22,7 +22,7 @@
  */
 import fs from 'node:fs';
 import readline from 'node:readline';
-import type { EntityManager } from '@mikro-orm/postgresql';
+import type { EntityManager, Knex } from '@mikro-orm/postgresql';
 import type { Deps } from '../../services';
 import { isIsoDate, todayInChina } from '../../shared/dates';
 import { UnitKind } from '../org/unit.entity';
@@ -521,6 +521,24 @@ function parseCase(obj: Json, r: Reasons, now: Date, today: string): ImportCase 
 }
 
 // ---------------------------------------------------------------------------------------------
+// SQL with real bind parameters
+// ---------------------------------------------------------------------------------------------
+
+/** Runs one statement, returns its rows. */
+type Sql = <R = Record<string, unknown>>(text: string, params?: unknown[]) => Promise<R[]>;
+
+/**
+ * Statements on the EntityManager's connection (inside its transaction when it has one), with
+ * the parameters sent as bind parameters. em.execute inlines parameters into the SQL text, which
+ * for a batch's megabytes of JSON costs more than the statement itself.
+ */
+function sqlOf(em: EntityManager): Sql {
+  const knex = em.getTransactionContext<Knex.Transaction>() ?? em.getConnection().getKnex();
+  return async <R>(text: string, params: unknown[] = []) =>
+    ((await knex.raw(text, params as Knex.RawBinding[])) as { rows: R[] }).rows;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Cross-line and database checks
 // ---------------------------------------------------------------------------------------------
 
@@ -549,23 +567,85 @@ async function inChunks<T>(items: T[], size: number, fn: (chunk: T[]) => Promise
   for (let i = 0; i < items.length; i += size) await fn(items.slice(i, i + size));
 }
 
-async function loadSnapshot(em: EntityManager, parsed: Pick<ParsedImport, 'cases'>): Promise<Snapshot> {
+/**
+ * What the cross-line checks look at, taken from every unit and case line, good or bad, so that a
+ * line with a bad ID number is still told that its unit is unknown. Null: absent or unusable.
+ */
+interface UnitRef {
+  line: number;
+  code: string | null;
+  kind: UnitKind | null;
+  parentCode: string | null;
+  /** The line passed its own checks (only such units join the tree). */
+  ok: boolean;
+}
+interface CaseRef {
+  line: number;
+  externalRef: string | null;
+  handlingUnitCode: string | null;
+  /** Null when the line has no termination. */
+  termination: { approvingUnitCode: string | null; decisionNumber: string | null } | null;
+}
+
+const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() !== '' ? v.trim() : null);
+
+function unitRef(line: number, obj: Json, ok: boolean): UnitRef {
+  const kind = str(obj.unitKind);
+  return {
+    line,
+    code: str(obj.code),
+    kind: kind && (Object.values(UnitKind) as string[]).includes(kind) ? (kind as UnitKind) : null,
+    parentCode: str(obj.parentCode),
+    ok,
+  };
+}
+
+function caseRef(line: number, obj: Json): CaseRef {
+  const t = obj.termination;
+  return {
+    line,
+    externalRef: str(obj.externalRef),
+    handlingUnitCode: str(obj.handlingUnitCode),
+    termination:
+      t === undefined || t === null
+        ? null
+        : isObject(t)
+          ? { approvingUnitCode: str(t.approvingUnitCode), decisionNumber: str(t.decisionNumber) }
+          : { approvingUnitCode: null, decisionNumber: null },
+  };
+}
+
+const refsOfUnits = (units: ImportUnit[]): UnitRef[] =>
+  units.map((u) => ({ line: u.line, code: u.code, kind: u.kind, parentCode: u.parentCode, ok: true }));
+const refsOfCases = (cases: ImportCase[]): CaseRef[] =>
+  cases.map((c) => ({
+    line: c.line,
+    externalRef: c.externalRef,
+    handlingUnitCode: c.handlingUnitCode,
+    termination: c.termination && {
+      approvingUnitCode: c.termination.approvingUnitCode,
+      decisionNumber: c.termination.decisionNumber,
+    },
+  }));
+
+async function loadSnapshot(sql: Sql, cases: CaseRef[]): Promise<Snapshot> {
   const snap = emptySnapshot();
-  const units = await em.execute<DbUnit[]>(
+  const units = await sql<DbUnit>(
     `select u.id, u.code, u.name, u.kind, u.path::text as path, p.code as "parentCode"
        from unit u left join unit p on p.id = u.parent_id`,
   );
   for (const u of units) snap.units.set(u.code, u);
-  await inChunks(parsed.cases, 10_000, async (chunk) => {
-    const rows = await em.execute<{ external_ref: string; status: CaseStatus }[]>(
+  await inChunks(cases, 10_000, async (chunk) => {
+    const refs = chunk.map((c) => c.externalRef).filter((r) => r !== null);
+    const rows = await sql<{ external_ref: string; status: CaseStatus }>(
       `select external_ref, status from petition_case
         where external_ref in (select jsonb_array_elements_text(?::jsonb))`,
-      [JSON.stringify(chunk.map((c) => c.externalRef))],
+      [JSON.stringify(refs)],
     );
     for (const row of rows) snap.caseStatus.set(row.external_ref, row.status);
-    const numbers = chunk.filter((c) => c.termination).map((c) => c.termination!.decisionNumber);
+    const numbers = chunk.map((c) => c.termination?.decisionNumber).filter((n) => n != null);
     if (!numbers.length) return;
-    const held = await em.execute<{ decision_number: string; external_ref: string | null }[]>(
+    const held = await sql<{ decision_number: string; external_ref: string | null }>(
       `select t.decision_number, c.external_ref
          from termination_application t join petition_case c on c.id = t.case_id
         where t.decision_number in (select jsonb_array_elements_text(?::jsonb))`,
@@ -586,28 +666,36 @@ interface TreeNode {
  * the approving agency, and re-imports that would clash with what the hub holds.
  */
 function crossCheck(
-  units: ImportUnit[],
-  cases: ImportCase[],
-  badUnitLines: Map<string, number>,
+  units: UnitRef[],
+  cases: CaseRef[],
   snap: Snapshot,
   add: (line: number, reason: string) => void,
 ): void {
   const tree = new Map<string, TreeNode>();
   for (const [code, u] of snap.units) tree.set(code, { kind: u.kind, parentCode: u.parentCode });
-  const fileUnitLine = new Map<string, number>();
-  for (const u of units) fileUnitLine.set(u.code, u.line);
-  const defined = new Map<string, number>();
+  /** First line defining each code, and whether that line is good. */
+  const firstLine = new Map<string, UnitRef>();
+  for (const u of units) if (u.code && !firstLine.has(u.code)) firstLine.set(u.code, u);
+  const where = (code: string, line: number): string | null => {
+    // Why `code` cannot be used at `line`, or null when it can.
+    if (tree.has(code)) return null;
+    const def = firstLine.get(code);
+    if (!def) return '不存在（文件和系统中都没有）';
+    if (!def.ok) return `的定义（第 ${def.line} 行）有错误`;
+    if (def.line > line) return `在第 ${def.line} 行才定义，应先定义上级单位`;
+    return '的定义有错误';
+  };
   for (const u of units) {
-    const first = defined.get(u.code);
-    if (first !== undefined) {
-      add(u.line, `code：单位代码 ${u.code} 与第 ${first} 行重复`);
+    if (!u.code) continue;
+    const first = firstLine.get(u.code)!;
+    if (first !== u) {
+      add(u.line, `code：单位代码 ${u.code} 与第 ${first.line} 行重复`);
       continue;
     }
-    defined.set(u.code, u.line);
     const existing = snap.units.get(u.code);
     if (existing) {
       // An existing unit is kept where it is (only its name is updated): the file must agree.
-      if (existing.kind !== u.kind)
+      if (u.kind && existing.kind !== u.kind)
         add(u.line, `unitKind：单位 ${u.code} 已在系统中，类别为 ${existing.kind}，导入不会更改单位类别`);
       if ((existing.parentCode ?? null) !== u.parentCode)
         add(
@@ -617,19 +705,10 @@ function crossCheck(
       continue;
     }
     if (u.parentCode) {
-      const parentLine = fileUnitLine.get(u.parentCode);
-      const parentBadLine = badUnitLines.get(u.parentCode);
-      if (snap.units.has(u.parentCode) || (parentLine !== undefined && parentLine < u.line)) {
-        // defined before this line or already in the hub
-      } else if (parentLine !== undefined) {
-        add(u.line, `parentCode：上级单位 ${u.parentCode} 在第 ${parentLine} 行才定义，应先定义上级单位`);
-      } else if (parentBadLine !== undefined) {
-        add(u.line, `parentCode：上级单位 ${u.parentCode} 的定义（第 ${parentBadLine} 行）有错误`);
-      } else {
-        add(u.line, `parentCode：上级单位 ${u.parentCode} 不存在（应在本行之前定义，或已在系统中）`);
-      }
+      const problem = where(u.parentCode, u.line);
+      if (problem) add(u.line, `parentCode：上级单位 ${u.parentCode} ${problem}`);
     }
-    tree.set(u.code, { kind: u.kind, parentCode: u.parentCode });
+    if (u.ok) tree.set(u.code, { kind: u.kind!, parentCode: u.parentCode });
   }
 
   const nearestAgencyAbove = (code: string): string | null => {
@@ -646,28 +725,26 @@ function crossCheck(
   };
 
   for (const c of cases) {
-    if (!tree.has(c.handlingUnitCode)) {
-      const bad = badUnitLines.get(c.handlingUnitCode);
+    const unit = c.handlingUnitCode;
+    if (unit && !tree.has(unit)) {
+      const def = firstLine.get(unit);
       add(
         c.line,
-        bad !== undefined
-          ? `handlingUnitCode：承办单位 ${c.handlingUnitCode} 的定义（第 ${bad} 行）有错误`
-          : `handlingUnitCode：承办单位 ${c.handlingUnitCode} 不存在（文件和系统中都没有）`,
+        def && !def.ok
+          ? `handlingUnitCode：承办单位 ${unit} 的定义（第 ${def.line} 行）有错误`
+          : `handlingUnitCode：承办单位 ${unit} 不存在（文件和系统中都没有）`,
       );
-    } else if (c.termination) {
-      const agency = nearestAgencyAbove(c.handlingUnitCode);
+    } else if (unit && c.termination?.approvingUnitCode) {
+      const agency = nearestAgencyAbove(unit);
       if (!agency)
-        add(
-          c.line,
-          `termination.approvingUnitCode：承办单位 ${c.handlingUnitCode} 之上没有信访工作机构，无法批准终结`,
-        );
+        add(c.line, `termination.approvingUnitCode：承办单位 ${unit} 之上没有信访工作机构，无法批准终结`);
       else if (agency !== c.termination.approvingUnitCode)
         add(
           c.line,
           `termination.approvingUnitCode：批准机构应为承办单位之上最近的信访工作机构 ${agency}（文件中为 ${c.termination.approvingUnitCode}）`,
         );
     }
-    const status = snap.caseStatus.get(c.externalRef);
+    const status = c.externalRef ? snap.caseStatus.get(c.externalRef) : undefined;
     if (status === CaseStatus.TERMINATION_APPLIED || status === CaseStatus.TERMINATION_APPROVED)
       add(c.line, `externalRef：事项 ${c.externalRef} 在系统中正处于终结审核或告知环节，导入不能覆盖`);
     else if (status === CaseStatus.TERMINATED && !c.termination)
@@ -675,11 +752,9 @@ function crossCheck(
         c.line,
         `termination：事项 ${c.externalRef} 在系统中已终结，导入不会撤销终结（文件中缺少终结信息）`,
       );
-    if (c.termination && snap.decisionOwner.has(c.termination.decisionNumber)) {
-      const owner = snap.decisionOwner.get(c.termination.decisionNumber);
-      if (owner !== c.externalRef)
-        add(c.line, 'termination.decisionNumber：终结决定文号已被系统中的另一事项使用');
-    }
+    const dn = c.termination?.decisionNumber;
+    if (dn && snap.decisionOwner.has(dn) && snap.decisionOwner.get(dn) !== c.externalRef)
+      add(c.line, 'termination.decisionNumber：终结决定文号已被系统中的另一事项使用');
   }
 }
 
@@ -717,7 +792,8 @@ export async function validateImportFile(
     if (list) list.push(reason);
     else reasonsByLine.set(line, [reason]);
   };
-  const badUnitLines = new Map<string, number>();
+  const unitRefs: UnitRef[] = [];
+  const caseRefs: CaseRef[] = [];
   const refLine = new Map<string, number>();
   const decisionLine = new Map<string, number>();
 
@@ -743,8 +819,7 @@ export async function validateImportFile(
     if (obj.kind === 'unit') {
       const u = parseUnit(obj, r);
       if (u) units.push({ ...u, line: lineNo });
-      else if (typeof obj.code === 'string' && !badUnitLines.has(obj.code.trim()))
-        badUnitLines.set(obj.code.trim(), lineNo);
+      unitRefs.push(unitRef(lineNo, obj, !!u));
     } else if (obj.kind === 'case') {
       const c = parseCase(obj, r, now, today);
       // Duplicates are looked for even on otherwise bad lines, so that one run reports them all.
@@ -764,6 +839,7 @@ export async function validateImportFile(
         else decisionLine.set(dn, lineNo);
       }
       if (c && !r.list.length) cases.push({ ...c, line: lineNo });
+      caseRefs.push(caseRef(lineNo, obj));
     } else {
       r.add(
         'kind',
@@ -774,8 +850,8 @@ export async function validateImportFile(
   }
   opts.onLine?.(lineNo);
 
-  const snap = opts.em ? await loadSnapshot(opts.em, { cases }) : emptySnapshot();
-  crossCheck(units, cases, badUnitLines, snap, add);
+  const snap = opts.em ? await loadSnapshot(sqlOf(opts.em), caseRefs) : emptySnapshot();
+  crossCheck(unitRefs, caseRefs, snap, add);
 
   const errors = [...reasonsByLine.entries()]
     .sort((a, b) => a[0] - b[0])
@@ -812,10 +888,14 @@ export async function importData(
   if (parsed.errors.length) throw new ImportRejectedError(parsed.errors);
   const batchSize = opts.batchSize ?? 1000;
   return em.transactional(async (tem) => {
+    const sql = sqlOf(tem);
+    // One import at a time: a second one waits here, then sees what the first committed.
+    await sql(`select pg_advisory_xact_lock(hashtext('petition-hub:import'))`);
     // The database may have changed since validation: check again, under this transaction.
-    const snap = await loadSnapshot(tem, parsed);
+    const caseRefs = refsOfCases(parsed.cases);
+    const snap = await loadSnapshot(sql, caseRefs);
     const problems: LineError[] = [];
-    crossCheck(parsed.units, parsed.cases, new Map(), snap, (line, reason) => {
+    crossCheck(refsOfUnits(parsed.units), caseRefs, snap, (line, reason) => {
       const last = problems[problems.length - 1];
       if (last?.line === line) last.reasons.push(reason);
       else problems.push({ line, reasons: [reason] });
@@ -831,9 +911,9 @@ export async function importData(
       counters: 0,
     };
 
-    await writeUnits(tem, parsed.units, snap, result);
+    await writeUnits(sql, parsed.units, snap, result);
     const unitIds = new Map<string, number>();
-    for (const u of await tem.execute<{ id: number; code: string }[]>('select id, code from unit'))
+    for (const u of await sql<{ id: number; code: string }>('select id, code from unit'))
       unitIds.set(u.code, u.id);
 
     const createdPetitioners = new Set<string>();
@@ -844,19 +924,8 @@ export async function importData(
     onProgress?.({ done: 0, total });
     for (let i = 0; i < total; i += batchSize) {
       const batch = parsed.cases.slice(i, i + batchSize);
-      let t0 = Date.now();
-      const petitionerIds = await writePetitioners(tem, deps, batch, createdPetitioners, updatedPetitioners);
-      (globalThis as any).__pt = ((globalThis as any).__pt ?? 0) + Date.now() - t0;
-      t0 = Date.now();
-      await writeCases(tem, deps, actor, batch, unitIds, petitionerIds, counters, result);
-      (globalThis as any).__ct = ((globalThis as any).__ct ?? 0) + Date.now() - t0;
-      if (i % 20000 === 0)
-        console.log(
-          'PROF',
-          (globalThis as any).__pt,
-          (globalThis as any).__ct,
-          JSON.stringify((globalThis as any).__st),
-        );
+      const petitionerIds = await writePetitioners(sql, deps, batch, createdPetitioners, updatedPetitioners);
+      await writeCases(sql, deps, actor, batch, unitIds, petitionerIds, counters, result);
       onProgress?.({ done: Math.min(i + batchSize, total), total });
     }
     result.petitioners.created = createdPetitioners.size;
@@ -864,7 +933,7 @@ export async function importData(
 
     // Later approvals continue after the imported numbers: the counter never goes back.
     if (counters.size) {
-      await tem.execute(
+      await sql(
         `insert into decision_number_counter (agency_unit_id, year, last_n)
          select x.agency, x.year, x.n from jsonb_to_recordset(?::jsonb) as x(agency int, year int, n int)
          on conflict (agency_unit_id, year)
@@ -883,11 +952,11 @@ export async function importData(
   });
 }
 
-async function writeUnits(em: EntityManager, units: ImportUnit[], snap: Snapshot, result: ImportResult) {
+async function writeUnits(sql: Sql, units: ImportUnit[], snap: Snapshot, result: ImportResult) {
   const existing = units.filter((u) => snap.units.has(u.code));
   const fresh = units.filter((u) => !snap.units.has(u.code));
   if (existing.length) {
-    await em.execute(
+    await sql(
       `update unit u set name = x.name from jsonb_to_recordset(?::jsonb) as x(code text, name text)
         where u.code = x.code and u.name is distinct from x.name`,
       [JSON.stringify(existing.map((u) => ({ code: u.code, name: u.name })))],
@@ -896,7 +965,7 @@ async function writeUnits(em: EntityManager, units: ImportUnit[], snap: Snapshot
   }
   if (!fresh.length) return;
   // As in UnitService.create: the id is the last label of the path, so take ids from the sequence first.
-  const ids = await em.execute<{ id: number }[]>(
+  const ids = await sql<{ id: number }>(
     `select nextval('unit_id_seq')::int as id from generate_series(1, ?::int)`,
     [fresh.length],
   );
@@ -909,7 +978,7 @@ async function writeUnits(em: EntityManager, units: ImportUnit[], snap: Snapshot
     placed.set(u.code, { id, path });
     return { id, code: u.code, name: u.name, kind: u.kind, parent_id: parent?.id ?? null, path };
   });
-  await em.execute(
+  await sql(
     `insert into unit (id, code, name, kind, parent_id, path)
      select x.id, x.code, x.name, x.kind::unit_kind, x.parent_id, x.path::ltree
        from jsonb_to_recordset(?::jsonb) as x(id int, code text, name text, kind text, parent_id int, path text)`,
@@ -923,15 +992,8 @@ async function writeUnits(em: EntityManager, units: ImportUnit[], snap: Snapshot
  * upserted with the same rule: the name is replaced, a phone or address given replaces the old one,
  * one not given keeps it. Returns petitioner ids by ID-number blind index.
  */
-const __timed = async <T>(k: string, f: () => Promise<T>): Promise<T> => {
-  const t = Date.now();
-  const r = await f();
-  const st = ((globalThis as any).__st ??= {});
-  st[k] = (st[k] ?? 0) + Date.now() - t;
-  return r;
-};
 async function writePetitioners(
-  em: EntityManager,
+  sql: Sql,
   deps: Deps,
   batch: ImportCase[],
   created: Set<string>,
@@ -948,14 +1010,11 @@ async function writePetitioners(
       address: c.petitioner.address ?? before?.address ?? null,
     });
   }
-  const rows: SealedPetitioner[] = await __timed('seal', async () =>
-    [...merged.values()].map((p) => sealPetitioner(deps, p)),
-  );
+  const rows: SealedPetitioner[] = [...merged.values()].map((p) => sealPetitioner(deps, p));
   // A phone or address kept from the old row may be sealed under an older key: then the row keeps
   // that key id, so that re-encryption (which looks for rows not under the current key) still finds it.
-  const returned = await __timed('pins', () =>
-    em.execute<{ id: number; bidx: string; inserted: boolean }[]>(
-      `insert into petitioner (name_enc, id_number_enc, phone_enc, address_enc, id_number_bidx, phone_bidx,
+  const returned = await sql<{ id: number; bidx: string; inserted: boolean }>(
+    `insert into petitioner (name_enc, id_number_enc, phone_enc, address_enc, id_number_bidx, phone_bidx,
                              name_phone_bidx, key_id)
      select x."nameEnc", x."idNumberEnc", x."phoneEnc", x."addressEnc", x."idNumberBidx", x."phoneBidx",
             x."namePhoneBidx", x."keyId"
@@ -977,8 +1036,7 @@ async function writePetitioners(
          excluded.key_id),
        updated_at = now()
      returning id, id_number_bidx as bidx, (xmax = 0) as inserted`,
-      [JSON.stringify(rows)],
-    ),
+    [JSON.stringify(rows)],
   );
   const ids = new Map<string, number>();
   for (const r of returned) {
@@ -990,7 +1048,7 @@ async function writePetitioners(
 }
 
 async function writeCases(
-  em: EntityManager,
+  sql: Sql,
   deps: Deps,
   actor: AuditActor,
   batch: ImportCase[],
@@ -1017,9 +1075,8 @@ async function writeCases(
     terminated_at: c.termination?.notifiedAt ?? null,
     dup_text: trigramSearchText(`${c.factsAndReasons}\n${c.requests}`),
   }));
-  const saved = await __timed('cins', () =>
-    em.execute<{ id: number; external_ref: string; inserted: boolean }[]>(
-      `insert into petition_case (external_ref, petitioner_id, handling_unit_id, category, title, facts_and_reasons,
+  const saved = await sql<{ id: number; external_ref: string; inserted: boolean }>(
+    `insert into petition_case (external_ref, petitioner_id, handling_unit_id, category, title, facts_and_reasons,
                                 requests, status, review_requested_at, re_review_requested_at, terminated_at, dup_text)
      select x.external_ref, x.petitioner_id, x.handling_unit_id, x.category, x.title, x.facts_and_reasons,
             x.requests, x.status::case_status, x.review_requested_at, x.re_review_requested_at, x.terminated_at,
@@ -1042,8 +1099,7 @@ async function writeCases(
        version = petition_case.version + 1,
        updated_at = now()
      returning id, external_ref, (xmax = 0) as inserted`,
-      [JSON.stringify(caseRows)],
-    ),
+    [JSON.stringify(caseRows)],
   );
   const caseId = new Map<string, number>();
   const preexisting = new Set<string>();
@@ -1092,22 +1148,20 @@ async function writeCases(
   }
   if (kindsOf.size) {
     // A re-imported case's steps are the file's: steps the file no longer has go.
-    await em.execute(
+    await sql(
       `delete from case_step s using jsonb_to_recordset(?::jsonb) as x(case_id int, kinds jsonb)
         where s.case_id = x.case_id and not (x.kinds @> to_jsonb(s.kind::text))`,
       [JSON.stringify([...kindsOf].map(([case_id, kinds]) => ({ case_id, kinds })))],
     );
   }
-  await __timed('steps', () =>
-    em.execute(
-      `insert into case_step (case_id, kind, opinion, decided_at, delivered_at, recorded_by)
+  await sql(
+    `insert into case_step (case_id, kind, opinion, decided_at, delivered_at, recorded_by)
      select x.case_id, x.kind::case_step_kind, x.opinion, x.decided_at, x.delivered_at, ?
        from jsonb_to_recordset(?::jsonb) as x(case_id int, kind text, opinion text, decided_at date, delivered_at date)
      on conflict (case_id, kind) do update set
        opinion = excluded.opinion, decided_at = excluded.decided_at, delivered_at = excluded.delivered_at,
        recorded_by = excluded.recorded_by`,
-      [actor.name, JSON.stringify(steps)],
-    ),
+    [actor.name, JSON.stringify(steps)],
   );
   result.steps += steps.length;
 
@@ -1143,7 +1197,7 @@ async function writeCases(
   let updatedApps = new Set<number>();
   const toUpdate = apps.filter((a) => a.preexisting);
   if (toUpdate.length) {
-    const rows = await em.execute<{ case_id: number }[]>(
+    const rows = await sql<{ case_id: number }>(
       `update termination_application t set
          condition = x.condition::termination_condition, examining_unit_id = x.examining_unit_id,
          decision_number = x.decision_number, decided_at = x.decided_at, notified_at = x.notified_at,
@@ -1159,17 +1213,15 @@ async function writeCases(
   }
   const toInsert = apps.filter((a) => !updatedApps.has(a.case_id));
   if (toInsert.length) {
-    await __timed('apps', () =>
-      em.execute(
-        `insert into termination_application (case_id, condition, statement, status, applied_by, applied_at,
+    await sql(
+      `insert into termination_application (case_id, condition, statement, status, applied_by, applied_at,
               examining_unit_id, examined_by, examined_at, decision_number, decided_at, notified_at,
               delivery_method, notified_by)
        select x.case_id, x.condition::termination_condition, ?, 'APPROVED', ?, x.at, x.examining_unit_id, ?, x.at,
               x.decision_number, x.decided_at, x.notified_at, null, ?
          from jsonb_to_recordset(?::jsonb) as x(case_id int, condition text, examining_unit_id int,
               decision_number text, decided_at date, notified_at date, at timestamptz)`,
-        [APPLICATION_STATEMENT, actor.name, actor.name, actor.name, JSON.stringify(toInsert)],
-      ),
+      [APPLICATION_STATEMENT, actor.name, actor.name, actor.name, JSON.stringify(toInsert)],
     );
     result.terminations.created += toInsert.length;
   }
