@@ -332,6 +332,22 @@ describe('personal data on read', () => {
   });
 });
 
+describe('decision numbers per agency', () => {
+  it('each agency numbers its own decisions: two agencies may both issue 第1号', async () => {
+    const ohOfficer = await t.token('CASE_OFFICER', 'ZJ-WZ-OH-ZJ');
+    const ohReviewer = await t.token('AGENCY_REVIEWER', 'ZJ-WZ-OH');
+    const id = await caseThroughProcedure(t, ohOfficer, { reReview: true, repeat: true });
+    const app = ok(await t.gql(APPLY, { id, c: 'REPEAT_AFTER_RE_REVIEW' }, ohOfficer)).applyForTermination;
+    expect(app.examiningUnit.code).toBe('ZJ-WZ-OH');
+    const approved = ok(await t.gql(APPROVE, { id: app.id }, ohReviewer)).approveTermination;
+    expect(approved.decisionNumber).toBe('浙信终字〔2026〕第1号');
+    const hz =
+      await t.sql(`select count(*)::int as n from termination_application a join unit u on u.id = a.examining_unit_id
+                             where u.code = 'ZJ-HZ' and a.decision_number = '浙信终字〔2026〕第1号'`);
+    expect(hz[0].n).toBe(1);
+  });
+});
+
 describe('concurrency', () => {
   it('two reviewers at once: exactly one approves, the other gets CONFLICT, one number is used', async () => {
     const id = await caseThroughProcedure(t, officer, { reReview: true, repeat: true });

@@ -78,7 +78,7 @@ export class Migration20261128000002_cases extends Migration {
       examined_by varchar(200) null,
       examined_at timestamptz null,
       return_reasons text null,
-      decision_number varchar(100) null unique,
+      decision_number varchar(100) null,
       decided_at date null,
       notified_at date null,
       delivery_method varchar(20) null,
@@ -88,6 +88,8 @@ export class Migration20261128000002_cases extends Migration {
       created_at timestamptz not null default now()
     );`);
     this.addSql('create index termination_application_case_id_index on termination_application (case_id);');
+    // Numbers are issued per agency and year; two agencies may use the same wording.
+    this.addSql(`create unique index termination_application_decision_number_unique on termination_application (examining_unit_id, decision_number) where decision_number is not null;`);
     this.addSql(
       'create index termination_application_examining_index on termination_application (examining_unit_id, status);',
     );

@@ -3,6 +3,7 @@ import type { Deps } from '../../services';
 import { Problems } from '../../errors';
 import { Petitioner } from './petitioner.entity';
 import { checkIdNumber, checkPhone, normaliseName } from './identity';
+import { PETITIONER_AAD as AAD, sealPetitioner } from './sealing';
 
 export interface PetitionerData {
   name: string;
@@ -18,14 +19,6 @@ export interface PetitionerClear {
   phone: string | null;
   address: string | null;
 }
-
-/** AAD per column: a ciphertext copied into another column does not decrypt there. */
-const AAD = {
-  name: 'petitioner.name',
-  idNumber: 'petitioner.id_number',
-  phone: 'petitioner.phone',
-  address: 'petitioner.address',
-};
 
 /**
  * Petitioners: validation, encryption at rest, blind-index look-ups. The only place that seals or
@@ -57,38 +50,24 @@ export class PetitionerService {
 
   /**
    * The petitioner with this ID number, created if new: one person registered twice is one
-   * petitioner. Contact details given again replace the old ones (the latest are the useful ones).
+   * petitioner. Contact details given again replace the old ones (the latest are the useful
+   * ones); the row is re-sealed whole under the current key, so its key id and its name+phone
+   * index always describe every field.
    */
   async upsert(em: EntityManager, data: PetitionerData): Promise<Petitioner> {
-    const { cipher, blindIndex } = this.deps;
-    const idNumberBidx = blindIndex.idNumber(data.idNumber)!;
-    const sealed = {
-      nameEnc: cipher.encrypt(data.name, AAD.name),
-      phoneEnc: data.phone ? cipher.encrypt(data.phone, AAD.phone) : null,
-      addressEnc: data.address ? cipher.encrypt(data.address, AAD.address) : null,
-      phoneBidx: blindIndex.phone(data.phone),
-      namePhoneBidx: blindIndex.namePhone(data.name, data.phone),
-    };
+    const idNumberBidx = this.deps.blindIndex.idNumber(data.idNumber)!;
     const existing = await em.findOne(Petitioner, { idNumberBidx });
-    if (existing) {
-      existing.nameEnc = sealed.nameEnc;
-      if (data.phone)
-        Object.assign(existing, {
-          phoneEnc: sealed.phoneEnc,
-          phoneBidx: sealed.phoneBidx,
-          namePhoneBidx: sealed.namePhoneBidx,
-        });
-      if (data.address) existing.addressEnc = sealed.addressEnc;
-      existing.idNumberEnc = cipher.encrypt(data.idNumber, AAD.idNumber);
-      existing.keyId = cipher.currentKeyId;
-      return existing;
-    }
-    return em.create(Petitioner, {
-      ...sealed,
-      idNumberEnc: cipher.encrypt(data.idNumber, AAD.idNumber),
-      idNumberBidx,
-      keyId: cipher.currentKeyId,
-    });
+    if (!existing) return em.create(Petitioner, sealPetitioner(this.deps, data));
+    const old = this.open(existing);
+    Object.assign(
+      existing,
+      sealPetitioner(this.deps, {
+        ...data,
+        phone: data.phone || old.phone,
+        address: data.address || old.address,
+      }),
+    );
+    return existing;
   }
 
   /** Opens a petitioner's fields. Callers decide (PersonalDataPolicy) whether the values may leave in clear. */

@@ -1,13 +1,7 @@
 import type { Deps } from '../../services';
 import type { PetitionerData } from './petitioner.service';
 
-/**
- * AAD per petitioner column: a ciphertext copied into another column does not decrypt there.
- *
- * These must stay equal to the names PetitionerService uses to open a row (its private `AAD`
- * map); test/import.test.ts opens imported rows with PetitionerService.open to prove it.
- * PetitionerService should import this map instead of keeping its own copy.
- */
+/** AAD per petitioner column: a ciphertext copied into another column does not decrypt there. */
 export const PETITIONER_AAD = {
   name: 'petitioner.name',
   idNumber: 'petitioner.id_number',
@@ -28,8 +22,8 @@ export interface SealedPetitioner {
 }
 
 /**
- * Seals one petitioner's (already validated and normalised) fields as PetitionerService.upsert
- * does, without touching the database: for batch writers that build multi-row statements.
+ * Seals one petitioner's (already validated and normalised) fields: the only place that
+ * encrypts them (PetitionerService.upsert and the batch import both use it).
  */
 export function sealPetitioner(
   deps: Pick<Deps, 'cipher' | 'blindIndex'>,

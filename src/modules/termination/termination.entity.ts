@@ -68,7 +68,7 @@ export class TerminationApplication {
   returnReasons?: string | null;
 
   @Field(() => String, { nullable: true, description: '终结决定文号' })
-  @Property({ length: 100, nullable: true, unique: true })
+  @Property({ length: 100, nullable: true })
   decisionNumber?: string | null;
 
   @Field(() => String, { nullable: true, description: '终结决定日期' })
