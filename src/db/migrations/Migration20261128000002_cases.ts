@@ -89,7 +89,9 @@ export class Migration20261128000002_cases extends Migration {
     );`);
     this.addSql('create index termination_application_case_id_index on termination_application (case_id);');
     // Numbers are issued per agency and year; two agencies may use the same wording.
-    this.addSql(`create unique index termination_application_decision_number_unique on termination_application (examining_unit_id, decision_number) where decision_number is not null;`);
+    this.addSql(
+      `create unique index termination_application_decision_number_unique on termination_application (examining_unit_id, decision_number) where decision_number is not null;`,
+    );
     this.addSql(
       'create index termination_application_examining_index on termination_application (examining_unit_id, status);',
     );

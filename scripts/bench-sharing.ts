@@ -1,0 +1,529 @@
+/**
+ * Benchmarks the information-sharing platform (SharingService) on a scratch database.
+ *
+ *   node -r @swc-node/register scripts/bench-sharing.ts [N=100000] [--server URL] [--keep] [--db NAME]
+ *
+ * --server is a PostgreSQL URL with the right to create databases (default
+ * postgres://postgres@127.0.0.1:5432/postgres, or BENCH_SERVER_URL). The script creates
+ * `sharing_bench_<pid>` (or `--db NAME`; an existing, populated NAME is reused as it is, so a
+ * 1M-case database is imported once), migrates it, generates N synthetic cases with
+ * scripts/gen-import.ts and imports them with importData (in chunks of 200 000 cases, each
+ * one transaction), runs ANALYZE, then prints:
+ *   1. checkDuplicate through SharingService, in-process, 200 calls of each kind:
+ *      (a) ID number of a terminated case's petitioner + that case's facts lightly altered,
+ *      (b) ID number of an existing petitioner + an unrelated matter,
+ *      (c) no identity + the content of an existing terminated case,
+ *      (d) no identity + random Chinese characters;
+ *      p50/p95/max latency, SQL statements per call (counted through the ORM query logger),
+ *      the time of the content-candidate query, and the verdicts.
+ *   2. EXPLAIN (ANALYZE, BUFFERS) of the content-candidate query exactly as SharingService
+ *      issues it (set local pg_trgm.similarity_threshold inside a transaction).
+ *   3. terminatedCases first page (20 and 100) without a filter, with a text, category and unit
+ *      subtree filter: page time and count(*) time separately, and the plans of the text filter.
+ * A benchmark: it prints numbers and asserts nothing. The database is dropped at the end unless
+ * --keep or --db is given.
+ */
+import 'reflect-metadata';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+import { Client } from 'pg';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { loadConfig } from '../src/config';
+import { initOrm, migrate } from '../src/db/orm';
+import { createDeps, createServices, type Deps } from '../src/services';
+import type { Actor } from '../src/auth/actor';
+import type { UnitKind } from '../src/modules/org/unit.entity';
+import { importData, validateImportFile } from '../src/modules/import/import.service';
+import { PETITIONER_AAD } from '../src/modules/petitioner/sealing';
+import { trigramSearchText } from '../src/modules/sharing/duplicate-method';
+import type { TerminatedCaseFilter } from '../src/modules/sharing/sharing.service';
+import { Category } from '../src/modules/case/case.enums';
+import { generateImportFile } from './gen-import';
+
+// ---------------------------------------------------------------------------------------------
+// arguments
+// ---------------------------------------------------------------------------------------------
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  if (i < 0) return undefined;
+  const v = process.argv[i + 1];
+  process.argv.splice(i, 2);
+  return v;
+}
+function flag(name: string): boolean {
+  const i = process.argv.indexOf(name);
+  if (i >= 0) process.argv.splice(i, 1);
+  return i >= 0;
+}
+
+const CALLS_PER_KIND = 200;
+const IMPORT_CHUNK = 200_000;
+/** Copied from SharingService: the content-candidate retrieval. */
+const TRGM_THRESHOLD = 0.1;
+const CONTENT_CANDIDATES = 20;
+const CANDIDATE_SQL = `(select c.id from petition_case c
+           where c.status = 'TERMINATED' and c.petitioner_id = any(?::int[]))
+         union
+         (select c.id from petition_case c
+           where c.status = 'TERMINATED' and c.dup_text % ?
+           order by similarity(c.dup_text, ?) desc limit ${CONTENT_CANDIDATES})`;
+
+// ---------------------------------------------------------------------------------------------
+// small helpers
+// ---------------------------------------------------------------------------------------------
+
+/** mulberry32, seeded: the same inputs every run on the same database. */
+function prng(seed: number) {
+  let a = seed >>> 0;
+  const next = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return {
+    next,
+    int: (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1)),
+    pick: <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)],
+  };
+}
+const rng = prng(20261128);
+
+const ms = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;
+function pct(xs: number[], p: number): number {
+  if (!xs.length) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
+}
+const f1 = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : '-');
+const stats = (xs: number[]) =>
+  `p50 ${f1(pct(xs, 50)).padStart(7)}  p95 ${f1(pct(xs, 95)).padStart(7)}  max ${f1(Math.max(...xs)).padStart(7)} ms`;
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / (xs.length || 1);
+
+// ---------------------------------------------------------------------------------------------
+// query counting through the ORM logger
+// ---------------------------------------------------------------------------------------------
+
+// eslint-disable-next-line no-control-regex
+const ANSI = /\u001b\[[0-9;]*m/g;
+let captured: string[] | null = null;
+function queryLogger(msg: string) {
+  if (!captured) return;
+  const m = msg.replace(ANSI, '');
+  if (m.startsWith('[query] ')) captured.push(m.slice(8));
+}
+async function counting<T>(f: () => Promise<T>): Promise<{ result: T; ms: number; queries: string[] }> {
+  const queries: string[] = [];
+  captured = queries;
+  const t0 = process.hrtime.bigint();
+  try {
+    const result = await f();
+    return { result, ms: ms(t0), queries };
+  } finally {
+    captured = null;
+  }
+}
+/** "took N ms" of the first logged statement that contains `needle` (ORM timing, 1 ms grain). */
+function took(queries: string[], needle: string): number {
+  const q = queries.find((x) => x.includes(needle));
+  const m = q && / \[took (\d+) ms/.exec(q);
+  return m ? Number(m[1]) : NaN;
+}
+
+// ---------------------------------------------------------------------------------------------
+// database preparation
+// ---------------------------------------------------------------------------------------------
+
+async function populate(url: string, deps: Deps, n: number) {
+  const file = path.join(os.tmpdir(), `sharing-bench-${process.pid}-${n}.jsonl`);
+  let t0 = process.hrtime.bigint();
+  const g = await generateImportFile(n, file);
+  console.log(
+    `generated ${g.cases} cases (${g.terminated} terminated) in ${(ms(t0) / 1000).toFixed(1)} s: ` +
+      `${(fs.statSync(file).size / 1048576).toFixed(0)} MB`,
+  );
+  const orm = await initOrm(url);
+  try {
+    const actor = { userId: 'system:bench', name: '历史数据导入', role: 'ADMIN', unitCode: 'SYSTEM' };
+    const units: string[] = [];
+    let chunk: string[] = [];
+    let imported = 0;
+    t0 = process.hrtime.bigint();
+    const flush = async () => {
+      if (!chunk.length) return;
+      const parsed = await validateImportFile([...units, ...chunk], { em: orm.em.fork() });
+      if (parsed.errors.length) throw new Error(`generated file has ${parsed.errors.length} bad lines`);
+      await importData(orm.em.fork(), deps, actor, parsed, undefined, { fileName: path.basename(file) });
+      imported += chunk.length;
+      chunk = [];
+      console.log(`  imported ${imported}/${n} cases, ${(ms(t0) / 1000).toFixed(0)} s`);
+    };
+    const lines = readline.createInterface({ input: fs.createReadStream(file, 'utf8'), crlfDelay: Infinity });
+    for await (const line of lines) {
+      if (!line.trim()) continue;
+      if (line.startsWith('{"kind":"unit"')) units.push(line);
+      else {
+        chunk.push(line);
+        if (chunk.length >= IMPORT_CHUNK) await flush();
+      }
+    }
+    await flush();
+    console.log(`import: ${(ms(t0) / 1000).toFixed(1)} s`);
+  } finally {
+    await orm.close();
+    fs.rmSync(file, { force: true });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// inputs for checkDuplicate
+// ---------------------------------------------------------------------------------------------
+
+interface Sample {
+  caseId: number;
+  petitionerId: number;
+  idNumberEnc: string;
+  facts: string;
+  requests: string;
+}
+
+/** Light rewording that keeps every date, amount and identifier: a retelling of the same matter. */
+function alter(facts: string): string {
+  return facts
+    .replace(/本人/g, '我')
+    .replace('反映', '反应')
+    .replace('，对方答复称已按规定处理', '，对方说已经处理')
+    .replace('本我认为', '我认为')
+    .replace(/。$/, '，请领导重视。');
+}
+
+const OTHER_MATTERS = [
+  '小区物业擅自提高停车收费标准，业主委员会多次协商无果',
+  '村里自来水管网老化，夏季经常停水，村委会一直没有维修',
+  '孩子入学时学校要求提供额外证明材料，拒绝办理入学手续',
+  '邻居在楼顶违章搭建阳光房，遮挡我家采光并造成漏水',
+  '快递网点丢失包裹后拒绝按保价金额赔偿',
+  '社区卫生服务中心常用药品长期短缺，老人取药困难',
+  '公交线路调整后我们小区附近没有站点，出行极不方便',
+  '村集体经济组织分红时把出嫁女排除在外',
+  '残疾人两项补贴申请材料交齐后半年没有下文',
+  '菜市场改造后摊位费大幅上涨，原有摊主被迫退出',
+  '河道采砂导致堤岸坍塌，农田被淹',
+  '驾校收取培训费后迟迟不安排考试，也不退费',
+];
+const OTHER_REQUESTS = [
+  '请求有关部门调查处理',
+  '希望尽快解决',
+  '要求依法纠正并给予答复',
+  '请求责令相关单位整改',
+];
+function unrelatedMatter(): string {
+  const a = rng.pick(OTHER_MATTERS);
+  let b = rng.pick(OTHER_MATTERS);
+  if (b === a) b = OTHER_MATTERS[(OTHER_MATTERS.indexOf(a) + 1) % OTHER_MATTERS.length];
+  return (
+    `${rng.int(2019, 2025)}年${rng.int(1, 12)}月以来，${a}。` +
+    `此外${b}，前后拨打热线${rng.int(2, 15)}次。${rng.pick(OTHER_REQUESTS)}。`
+  );
+}
+const COMMON =
+  '的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干做必战先回则任取据处理府研质';
+function randomChinese(): string {
+  const len = rng.int(60, 200);
+  let s = '';
+  for (let i = 0; i < len; i++) s += COMMON[rng.int(0, COMMON.length - 1)];
+  return s;
+}
+
+// ---------------------------------------------------------------------------------------------
+// main
+// ---------------------------------------------------------------------------------------------
+
+async function main() {
+  const keep = flag('--keep');
+  const dbArg = arg('--db');
+  const server =
+    arg('--server') ?? process.env.BENCH_SERVER_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const n = process.argv[2] ? Number(process.argv[2]) : 100_000;
+  if (!Number.isInteger(n) || n < 1 || (dbArg !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(dbArg))) {
+    console.error(
+      'usage: node -r @swc-node/register scripts/bench-sharing.ts [N=100000] [--server URL] [--keep] [--db NAME]',
+    );
+    process.exit(2);
+  }
+  const db = dbArg ?? `sharing_bench_${process.pid}`;
+  const admin = new Client({ connectionString: server });
+  await admin.connect();
+  const url = new URL(server);
+  url.pathname = `/${db}`;
+  const dbUrl = url.toString();
+  const deps = createDeps(loadConfig({ NODE_ENV: 'development', DATABASE_URL: dbUrl }));
+
+  const exists = (await admin.query('select 1 from pg_database where datname = $1', [db])).rowCount! > 0;
+  let populated = false;
+  if (exists) {
+    const c = new Client({ connectionString: dbUrl });
+    await c.connect();
+    try {
+      const r = await c.query(
+        `select (select count(*) from petition_case)::int as n
+          where to_regclass('petition_case_dup_text_trgm') is not null`,
+      );
+      populated = (r.rows[0]?.n ?? 0) > 0;
+    } catch {
+      populated = false;
+    } finally {
+      await c.end();
+    }
+  } else {
+    await admin.query(`create database ${db}`);
+  }
+  const dropAtEnd = !exists && !keep && dbArg === undefined;
+  let orm: MikroORM | undefined;
+  try {
+    {
+      const o = await initOrm(dbUrl);
+      const done = await migrate(o);
+      await o.close();
+      console.log(`database ${db}: ${exists ? 'exists' : 'created'}, ${done.length} migrations applied`);
+    }
+    if (populated) console.log(`reusing the data in ${db} (N on the command line is ignored)`);
+    else await populate(dbUrl, deps, n);
+
+    orm = await initOrm(dbUrl, { debug: ['query'], logger: queryLogger, colors: false });
+    const em0 = orm.em.fork();
+    const sql = <T = Record<string, unknown>>(q: string, p: unknown[] = []) => em0.execute<T[]>(q, p);
+
+    let t0 = process.hrtime.bigint();
+    await sql('analyze');
+    console.log(`analyze: ${(ms(t0) / 1000).toFixed(1)} s`);
+    const [counts] = await sql<Record<string, string>>(
+      `select (select count(*) from petition_case) as cases,
+              (select count(*) from petition_case where status = 'TERMINATED') as terminated,
+              (select count(*) from petitioner) as petitioners,
+              (select count(*) from case_step) as steps,
+              pg_size_pretty(pg_database_size(current_database())) as db_size,
+              pg_size_pretty(pg_relation_size('petition_case')) as case_heap,
+              pg_size_pretty(pg_relation_size('petition_case_dup_text_trgm')) as dup_gin,
+              pg_size_pretty(pg_relation_size('petition_case_text_trgm')) as text_gin,
+              (select round(avg(length(dup_text))) from petition_case where status = 'TERMINATED') as dup_text_avg_chars,
+              current_setting('shared_buffers') as shared_buffers, current_setting('work_mem') as work_mem,
+              (select coalesce(last_vacuum, last_autovacuum)::text from pg_stat_user_tables
+                where relname = 'petition_case') as last_vacuum`,
+    );
+    console.log('data:', JSON.stringify(counts));
+
+    // ---- actor -----------------------------------------------------------------------------
+    const [u] = await sql<{ id: number; code: string; kind: UnitKind; path: string }>(
+      `select id, code, kind, path::text as path from unit where code = 'GEN-C01-D1'`,
+    );
+    if (!u) throw new Error('unit GEN-C01-D1 not found: not a database made by this script');
+    const actor: Actor = {
+      userId: 'bench:staff',
+      name: '基准测试',
+      role: 'DEPARTMENT_STAFF',
+      unitId: u.id,
+      unitCode: u.code,
+      unitKind: u.kind,
+      unitPath: u.path,
+    };
+
+    // ---- samples ---------------------------------------------------------------------------
+    const [{ max_id }] = await sql<{ max_id: number }>(`select max(id)::int as max_id from petition_case`);
+    const samples: Sample[] = [];
+    const seen = new Set<number>();
+    while (samples.length < 2 * CALLS_PER_KIND + 20) {
+      const ids = Array.from({ length: 200 }, () => rng.int(1, max_id)).filter((i) => !seen.has(i));
+      const rows = await sql<{
+        id: number;
+        petitioner_id: number;
+        id_number_enc: string;
+        facts_and_reasons: string;
+        requests: string;
+      }>(
+        `select c.id, c.petitioner_id, p.id_number_enc, c.facts_and_reasons, c.requests
+           from petition_case c join petitioner p on p.id = c.petitioner_id
+          where c.status = 'TERMINATED' and c.id = any(?::int[]) order by c.id`,
+        [`{${ids.join(',')}}`],
+      );
+      for (const r of rows) {
+        if (seen.has(r.id)) continue;
+        seen.add(r.id);
+        samples.push({
+          caseId: r.id,
+          petitionerId: r.petitioner_id,
+          idNumberEnc: r.id_number_enc,
+          facts: r.facts_and_reasons,
+          requests: r.requests,
+        });
+      }
+    }
+    const idOf = (s: Sample) => deps.cipher.decrypt(s.idNumberEnc, PETITIONER_AAD.idNumber);
+    type Input = { idNumber?: string; content: string };
+    const kinds: Record<'a' | 'b' | 'c' | 'd', { label: string; inputs: Input[] }> = {
+      a: { label: '(a) same ID + altered facts of a terminated case', inputs: [] },
+      b: { label: '(b) same ID + unrelated matter', inputs: [] },
+      c: { label: '(c) no identity + content of a terminated case', inputs: [] },
+      d: { label: '(d) no identity + random Chinese text', inputs: [] },
+    };
+    for (let i = 0; i < CALLS_PER_KIND; i++) {
+      const s = samples[i];
+      const t = samples[CALLS_PER_KIND + i];
+      kinds.a.inputs.push({ idNumber: idOf(s), content: `${alter(s.facts)}${s.requests}` });
+      kinds.b.inputs.push({ idNumber: idOf(t), content: unrelatedMatter() });
+      kinds.c.inputs.push({ content: `${t.facts}${t.requests}` });
+      kinds.d.inputs.push({ content: randomChinese() });
+    }
+
+    // ---- 1. checkDuplicate -------------------------------------------------------------------
+    console.log(`\n== 1. checkDuplicate, in-process, ${CALLS_PER_KIND} calls per kind (interleaved) ==`);
+    const check = (input: Input) =>
+      counting(() => createServices(orm!.em.fork(), deps).sharing.checkDuplicate(actor, input));
+    const warm: number[] = [];
+    for (const k of ['a', 'b', 'c', 'd'] as const) {
+      const r = await check(kinds[k].inputs[CALLS_PER_KIND - 1]);
+      warm.push(r.ms);
+    }
+    console.log(`warm-up (first call of each kind): ${warm.map(f1).join(', ')} ms`);
+    const res: Record<string, { ms: number[]; nq: number[]; cand: number[]; verdicts: Map<string, number>; matches: number[] }> = {};
+    let example: string[] | null = null;
+    for (let i = 0; i < CALLS_PER_KIND; i++) {
+      for (const k of ['a', 'b', 'c', 'd'] as const) {
+        const r = await check(kinds[k].inputs[i]);
+        const x = (res[k] ??= { ms: [], nq: [], cand: [], verdicts: new Map(), matches: [] });
+        x.ms.push(r.ms);
+        x.nq.push(r.queries.length);
+        x.cand.push(took(r.queries, 'dup_text %'));
+        x.verdicts.set(r.result.verdict, (x.verdicts.get(r.result.verdict) ?? 0) + 1);
+        x.matches.push(r.result.matches.length);
+        if (k === 'a' && !example) example = r.queries;
+      }
+    }
+    for (const k of ['a', 'b', 'c', 'd'] as const) {
+      const x = res[k];
+      const nq = [...new Set(x.nq)].sort((p, q) => p - q).join('/');
+      console.log(`${kinds[k].label}`);
+      console.log(`    call            ${stats(x.ms)}   mean ${f1(mean(x.ms))} ms`);
+      console.log(`    candidate query ${stats(x.cand)}   (ORM "took", 1 ms grain)`);
+      console.log(
+        `    SQL statements per call: ${nq}; matches shown avg ${f1(mean(x.matches))}; verdicts ` +
+          [...x.verdicts].map(([v, c]) => `${v} ${c}`).join(', '),
+      );
+    }
+    console.log('statements of one call of kind (a):');
+    for (const q of example ?? []) console.log(`    ${q.length > 150 ? `${q.slice(0, 110)} … ${q.slice(-36)}` : q}`);
+
+    // ---- 2. EXPLAIN of the content-candidate query ------------------------------------------
+    console.log('\n== 2. EXPLAIN (ANALYZE, BUFFERS) of the content-candidate query, as SharingService issues it ==');
+    const explainCandidates = async (label: string, petitionerIds: number[], content: string) => {
+      const searchText = trigramSearchText(content);
+      const plan = await orm!.em.fork().transactional(async (em) => {
+        await em.execute(`set local pg_trgm.similarity_threshold = ${TRGM_THRESHOLD}`);
+        return em.execute<{ 'QUERY PLAN': string }[]>(`explain (analyze, buffers) ${CANDIDATE_SQL}`, [
+          `{${petitionerIds.join(',')}}`,
+          searchText,
+          searchText,
+        ]);
+      });
+      const lines = plan.map((r) => r['QUERY PLAN']);
+      const usesGin = lines.some((l) => /Bitmap Index Scan on petition_case_dup_text_trgm/.test(l));
+      const num = (re: RegExp) => {
+        const l = lines.find((x) => re.test(x));
+        return l ? re.exec(l)![1] : '-';
+      };
+      const ginRows = (() => {
+        const i = lines.findIndex((l) => /Bitmap Index Scan on petition_case_dup_text_trgm/.test(l));
+        return i >= 0 ? (/actual time=[\d.]+\.\.[\d.]+ rows=(\d+)/.exec(lines[i])?.[1] ?? '-') : '-';
+      })();
+      console.log(`-- ${label} (search text ${searchText.length} chars)`);
+      console.log(
+        `   GIN index used: ${usesGin ? 'yes' : 'NO'}; index hits (rows to recheck): ${ginRows}; ` +
+          `removed by recheck: ${num(/Rows Removed by Index Recheck: (\d+)/)}; ` +
+          `heap blocks: ${num(/Heap Blocks: (.*)$/)}; execution: ${num(/Execution Time: ([\d.]+ ms)/)}`,
+      );
+      for (const l of lines) console.log(`   | ${l}`);
+    };
+    const a0 = samples[0];
+    const [{ ids: aIds }] = await sql<{ ids: number[] }>(
+      `select coalesce(array_agg(id), '{}') as ids from petitioner where id = ?`,
+      [a0.petitionerId],
+    );
+    await explainCandidates('kind (a): petitioner known, altered facts', aIds, kinds.a.inputs[0].content);
+    await explainCandidates('kind (d): no identity, random text', [], kinds.d.inputs[0].content);
+
+    // ---- 3. terminatedCases -------------------------------------------------------------------
+    console.log('\n== 3. terminatedCases: first page and count(*) separately (10 runs each after 1 warm-up) ==');
+    const filters: [string, TerminatedCaseFilter][] = [
+      ['no filter', {}],
+      ["text '补偿'", { text: '补偿' }],
+      ["text '征收补偿'", { text: '征收补偿' }],
+      ['category URBAN_CONSTRUCTION_HOUSING', { category: Category.URBAN_CONSTRUCTION_HOUSING }],
+      ['unit subtree GEN-C01', { unitCode: 'GEN-C01' }],
+      ['unit GEN-C01-D1 only', { unitCode: 'GEN-C01-D1', includeSubunits: false }],
+      ["unit subtree GEN-C01 + text '补偿'", { unitCode: 'GEN-C01', text: '补偿' }],
+    ];
+    for (const [label, filter] of filters) {
+      for (const first of [20, 100]) {
+        const pageMs: number[] = [];
+        const countMs: number[] = [];
+        let total = 0;
+        for (let i = 0; i <= 10; i++) {
+          const sharing = createServices(orm.em.fork(), deps).sharing;
+          t0 = process.hrtime.bigint();
+          const page = await sharing.terminatedCases(actor, filter, first);
+          const p = ms(t0);
+          t0 = process.hrtime.bigint();
+          total = await page.count();
+          const c = ms(t0);
+          if (i > 0) {
+            pageMs.push(p);
+            countMs.push(c);
+          }
+        }
+        console.log(
+          `${`${label}, first ${first}`.padEnd(46)} page p50 ${f1(pct(pageMs, 50)).padStart(7)} max ${f1(Math.max(...pageMs)).padStart(7)} ms` +
+            ` | count p50 ${f1(pct(countMs, 50)).padStart(7)} max ${f1(Math.max(...countMs)).padStart(7)} ms (${total})`,
+        );
+      }
+    }
+    // The plans of the text filter, the SQL copied from SharingService.terminatedCases.
+    const textWhere = `c.status = 'TERMINATED' and (c.title || ' ' || c.facts_and_reasons) ilike ?`;
+    for (const [label, q, p] of [
+      [
+        "page, text '补偿', first 20",
+        `select c.* from petition_case c where ${textWhere} order by c.terminated_at desc, c.id desc limit ?`,
+        ['%补偿%', 21],
+      ],
+      ["count, text '补偿'", `select count(*)::int as n from petition_case c where ${textWhere}`, ['%补偿%']],
+      ["count, text '征收补偿'", `select count(*)::int as n from petition_case c where ${textWhere}`, ['%征收补偿%']],
+      [
+        'count, unit subtree GEN-C01',
+        `select count(*)::int as n from petition_case c where c.status = 'TERMINATED'
+           and c.handling_unit_id in (select id from unit where path <@ ?::ltree)`,
+        [(await sql<{ path: string }>(`select path::text as path from unit where code = 'GEN-C01'`))[0].path],
+      ],
+      ['count, no filter', `select count(*)::int as n from petition_case c where c.status = 'TERMINATED'`, []],
+    ] as [string, string, unknown[]][]) {
+      const plan = await sql<{ 'QUERY PLAN': string }>(`explain (analyze, buffers) ${q}`, p);
+      console.log(`-- plan: ${label}`);
+      for (const r of plan) console.log(`   | ${r['QUERY PLAN']}`);
+    }
+    console.log(`\npeak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
+  } finally {
+    await orm?.close();
+    if (dropAtEnd) {
+      await admin.query(`drop database ${db}`);
+      console.log(`dropped database ${db}`);
+    } else console.log(`kept database ${db}`);
+    await admin.end();
+  }
+}
+
+main().catch((e) => {
+  console.error(e instanceof Error ? (e.stack ?? e.message).slice(0, 3000) : e);
+  process.exit(1);
+});
