@@ -9,17 +9,18 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from './config';
 import type { Logger } from './logger';
-import { createTokenVerifier } from './auth/tokens';
-import type { Actor } from './auth/actor';
+import { bearerToken, createActorResolver } from './auth/authenticate';
 import { UnauthenticatedError } from './errors';
 import { buildHubSchema } from './graphql/schema';
 import { createFormatError } from './graphql/format-error';
+import { costLimitPlugin, depthLimitRule } from './graphql/limits';
+import { mountPlayground } from './graphql/playground';
 import type { Context } from './graphql/context';
 import { createDeps, createServices, type Deps } from './services';
-import { Unit } from './modules/org/unit.entity';
 import { createLoaders } from './graphql/loaders';
 import { RequestAudit } from './graphql/request-audit';
 import { AuditService } from './modules/audit/audit.service';
+import { createFileRouter } from './modules/followup/files.http';
 
 export interface HubOptions {
   config: Config;
@@ -132,11 +133,15 @@ export async function createApp({ config, orm, logger, now = () => new Date() }:
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
   const deps: Deps = createDeps(config, now);
-  const verifyToken = createTokenVerifier(config);
+  const resolveActor = createActorResolver(config);
 
   const apollo = new ApolloServer<Context>({
     schema: buildHubSchema(),
     introspection: config.introspection,
+    // Query limits (graphql/limits.ts). With maxRecursiveSelections, GraphQL's own rules run first,
+    // so the depth rule sees valid documents only; the cost is checked once variables are known.
+    maxRecursiveSelections: true,
+    validationRules: [depthLimitRule(config.limits.maxDepth)],
     // main.ts owns the signals: it drains HTTP, then closes the database, then exits.
     stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: config.env === 'development',
@@ -144,6 +149,7 @@ export async function createApp({ config, orm, logger, now = () => new Date() }:
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
+      costLimitPlugin<Context>(config.limits.maxCost),
       clearReadAuditPlugin(logger, now),
       requestLogPlugin(logger),
     ],
@@ -162,34 +168,28 @@ export async function createApp({ config, orm, logger, now = () => new Date() }:
     }
   });
 
+  // Archive files: plain authenticated multipart upload and audited download (see files.http.ts).
+  app.use(createFileRouter({ orm, deps, logger, resolveActor }));
+
+  // GraphQL Playground for browsers at GET /graphql, all its files served here (graphql/playground).
+  mountPlayground(app, config, logger);
+
   app.use(
     '/graphql',
     express.json({ limit: '2mb' }),
     expressMiddleware(apollo, {
       context: async ({ req }): Promise<Context> => {
         const requestId = (req.headers['x-request-id'] as string) || randomUUID();
-        const header = req.headers.authorization ?? '';
-        const match = /^Bearer\s+(.+)$/i.exec(header);
-        if (!match) {
+        const token = bearerToken(req.headers.authorization);
+        if (!token) {
           // `{ __typename }` alone is a liveness probe: it reaches no resolver and reveals nothing.
           if (isTypenameProbe((req.body as { query?: unknown } | undefined)?.query)) {
             return { requestId, logger } as Context;
           }
           throw new UnauthenticatedError('未认证：缺少访问令牌（Authorization: Bearer …）');
         }
-        const claims = await verifyToken(match[1].trim());
         const em = orm.em.fork();
-        const unit = await em.findOne(Unit, { code: claims.unitCode });
-        if (!unit) throw new UnauthenticatedError('未认证：令牌中的单位不存在');
-        const actor: Actor = {
-          userId: claims.userId,
-          name: claims.name,
-          role: claims.role,
-          unitId: unit.id,
-          unitCode: unit.code,
-          unitKind: unit.kind,
-          unitPath: unit.path,
-        };
+        const actor = await resolveActor(token, em);
         return {
           actor,
           em,

@@ -25,6 +25,16 @@ export interface PeriodPolicy {
   reReviewDays: number;
 }
 
+/** Return-visit policy after termination (DESIGN.md §2.3): first visit, then every interval, for a period. */
+export interface VisitPolicy {
+  /** The first visit is due this many days after termination. */
+  firstDays: number;
+  /** Then one visit every this many days … */
+  intervalDays: number;
+  /** … for this many months after termination. */
+  periodMonths: number;
+}
+
 export interface Config {
   env: 'development' | 'test' | 'production';
   port: number;
@@ -45,7 +55,15 @@ export interface Config {
   blindIndexKey: string;
   decisionNumberFormat: string;
   periods: PeriodPolicy;
+  visitPolicy: VisitPolicy;
+  /** Largest file accepted by POST /files, in bytes (FILE_MAX_BYTES). */
+  fileMaxBytes: number;
+  /** GraphQL introspection (GRAPHQL_INTROSPECTION); like every operation it needs a token. */
   introspection: boolean;
+  /** GraphQL Playground served offline at GET /graphql for browsers (GRAPHQL_PLAYGROUND). */
+  playground: boolean;
+  /** Limits checked before a query runs (src/graphql/limits.ts): GRAPHQL_MAX_DEPTH, GRAPHQL_MAX_COST. */
+  limits: { maxDepth: number; maxCost: number };
 }
 
 /** Development-only defaults. Production refuses every one of them. */
@@ -80,6 +98,14 @@ export function loadConfig(env: Env = process.env): Config {
       return dflt;
     }
     return n;
+  };
+  const bool = (name: string, dflt: boolean) => {
+    const v = str(name)?.toLowerCase();
+    if (v === undefined) return dflt;
+    if (['true', '1', 'yes', 'on'].includes(v)) return true;
+    if (['false', '0', 'no', 'off'].includes(v)) return false;
+    problems.push(`${name} 必须是 true 或 false (got "${str(name)}")`);
+    return dflt;
   };
 
   const nodeEnv = str('NODE_ENV') ?? 'development';
@@ -154,7 +180,19 @@ export function loadConfig(env: Env = process.env): Config {
       reReviewRequestDays: int('PERIOD_RE_REVIEW_REQUEST_DAYS', 30, 1, 365),
       reReviewDays: int('PERIOD_RE_REVIEW_DAYS', 30, 1, 365),
     },
-    introspection: (str('GRAPHQL_INTROSPECTION') ?? 'true') === 'true',
+    visitPolicy: {
+      firstDays: int('VISIT_FIRST_DAYS', 30, 1, 365),
+      intervalDays: int('VISIT_INTERVAL_DAYS', 90, 1, 365),
+      periodMonths: int('VISIT_PERIOD_MONTHS', 12, 1, 120),
+    },
+    // Files are held in PostgreSQL and buffered while uploading, so the limit is capped at 100 MiB.
+    fileMaxBytes: int('FILE_MAX_BYTES', 10 * 1024 * 1024, 1, 100 * 1024 * 1024),
+    introspection: bool('GRAPHQL_INTROSPECTION', true),
+    playground: bool('GRAPHQL_PLAYGROUND', true),
+    limits: {
+      maxDepth: int('GRAPHQL_MAX_DEPTH', 10, 2, 100),
+      maxCost: int('GRAPHQL_MAX_COST', 20_000, 100, 10_000_000),
+    },
   };
   const lvl = config.logLevel;
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(lvl)) {

@@ -7,6 +7,7 @@ import { CaseService } from './modules/case/case.service';
 import { TerminationService } from './modules/termination/termination.service';
 import { AuditService } from './modules/audit/audit.service';
 import { SharingService } from './modules/sharing/sharing.service';
+import { createFollowUpServices } from './modules/followup';
 
 /** Process-wide dependencies that services share (configuration, keys, clock). */
 export interface Deps {
@@ -34,6 +35,7 @@ export function createServices(em: EntityManager, deps: Deps) {
   const cases = new CaseService(em, deps, petitioners, audit);
   const termination = new TerminationService(em, deps, cases, audit);
   const sharing = new SharingService(em, deps, audit);
-  return { audit, units, petitioners, cases, termination, sharing };
+  const followup = createFollowUpServices(em, deps, { cases, audit });
+  return { audit, units, petitioners, cases, termination, sharing, followup };
 }
 export type Services = ReturnType<typeof createServices>;

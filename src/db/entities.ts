@@ -2,6 +2,15 @@ import { Unit } from '../modules/org/unit.entity';
 import { Petitioner } from '../modules/petitioner/petitioner.entity';
 import { CaseStep, PetitionCase } from '../modules/case/case.entity';
 import { DecisionNumberCounter, TerminationApplication } from '../modules/termination/termination.entity';
+import {
+  ArchiveDocument,
+  ArchiveDocumentVersion,
+  EscalationReport,
+  ReturnVisit,
+  StoredFile,
+  TerminationArchive,
+  TrackingRecord,
+} from '../modules/followup/followup.entity';
 
 /** Every entity the ORM knows; listed explicitly so no file discovery is needed at run time. */
 export const entities = [
@@ -11,4 +20,11 @@ export const entities = [
   CaseStep,
   TerminationApplication,
   DecisionNumberCounter,
+  StoredFile,
+  TerminationArchive,
+  ArchiveDocument,
+  ArchiveDocumentVersion,
+  ReturnVisit,
+  TrackingRecord,
+  EscalationReport,
 ];

@@ -1,4 +1,4 @@
-import type { GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { ArgumentValidationError } from 'type-graphql';
 import type { ValidationError } from 'class-validator';
@@ -30,13 +30,18 @@ function flatten(errors: ValidationError[], prefix = ''): { field: string; messa
  */
 export function createFormatError(logger: Logger, exposeDetails: boolean) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const original = unwrapResolverError(error);
+    const unwrapped = unwrapResolverError(error);
+    // Apollo wraps a validation rule's error (the depth limit) and sets GRAPHQL_VALIDATION_FAILED.
+    const original =
+      unwrapped instanceof GraphQLError && unwrapped.originalError instanceof DomainError
+        ? unwrapped.originalError
+        : unwrapped;
     if (original instanceof DomainError) {
       const { stacktrace: _s, ...extensions } = (formatted.extensions ?? {}) as Record<string, unknown>;
       return {
         ...formatted,
         message: original.message,
-        extensions: exposeDetails ? formatted.extensions : extensions,
+        extensions: { ...(exposeDetails ? formatted.extensions : extensions), code: original.code },
       };
     }
     if (original instanceof ArgumentValidationError) {

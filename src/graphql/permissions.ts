@@ -21,6 +21,13 @@ export const role = (...roles: Role[]): Rule => {
   return r;
 };
 
+/**
+ * Follow-up records after termination (archive, visits, tracking, escalations): the handling
+ * unit's officers and those above, petition agencies' reviewers, supervisors; never departments'
+ * staff or administrators. The free text inside is masked per case by visibilityFor.
+ */
+const followUpReader = role('CASE_OFFICER', 'AGENCY_REVIEWER', 'SUPERVISOR');
+
 /** Authenticated: the context only exists for a verified actor, so this documents intent. */
 const anyone = rule('authenticated', { cache: 'contextual' })((_p, _a, ctx: Context) => !!ctx.actor);
 
@@ -43,6 +50,10 @@ export const ruleMap = {
     checkDuplicate: role('DEPARTMENT_STAFF', 'CASE_OFFICER', 'AGENCY_REVIEWER', 'SUPERVISOR'),
     verifyAuditChain: role('SUPERVISOR'),
     auditLog: role('SUPERVISOR'),
+    followUp: followUpReader,
+    overdueReturnVisits: followUpReader,
+    escalationReport: followUpReader,
+    escalationInbox: role('AGENCY_REVIEWER'),
   },
   Mutation: {
     createUnit: role('ADMIN'),
@@ -60,10 +71,18 @@ export const ruleMap = {
     returnTermination: role('AGENCY_REVIEWER'),
     notifyTermination: role('CASE_OFFICER'),
     revealPetitioner: role('SUPERVISOR'),
+    addArchiveDocument: role('CASE_OFFICER'),
+    correctArchiveDocument: role('CASE_OFFICER'),
+    recordReturnVisit: role('CASE_OFFICER'),
+    recordTracking: role('CASE_OFFICER'),
+    reportEscalation: role('CASE_OFFICER'),
+    acknowledgeEscalation: role('AGENCY_REVIEWER'),
+    resolveEscalation: role('AGENCY_REVIEWER'),
   },
   Me: allow,
   Unit: allow,
-  Case: allow,
+  // Every Case field is open except the follow-up, which departments' staff never reach.
+  Case: { '*': allow, followUp: followUpReader },
   CaseStep: allow,
   CaseProgress: allow,
   CaseConnection: allow,
@@ -78,6 +97,88 @@ export const ruleMap = {
   AuditLogConnection: allow,
   // Personal data: each field opened by name (masking happens in the resolver, see petitioner.graphql.ts).
   Petitioner: { clear: allow, name: allow, idNumber: allow, phone: allow, address: allow },
+  // Follow-up (src/modules/followup): readers only, whole types without officers' text; the types
+  // carrying officers' text list every field (the text fields are null unless visibilityFor allows).
+  FollowUp: followUpReader,
+  TerminationArchive: followUpReader,
+  ArchiveRequirement: followUpReader,
+  ArchiveDocument: followUpReader,
+  VisitSchedule: followUpReader,
+  VisitSlot: followUpReader,
+  VisitPolicy: followUpReader,
+  OverdueReturnVisit: followUpReader,
+  OverdueReturnVisitConnection: followUpReader,
+  EscalationReportConnection: followUpReader,
+  ArchiveDocumentVersion: {
+    id: followUpReader,
+    version: followUpReader,
+    title: followUpReader,
+    documentDate: followUpReader,
+    issuingUnit: followUpReader,
+    createdBy: followUpReader,
+    createdAt: followUpReader,
+    clear: followUpReader,
+    hasText: followUpReader,
+    text: followUpReader,
+    correctionReason: followUpReader,
+    file: followUpReader,
+  },
+  StoredFile: {
+    id: followUpReader,
+    sha256: followUpReader,
+    sizeBytes: followUpReader,
+    contentType: followUpReader,
+    uploadedBy: followUpReader,
+    uploadedAt: followUpReader,
+    name: followUpReader,
+    downloadPath: followUpReader,
+  },
+  ReturnVisit: {
+    id: followUpReader,
+    visitedAt: followUpReader,
+    visitedOn: followUpReader,
+    method: followUpReader,
+    officer: followUpReader,
+    recordedBy: followUpReader,
+    createdAt: followUpReader,
+    clear: followUpReader,
+    opinions: followUpReader,
+    suggestions: followUpReader,
+    situation: followUpReader,
+    explanation: followUpReader,
+  },
+  TrackingRecord: {
+    id: followUpReader,
+    observedOn: followUpReader,
+    riskLevel: followUpReader,
+    recordedBy: followUpReader,
+    createdAt: followUpReader,
+    clear: followUpReader,
+    situation: followUpReader,
+    measures: followUpReader,
+  },
+  EscalationReport: {
+    id: followUpReader,
+    kind: followUpReader,
+    status: followUpReader,
+    discoveredOn: followUpReader,
+    reportedBy: followUpReader,
+    reportedAt: followUpReader,
+    acknowledgedAt: followUpReader,
+    acknowledgedBy: followUpReader,
+    resolvedAt: followUpReader,
+    resolvedBy: followUpReader,
+    outcome: followUpReader,
+    case: followUpReader,
+    targetAgency: followUpReader,
+    trackingRecordId: followUpReader,
+    newCase: followUpReader,
+    clear: followUpReader,
+    description: followUpReader,
+    measuresTaken: followUpReader,
+    acknowledgeMeasures: followUpReader,
+    resolveMeasures: followUpReader,
+  },
 };
 
 export const permissions = shield(ruleMap, {

@@ -1,10 +1,16 @@
 import type { Actor } from '../auth/actor';
 import type { PersonalField } from '../modules/petitioner/personal-data';
 
+/**
+ * What was read in clear: a petitioner's field, or officer-written text about the petitioner that
+ * is treated as personal data too, named `record.part` (e.g. `returnVisit.notes`).
+ */
+export type ClearReadField = PersonalField | `${string}.${string}`;
+
 export interface ClearRead {
   caseId: number | null;
   petitionerId: number;
-  fields: PersonalField[];
+  fields: ClearReadField[];
 }
 
 /**
@@ -20,7 +26,7 @@ export class RequestAudit {
   clearRead(r: ClearRead) {
     const key = `${r.caseId}:${r.petitionerId}`;
     const seen = this.reads.get(key);
-    if (seen) seen.fields = [...new Set([...seen.fields, ...r.fields])] as PersonalField[];
+    if (seen) seen.fields = [...new Set([...seen.fields, ...r.fields])];
     else this.reads.set(key, { ...r, fields: [...r.fields] });
   }
 

@@ -7,6 +7,7 @@ import { CaseResolver } from '../modules/case/case.resolver';
 import { TerminationResolver } from '../modules/termination/termination.resolver';
 import { SharingResolver, TerminatedCaseConnectionResolver } from '../modules/sharing/sharing.resolver';
 import { AuditResolver } from '../modules/audit/audit.resolver';
+import { followUpResolvers } from '../modules/followup/followup.resolver';
 import { permissions } from './permissions';
 
 export const resolvers = [
@@ -16,6 +17,7 @@ export const resolvers = [
   SharingResolver,
   TerminatedCaseConnectionResolver,
   AuditResolver,
+  ...followUpResolvers,
 ] as const;
 
 let base: GraphQLSchema | undefined;

@@ -2,6 +2,7 @@ import { Migration20261128000001_units } from './Migration20261128000001_units';
 import { Migration20261128000002_cases } from './Migration20261128000002_cases';
 import { Migration20261128000003_audit } from './Migration20261128000003_audit';
 import { Migration20261128000004_sharing } from './Migration20261128000004_sharing';
+import { Migration20261128000005_followup } from './Migration20261128000005_followup';
 
 /**
  * Migrations are listed here rather than discovered from disk, so the same list runs under
@@ -12,4 +13,5 @@ export const migrationsList = [
   { name: 'Migration20261128000002_cases', class: Migration20261128000002_cases },
   { name: 'Migration20261128000003_audit', class: Migration20261128000003_audit },
   { name: 'Migration20261128000004_sharing', class: Migration20261128000004_sharing },
+  { name: 'Migration20261128000005_followup', class: Migration20261128000005_followup },
 ];

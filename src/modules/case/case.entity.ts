@@ -22,6 +22,7 @@ export class PetitionCase {
     | 'goodReason'
     | 'goodReasonAt'
     | 'terminatedAt'
+    | 'relatedCaseId'
     | 'dupText';
 
   @Field(() => ID, { description: '事项 ID' })
@@ -91,6 +92,10 @@ export class PetitionCase {
   @Field(() => String, { nullable: true, description: '终结日期（告知之日）' })
   @Property({ columnType: 'date', type: 'string', nullable: true })
   terminatedAt?: string | null;
+
+  /** The terminated case this matter follows from (an escalation resolved as a new matter). */
+  @Property({ type: 'integer', nullable: true })
+  relatedCaseId?: number | null;
 
   /** Optimistic lock: two officers editing one case at once cannot both win. */
   @Property({ version: true })

@@ -5,6 +5,7 @@ import { ConflictError, ForbiddenError, NotFoundError, Problems } from '../../er
 import { isIsoDate, todayInChina } from '../../shared/dates';
 import { Unit } from '../org/unit.entity';
 import type { PetitionerData, PetitionerService } from '../petitioner/petitioner.service';
+import type { Petitioner } from '../petitioner/petitioner.entity';
 import { isSameOrBelow } from '../petitioner/personal-data';
 import { CaseStep, PetitionCase } from './case.entity';
 import { CaseStatus, Category, STEP_LABEL, STEP_ORDER, StepKind } from './case.enums';
@@ -21,6 +22,20 @@ export interface RegisterCaseData {
   acceptedAt: string;
   acceptanceOpinion: string;
   acceptanceDeliveredAt?: string | null;
+}
+
+/** A registration's fields other than the petitioner. */
+export type MatterData = Omit<RegisterCaseData, 'petitioner'>;
+
+export interface RegisterOptions {
+  /** Run inside this (already open) transaction. */
+  em?: EntityManager;
+  /** The unit that handles the matter; default the actor's own unit. */
+  handlingUnit?: Unit;
+  /** The petitioner already on file (no petitioner input is then needed). */
+  petitioner?: Petitioner;
+  /** The terminated case this new matter follows from. */
+  relatedCaseId?: number;
 }
 
 export interface StepData {
@@ -186,29 +201,48 @@ export class CaseService {
 
   // ---- writing (each one transaction) ----
 
-  /** 受理: registers a matter at the actor's own unit, with its petitioner and the acceptance step. */
-  async register(actor: Actor, data: RegisterCaseData): Promise<PetitionCase> {
-    const p = new Problems();
-    const petitioner = this.petitioners.validate(data.petitioner, p);
-    p.check(Object.values(Category).includes(data.category), 'category', '类别无效');
-    this.checkText(p, 'title', data.title, '标题', 200);
-    this.checkText(p, 'factsAndReasons', data.factsAndReasons, '事实和理由', 5000);
-    this.checkText(p, 'requests', data.requests, '诉求', 2000);
-    this.checkText(p, 'acceptanceOpinion', data.acceptanceOpinion, '受理意见', 5000);
-    const accepted = this.checkDate(p, 'acceptedAt', data.acceptedAt);
-    const delivered = this.checkDate(p, 'acceptanceDeliveredAt', data.acceptanceDeliveredAt, false);
+  /** Checks the matter's fields of a registration (all but the petitioner); problems go under `prefix`. */
+  checkMatter(data: MatterData, p: Problems, prefix = ''): void {
+    p.check(Object.values(Category).includes(data.category), `${prefix}category`, '类别无效');
+    this.checkText(p, `${prefix}title`, data.title, '标题', 200);
+    this.checkText(p, `${prefix}factsAndReasons`, data.factsAndReasons, '事实和理由', 5000);
+    this.checkText(p, `${prefix}requests`, data.requests, '诉求', 2000);
+    this.checkText(p, `${prefix}acceptanceOpinion`, data.acceptanceOpinion, '受理意见', 5000);
+    const accepted = this.checkDate(p, `${prefix}acceptedAt`, data.acceptedAt);
+    const delivered = this.checkDate(p, `${prefix}acceptanceDeliveredAt`, data.acceptanceDeliveredAt, false);
     if (accepted && delivered)
       p.check(
         data.acceptanceDeliveredAt! >= data.acceptedAt,
-        'acceptanceDeliveredAt',
+        `${prefix}acceptanceDeliveredAt`,
         '送达日期不能早于受理日期',
       );
+  }
+
+  /**
+   * 受理: registers a matter at the actor's own unit, with its petitioner and the acceptance step.
+   * `opts` serve a registration made inside another write (an escalation resolved as a new
+   * matter): its transaction, the unit to handle the matter, the petitioner already on file and
+   * the terminated case the new matter follows from.
+   */
+  async register(
+    actor: Actor,
+    data: MatterData & { petitioner?: PetitionerData },
+    opts: RegisterOptions = {},
+  ): Promise<PetitionCase> {
+    const p = new Problems();
+    let petitioner: PetitionerData | null = null;
+    if (!opts.petitioner) {
+      if (data.petitioner) petitioner = this.petitioners.validate(data.petitioner, p);
+      else p.add('petitioner', '信访人信息不能为空');
+    }
+    this.checkMatter(data, p);
     p.throwIfAny();
-    return this.em.transactional(async (em) => {
-      const unit = await em.findOneOrFail(Unit, { id: actor.unitId });
+    const run = async (em: EntityManager) => {
+      const unit = opts.handlingUnit ?? (await em.findOneOrFail(Unit, { id: actor.unitId }));
       const c = em.create(PetitionCase, {
-        petitioner: await this.petitioners.upsert(em, petitioner!),
+        petitioner: opts.petitioner ?? (await this.petitioners.upsert(em, petitioner!)),
         handlingUnit: unit,
+        relatedCaseId: opts.relatedCaseId ?? null,
         category: data.category,
         title: data.title.trim(),
         factsAndReasons: data.factsAndReasons.trim(),
@@ -224,9 +258,16 @@ export class CaseService {
         recordedBy: actor.name,
       });
       await em.flush();
-      await this.audited(em, actor, 'case.register', c);
+      await this.audited(
+        em,
+        actor,
+        'case.register',
+        c,
+        opts.relatedCaseId ? { relatedCaseId: opts.relatedCaseId } : undefined,
+      );
       return c;
-    });
+    };
+    return opts.em ? run(opts.em) : this.em.transactional(run);
   }
 
   /** Records 办理 / 复查 / 复核 with its opinion; steps come in order and dates follow each other. */

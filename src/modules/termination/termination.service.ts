@@ -11,6 +11,7 @@ import { ApplicationStatus, CaseStatus, DeliveryMethod, TerminationCondition } f
 import { unmetTerminationCondition } from '../case/procedure';
 import { isSameOrBelow } from '../petitioner/personal-data';
 import { TerminationApplication } from './termination.entity';
+import { ensureArchive } from '../followup/archive.service';
 
 export interface NotificationData {
   notifiedAt: string;
@@ -169,6 +170,8 @@ export class TerminationService {
       c.status = CaseStatus.TERMINATED;
       c.terminatedAt = data.notifiedAt;
       await em.flush();
+      // The termination archive (信访终结档案) is created at termination, in this transaction.
+      await ensureArchive(em, c.id);
       await this.audited(em, actor, 'termination.notify', a);
       return a;
     });

@@ -1,0 +1,219 @@
+import {
+  GraphQLError,
+  Kind,
+  getNamedType,
+  isListType,
+  isNonNullType,
+  type ASTVisitor,
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  type GraphQLOutputType,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+  type ValidationContext,
+  type ValidationRule,
+} from 'graphql';
+import type { ApolloServerPlugin } from '@apollo/server';
+import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
+import { DomainError } from '../errors';
+import { AUDIT_PAGE_MAX } from '../modules/audit/audit.service';
+import { MAX_PAGE } from '../modules/case/case.service';
+import { MAX_TERMINATED_PAGE } from '../modules/sharing/sharing.service';
+
+/**
+ * Query limits, checked before anything runs, so that no query can take the hub down:
+ *
+ * - **Depth** (a validation rule, GRAPHQL_MAX_DEPTH): the number of fields on the longest path,
+ *   `{ me { unit { name } } }` is 3. Depends on the document only, so Apollo caches it with the
+ *   rest of validation.
+ * - **Cost** (GRAPHQL_MAX_COST), computed with `graphql-query-complexity` once the operation and
+ *   its variables are known (`first: $first` counts as the value sent), so it runs in Apollo's
+ *   `didResolveOperation` hook, still before execution: every field costs 1, and everything
+ *   selected under a list is multiplied by the number of items it can return: a page by its
+ *   `first` (capped by the page-size cap the service enforces), any other list by an assumed
+ *   size (ASSUMED_LIST_SIZE, or DEFAULT_LIST_SIZE).
+ * - **Introspection** (`__schema`, `__type`) costs nothing and is not counted in the depth, so
+ *   GraphQL Playground's schema query always passes; GraphQL's own MaxIntrospectionDepthRule
+ *   (graphql 16.9+) refuses `types { fields { type { fields { … } } } }` explosions instead.
+ * - **Selections**: Apollo's `maxRecursiveSelections` refuses documents whose fragments expand to
+ *   millions of selections, and the cost refuses more than MAX_QUERY_NODES evaluated selections.
+ *
+ * Refusals are QUERY_TOO_COMPLEX with a Chinese message that names the limit and the value found.
+ *
+ * Adding a list field: a field with a `first` argument is paged (its `…Connection` type's `nodes`
+ * and `edges` then count once) and needs nothing here unless its service caps `first` silently
+ * (add the cap to PAGE_CAPS); an unpaged list whose length is known to be small or large belongs
+ * in ASSUMED_LIST_SIZE.
+ */
+
+/** Silent caps on `first` (larger values are served as this many), by `Type.field`. */
+export const PAGE_CAPS: Record<string, number> = {
+  'Query.cases': MAX_PAGE,
+  'Query.terminatedCases': MAX_TERMINATED_PAGE,
+  'Query.auditLog': AUDIT_PAGE_MAX,
+};
+
+/** Items an unpaged list is assumed to hold, by `Type.field`. */
+export const ASSUMED_LIST_SIZE: Record<string, number> = {
+  'Query.units': 200,
+  'Unit.descendants': 100,
+  'Unit.ancestors': 6,
+  'Case.steps': 4,
+  'Case.terminationApplications': 3,
+  'DuplicateCheckResult.matches': 10,
+  'Query.pendingTerminationApplications': 50,
+};
+
+/** Assumed length of any other unpaged list. */
+export const DEFAULT_LIST_SIZE = 20;
+
+export class QueryTooComplexError extends DomainError {
+  constructor(message: string, extra: Record<string, unknown>) {
+    super('QUERY_TOO_COMPLEX', message, { http: { status: 400 }, ...extra });
+  }
+}
+
+function isList(type: GraphQLOutputType): boolean {
+  return isListType(isNonNullType(type) ? type.ofType : type);
+}
+
+const isIntrospectionField = (name: string) => name === '__schema' || name === '__type';
+
+/**
+ * Depth limit as a validation rule. Fragments are measured once each (memoised), so a document
+ * that spreads the same fragment many times costs no more to check than to read.
+ */
+export function depthLimitRule(maxDepth: number): ValidationRule {
+  return (context: ValidationContext): ASTVisitor => {
+    const fragments = new Map<string, FragmentDefinitionNode>();
+    for (const d of context.getDocument().definitions)
+      if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
+
+    const memo = new Map<string, number>();
+    const visiting = new Set<string>();
+
+    const selectionDepth = (set: SelectionSetNode): number => {
+      let max = 0;
+      for (const s of set.selections) {
+        let d: number;
+        if (s.kind === Kind.FIELD) {
+          // GraphQL's own MaxIntrospectionDepthRule bounds introspection instead.
+          if (isIntrospectionField(s.name.value)) continue;
+          d = 1 + (s.selectionSet ? selectionDepth(s.selectionSet) : 0);
+        } else if (s.kind === Kind.INLINE_FRAGMENT) {
+          d = selectionDepth(s.selectionSet);
+        } else {
+          d = fragmentDepth(s.name.value);
+        }
+        if (d > max) max = d;
+      }
+      return max;
+    };
+    const fragmentDepth = (name: string): number => {
+      const known = memo.get(name);
+      if (known !== undefined) return known;
+      const f = fragments.get(name);
+      // Unknown or cyclic fragments are reported by GraphQL's own rules.
+      if (!f || visiting.has(name)) return 0;
+      visiting.add(name);
+      const d = selectionDepth(f.selectionSet);
+      visiting.delete(name);
+      memo.set(name, d);
+      return d;
+    };
+
+    return {
+      OperationDefinition(op: OperationDefinitionNode) {
+        const depth = selectionDepth(op.selectionSet);
+        if (depth > maxDepth) {
+          context.reportError(
+            new QueryTooComplexError(
+              `查询嵌套深度为 ${depth} 层，超过上限 ${maxDepth} 层（GRAPHQL_MAX_DEPTH）：请减少嵌套层级后重试`,
+              { limit: 'depth', max: maxDepth, actual: depth },
+            ),
+          );
+        }
+        return false;
+      },
+    };
+  };
+}
+
+/** Items a field can return: 1 for a single object, `first` for a page, else the assumed size. */
+export function listMultiplier(
+  typeName: string,
+  field: { name: string; type: GraphQLOutputType; args: readonly { name: string }[] },
+  args: Record<string, unknown>,
+): number {
+  const key = `${typeName}.${field.name}`;
+  // A connection's `nodes` and `edges` are the page itself: its field already counted `first`.
+  if (typeName.endsWith('Connection') && (field.name === 'nodes' || field.name === 'edges')) return 1;
+  if (field.args.some((a) => a.name === 'first')) {
+    const first = typeof args.first === 'number' && Number.isFinite(args.first) ? Math.max(0, args.first) : 0;
+    return Math.min(first, PAGE_CAPS[key] ?? first);
+  }
+  if (isList(field.type)) return ASSUMED_LIST_SIZE[key] ?? DEFAULT_LIST_SIZE;
+  return 1;
+}
+
+/** The cost model (see the top of this file). */
+export const hubEstimator: ComplexityEstimator = ({ type, field, args, childComplexity }) => {
+  if (field.name.startsWith('__') || type.name.startsWith('__')) return 0;
+  const named = getNamedType(field.type);
+  if (named.name.startsWith('__')) return 0;
+  return 1 + listMultiplier(type.name, field, args) * childComplexity;
+};
+
+/** Documents bigger than this many evaluated selections are refused outright. */
+export const MAX_QUERY_NODES = 10_000;
+
+/** The cost of one operation with its variables, per the hub's cost model. */
+export function queryCost(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  variables: Record<string, unknown> | undefined,
+  operationName?: string,
+): number {
+  return getComplexity({
+    schema,
+    query: document,
+    variables,
+    operationName,
+    estimators: [hubEstimator],
+    maxQueryNodes: MAX_QUERY_NODES,
+  });
+}
+
+/** Refuses, before execution, an operation whose cost exceeds `maxCost`. */
+export function costLimitPlugin<T extends object>(maxCost: number): ApolloServerPlugin<T> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ schema, document, operation, request }) {
+          let cost: number;
+          try {
+            cost = queryCost(schema, document, request.variables, operation?.name?.value);
+          } catch (e) {
+            if (e instanceof GraphQLError && /maximum allowed number of nodes/.test(e.message)) {
+              throw new QueryTooComplexError(
+                `查询选择集超过 ${MAX_QUERY_NODES} 个节点（含展开的片段）：请精简查询后重试`,
+                { limit: 'nodes', max: MAX_QUERY_NODES },
+              );
+            }
+            // Variables that cannot be coerced: execution refuses them (BAD_USER_INPUT) before
+            // any resolver runs, so there is nothing to protect here.
+            return;
+          }
+          if (cost > maxCost) {
+            throw new QueryTooComplexError(
+              `查询代价估算为 ${cost}，超过上限 ${maxCost}（GRAPHQL_MAX_COST）：每个字段计 1，` +
+                `列表下的字段按每页条数 first（或预估条数）倍乘；请减小 first、少选字段或减少嵌套后重试`,
+              { limit: 'cost', max: maxCost, actual: cost },
+            );
+          }
+        },
+      };
+    },
+  };
+}

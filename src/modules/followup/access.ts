@@ -1,0 +1,104 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Actor } from '../../auth/actor';
+import type { Role } from '../../config';
+import { ConflictError, ForbiddenError, type Problems } from '../../errors';
+import { isIsoDate, todayInChina } from '../../shared/dates';
+import type { PetitionCase } from '../case/case.entity';
+import { CaseStatus } from '../case/case.enums';
+import type { CaseService } from '../case/case.service';
+
+/**
+ * Who reaches the follow-up records (DESIGN.md §1, §3): the handling unit's officers (and officers
+ * of the units above it), the petition agencies' reviewers and supervisors, each within their
+ * jurisdiction (own unit and below, the one rule `isSameOrBelow` inside CaseService.visible).
+ * Departments' staff and administrators reach none of it. Whether the free text is shown in
+ * clear is the separate, single rule `visibilityFor`.
+ */
+export const FOLLOWUP_READERS: readonly Role[] = ['CASE_OFFICER', 'AGENCY_REVIEWER', 'SUPERVISOR'];
+
+export function assertFollowUpReader(actor: Actor): void {
+  if (!FOLLOWUP_READERS.includes(actor.role)) throw new ForbiddenError('无权查看信访终结后续管理记录');
+}
+
+function assertTerminated(c: PetitionCase): void {
+  if (c.status !== CaseStatus.TERMINATED)
+    throw new ConflictError('该信访事项尚未终结：终结（告知信访人）之后才有档案、回访、跟踪和报告');
+}
+
+/** A terminated case the actor may read the follow-up of, or NOT_FOUND / FORBIDDEN / CONFLICT. */
+export async function terminatedCaseForReader(
+  cases: CaseService,
+  actor: Actor,
+  caseId: number,
+  em?: EntityManager,
+): Promise<PetitionCase> {
+  assertFollowUpReader(actor);
+  const c = await cases.visible(actor, caseId, em);
+  assertTerminated(c);
+  return c;
+}
+
+/**
+ * A terminated case whose handling unit is the actor's own: only its officers keep the archive,
+ * visit, track and report. The case row stays locked until the transaction ends, so the writes
+ * of one case (version numbers, schedules) happen one after the other.
+ */
+export async function terminatedCaseForOfficer(
+  cases: CaseService,
+  actor: Actor,
+  caseId: number,
+  em: EntityManager,
+): Promise<PetitionCase> {
+  if (actor.role !== 'CASE_OFFICER') throw new ForbiddenError('只有承办单位的经办人员可以记录后续管理工作');
+  const c = await cases.forHandlingUnit(actor, caseId, em);
+  assertTerminated(c);
+  return c;
+}
+
+/** A required (or optional) trimmed text of at most `max` characters. */
+export function checkText(
+  p: Problems,
+  field: string,
+  value: string | null | undefined,
+  label: string,
+  max: number,
+  required = true,
+): void {
+  const v = value?.trim() ?? '';
+  if (required) p.check(v.length > 0, field, `${label}不能为空`);
+  p.check(v.length <= max, field, `${label}不超过${max}字`);
+}
+
+/** A calendar day (YYYY-MM-DD), not after today in China time. */
+export function checkDay(p: Problems, field: string, value: string | null | undefined, now: Date): boolean {
+  if (value == null || value === '') {
+    p.add(field, '日期不能为空');
+    return false;
+  }
+  if (!isIsoDate(value)) {
+    p.add(field, '日期格式应为 YYYY-MM-DD');
+    return false;
+  }
+  if (value > todayInChina(now)) {
+    p.add(field, '日期不能晚于今天');
+    return false;
+  }
+  return true;
+}
+
+/** An ID argument as a positive integer, or null (reported under `field`). */
+export function checkId(
+  p: Problems,
+  field: string,
+  value: string | number | null | undefined,
+): number | null {
+  if (value == null || value === '') return null;
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n <= 0) {
+    p.add(field, 'ID 无效');
+    return null;
+  }
+  return n;
+}
+
+export const trimOrNull = (s: string | null | undefined): string | null => s?.trim() || null;

@@ -1,0 +1,31 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Deps } from '../../services';
+import type { AuditService } from '../audit/audit.service';
+import type { CaseService } from '../case/case.service';
+import { ArchiveService } from './archive.service';
+import { EscalationService } from './escalation.service';
+import { FileService } from './file.service';
+import { TrackingService } from './tracking.service';
+import { VisitService } from './visit.service';
+
+/**
+ * Follow-up after termination (issue 5, DESIGN.md §2.3): archive and files, return visits,
+ * dynamic tracking, escalation reports. Per request, bound to the request's EntityManager.
+ */
+export function createFollowUpServices(
+  em: EntityManager,
+  deps: Deps,
+  shared: { cases: CaseService; audit: AuditService },
+) {
+  const { cases, audit } = shared;
+  return {
+    archive: new ArchiveService(em, deps, cases, audit),
+    files: new FileService(em, deps, audit),
+    visits: new VisitService(em, deps, cases, audit),
+    tracking: new TrackingService(em, deps, cases, audit),
+    escalations: new EscalationService(em, deps, cases, audit),
+  };
+}
+export type FollowUpServices = ReturnType<typeof createFollowUpServices>;
+
+export { ensureArchive, ensureArchives } from './archive.service';

@@ -1,0 +1,90 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Actor } from '../../auth/actor';
+import type { Deps } from '../../services';
+import { Problems } from '../../errors';
+import type { AuditService } from '../audit/audit.service';
+import type { CaseService } from '../case/case.service';
+import { checkDay, checkId, checkText, terminatedCaseForOfficer, trimOrNull } from './access';
+import { TrackingRecord } from './followup.entity';
+import { RiskLevel } from './followup.enums';
+import { checkIdempotencyKey, claim, complete } from './idempotency';
+import { SEALED_COLUMN, openJson, sealJson } from './sealed-text';
+
+export interface RecordTrackingData {
+  caseId: string | number;
+  observedOn: string;
+  riskLevel: RiskLevel;
+  situation: string;
+  measures?: string | null;
+  idempotencyKey?: string | null;
+}
+
+export interface TrackingNotes {
+  situation: string;
+  measures: string | null;
+}
+
+/** 动态跟踪: dated observations of the petitioner's situation with a risk level. */
+export class TrackingService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly deps: Deps,
+    private readonly cases: CaseService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async record(actor: Actor, data: RecordTrackingData): Promise<TrackingRecord> {
+    const p = new Problems();
+    const caseId = checkId(p, 'caseId', data.caseId);
+    p.check(!!caseId, 'caseId', '事项 ID 不能为空');
+    checkDay(p, 'observedOn', data.observedOn, this.deps.now());
+    p.check(Object.values(RiskLevel).includes(data.riskLevel), 'riskLevel', '风险等级无效');
+    checkText(p, 'situation', data.situation, '动态情况', 5000);
+    checkText(p, 'measures', data.measures, '采取的措施', 5000, false);
+    checkIdempotencyKey(p, data.idempotencyKey);
+    p.throwIfAny();
+    const { idempotencyKey, ...input } = data;
+    return this.em.transactional(async (em) => {
+      const claimed = await claim(
+        em,
+        actor,
+        idempotencyKey,
+        'followup.recordTracking',
+        'TrackingRecord',
+        input,
+      );
+      if (claimed.replayId) return em.findOneOrFail(TrackingRecord, { id: claimed.replayId });
+      const c = await terminatedCaseForOfficer(this.cases, actor, caseId!, em);
+      new Problems()
+        .check(
+          data.observedOn >= c.terminatedAt!,
+          'observedOn',
+          `跟踪日期不能早于终结日期（${c.terminatedAt}）`,
+        )
+        .throwIfAny();
+      const notes: TrackingNotes = { situation: data.situation.trim(), measures: trimOrNull(data.measures) };
+      const record = em.create(TrackingRecord, {
+        case: c,
+        observedOn: data.observedOn,
+        riskLevel: data.riskLevel,
+        notesEnc: sealJson(this.deps, SEALED_COLUMN.trackingNotes, notes),
+        recordedBy: actor.name,
+        recordedByUserId: actor.userId,
+      });
+      await em.flush();
+      await complete(em, actor, claimed, record.id);
+      await this.audit.withEm(em).record({
+        actor,
+        operation: 'followup.recordTracking',
+        caseId: c.id,
+        petitionerId: c.petitioner.id,
+        details: { trackingRecordId: record.id, observedOn: record.observedOn, riskLevel: record.riskLevel },
+      });
+      return record;
+    });
+  }
+
+  openNotes(r: TrackingRecord): TrackingNotes {
+    return openJson<TrackingNotes>(this.deps, SEALED_COLUMN.trackingNotes, r.notesEnc);
+  }
+}

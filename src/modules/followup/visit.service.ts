@@ -1,0 +1,201 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Actor } from '../../auth/actor';
+import type { Deps } from '../../services';
+import { Problems } from '../../errors';
+import { addDays, isIsoDate, todayInChina } from '../../shared/dates';
+import type { AuditService } from '../audit/audit.service';
+import { PetitionCase } from '../case/case.entity';
+import type { CaseService } from '../case/case.service';
+import { Unit } from '../org/unit.entity';
+import { isSameOrBelow } from '../petitioner/personal-data';
+import { assertFollowUpReader, checkId, checkText, terminatedCaseForOfficer, trimOrNull } from './access';
+import { ReturnVisit } from './followup.entity';
+import { VisitMethod } from './followup.enums';
+import { checkIdempotencyKey, claim, complete } from './idempotency';
+import { SEALED_COLUMN, openJson, sealJson } from './sealed-text';
+import { visitSchedule, type ScheduleVisit, type VisitScheduleResult, type VisitSlot } from './visit.policy';
+
+export interface RecordVisitData {
+  caseId: string | number;
+  visitedAt: Date;
+  method: VisitMethod;
+  /** Who visited; defaults to the recording officer. */
+  officer?: string | null;
+  opinions: string;
+  suggestions?: string | null;
+  situation: string;
+  explanation: string;
+  idempotencyKey?: string | null;
+}
+
+/** The restricted part of a visit record (sealed together in `notes_enc`). */
+export interface VisitNotes {
+  opinions: string;
+  suggestions: string | null;
+  situation: string;
+  explanation: string;
+}
+
+export interface OverdueCase {
+  case: PetitionCase;
+  schedule: VisitScheduleResult;
+}
+
+export const MAX_OVERDUE_PAGE = 100;
+
+const encodeCursor = (due: string, id: number) => Buffer.from(`${due}|${id}`).toString('base64url');
+function decodeCursor(cursor: string): { due: string; id: number } | null {
+  const [due, id] = Buffer.from(cursor, 'base64url').toString().split('|');
+  return isIsoDate(due) && Number.isSafeInteger(Number(id)) ? { due, id: Number(id) } : null;
+}
+
+/** 回访: the visit policy's due dates, visit records, overdue visits. */
+export class VisitService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly deps: Deps,
+    private readonly cases: CaseService,
+    private readonly audit: AuditService,
+  ) {}
+
+  private today() {
+    return todayInChina(this.deps.now());
+  }
+
+  /** The configured visit policy. */
+  get policy() {
+    return this.deps.config.visitPolicy;
+  }
+
+  /** Records a return visit of a terminated case of the actor's unit. */
+  async record(actor: Actor, data: RecordVisitData): Promise<ReturnVisit> {
+    const p = new Problems();
+    const caseId = checkId(p, 'caseId', data.caseId);
+    p.check(!!caseId, 'caseId', '事项 ID 不能为空');
+    const at = data.visitedAt instanceof Date ? data.visitedAt : new Date(NaN);
+    if (Number.isNaN(at.getTime())) p.add('visitedAt', '回访时间无效');
+    else p.check(at.getTime() <= this.deps.now().getTime(), 'visitedAt', '回访时间不能晚于当前时间');
+    p.check(Object.values(VisitMethod).includes(data.method), 'method', '回访方式无效');
+    if (data.officer != null) checkText(p, 'officer', data.officer, '回访人员', 200);
+    checkText(p, 'opinions', data.opinions, '信访人的意见', 5000);
+    checkText(p, 'suggestions', data.suggestions, '信访人的建议', 5000, false);
+    checkText(p, 'situation', data.situation, '思想动态和实际生活情况', 5000);
+    checkText(p, 'explanation', data.explanation, '解释说明情况', 5000);
+    checkIdempotencyKey(p, data.idempotencyKey);
+    p.throwIfAny();
+    const { idempotencyKey, ...input } = data;
+    return this.em.transactional(async (em) => {
+      const claimed = await claim(
+        em,
+        actor,
+        idempotencyKey,
+        'followup.recordReturnVisit',
+        'ReturnVisit',
+        input,
+      );
+      if (claimed.replayId) return em.findOneOrFail(ReturnVisit, { id: claimed.replayId });
+      const c = await terminatedCaseForOfficer(this.cases, actor, caseId!, em);
+      const visitedOn = todayInChina(at);
+      new Problems()
+        .check(visitedOn >= c.terminatedAt!, 'visitedAt', `回访日期不能早于终结日期（${c.terminatedAt}）`)
+        .throwIfAny();
+      const notes: VisitNotes = {
+        opinions: data.opinions.trim(),
+        suggestions: trimOrNull(data.suggestions),
+        situation: data.situation.trim(),
+        explanation: data.explanation.trim(),
+      };
+      const visit = em.create(ReturnVisit, {
+        case: c,
+        visitedAt: at,
+        visitedOn,
+        method: data.method,
+        officer: trimOrNull(data.officer) ?? actor.name,
+        notesEnc: sealJson(this.deps, SEALED_COLUMN.visitNotes, notes),
+        recordedBy: actor.name,
+        recordedByUserId: actor.userId,
+      });
+      await em.flush();
+      await complete(em, actor, claimed, visit.id);
+      await this.audit.withEm(em).record({
+        actor,
+        operation: 'followup.recordReturnVisit',
+        caseId: c.id,
+        petitionerId: c.petitioner.id,
+        details: { visitId: visit.id, method: visit.method, visitedOn },
+      });
+      return visit;
+    });
+  }
+
+  openNotes(v: ReturnVisit): VisitNotes {
+    return openJson<VisitNotes>(this.deps, SEALED_COLUMN.visitNotes, v.notesEnc);
+  }
+
+  /** The schedule of a terminated case given its visits (from the request's loader). */
+  schedule(c: PetitionCase, visits: ScheduleVisit[]): VisitScheduleResult {
+    return visitSchedule(c.terminatedAt!, visits, this.deps.config.visitPolicy, this.today());
+  }
+
+  /**
+   * Terminated cases within the actor's jurisdiction (optionally one unit's subtree) with at least
+   * one overdue visit, the longest overdue first. The schedule is computed from one query that
+   * brings every candidate case's visit dates (cases whose first visit is due by today).
+   */
+  async overdue(
+    actor: Actor,
+    filter: { unitCode?: string | null },
+    first: number,
+    after?: string | null,
+  ): Promise<{ nodes: OverdueCase[]; totalCount: number; hasNextPage: boolean; endCursor: string | null }> {
+    assertFollowUpReader(actor);
+    const p = new Problems();
+    p.check(
+      Number.isInteger(first) && first >= 1 && first <= MAX_OVERDUE_PAGE,
+      'first',
+      `每页条数应为 1–${MAX_OVERDUE_PAGE}`,
+    );
+    const cursor = after ? decodeCursor(after) : null;
+    p.check(!after || cursor !== null, 'after', '分页游标无效');
+    p.throwIfAny();
+    const empty = { nodes: [], totalCount: 0, hasNextPage: false, endCursor: null };
+    let scope = actor.unitPath;
+    if (filter.unitCode) {
+      const unit = await this.em.findOne(Unit, { code: filter.unitCode });
+      if (!unit || !isSameOrBelow(unit.path, actor.unitPath)) return empty;
+      scope = unit.path;
+    }
+    const policy = this.deps.config.visitPolicy;
+    const today = this.today();
+    const rows = await this.em.execute<
+      { id: number; terminated_at: string; visits: ScheduleVisit[] | null }[]
+    >(
+      `select c.id, c.terminated_at::text as terminated_at,
+              (select json_agg(json_build_object('id', v.id, 'visitedOn', v.visited_on::text))
+                 from return_visit v where v.case_id = c.id) as visits
+         from petition_case c join unit u on u.id = c.handling_unit_id
+        where c.status = 'TERMINATED' and u.path <@ ?::ltree and c.terminated_at < ?::date`,
+      [scope, addDays(today, -policy.firstDays)],
+    );
+    const overdue = rows
+      .map((r) => ({ id: r.id, schedule: visitSchedule(r.terminated_at, r.visits ?? [], policy, today) }))
+      .filter((r) => r.schedule.overdue.length > 0)
+      .map((r) => ({ ...r, due: r.schedule.overdue[0].dueDate }))
+      .sort((a, b) => (a.due === b.due ? a.id - b.id : a.due < b.due ? -1 : 1));
+    const from = cursor
+      ? overdue.findIndex((r) => r.due > cursor.due || (r.due === cursor.due && r.id > cursor.id))
+      : 0;
+    const page = from < 0 ? [] : overdue.slice(from, from + first);
+    const cases = page.length ? await this.em.find(PetitionCase, { id: { $in: page.map((r) => r.id) } }) : [];
+    const byId = new Map(cases.map((c) => [c.id, c]));
+    const last = page[page.length - 1];
+    return {
+      nodes: page.map((r) => ({ case: byId.get(r.id)!, schedule: r.schedule })),
+      totalCount: overdue.length,
+      hasNextPage: from >= 0 && from + first < overdue.length,
+      endCursor: last ? encodeCursor(last.due, last.id) : null,
+    };
+  }
+}
+
+export type { VisitSlot };

@@ -1,0 +1,73 @@
+import type { TestHub } from './hub';
+
+/** POST /files as multipart/form-data through the real server. */
+export async function upload(
+  t: TestHub,
+  token: string | null,
+  content: Buffer | string,
+  opts: { name?: string; type?: string; field?: string; headers?: Record<string, string> } = {},
+): Promise<{ status: number; body: any }> {
+  const form = new FormData();
+  const bytes = typeof content === 'string' ? Buffer.from(content) : content;
+  form.append(
+    opts.field ?? 'file',
+    new Blob([bytes], { type: opts.type ?? 'application/pdf' }),
+    opts.name ?? '终结决定书.pdf',
+  );
+  const res = await fetch(t.url.replace(/\/graphql$/, '/files'), {
+    method: 'POST',
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(opts.headers ?? {}) },
+    body: form,
+  });
+  return { status: res.status, body: await res.json() };
+}
+
+/** GET /files/:id through the real server. */
+export async function download(
+  t: TestHub,
+  token: string | null,
+  id: string,
+): Promise<{ status: number; headers: Headers; bytes: Buffer; json: any }> {
+  const res = await fetch(t.url.replace(/\/graphql$/, `/files/${id}`), {
+    headers: token ? { authorization: `Bearer ${token}` } : {},
+  });
+  const bytes = Buffer.from(await res.arrayBuffer());
+  let json: any = null;
+  if ((res.headers.get('content-type') ?? '').includes('application/json'))
+    json = JSON.parse(bytes.toString());
+  return { status: res.status, headers: res.headers, bytes, json };
+}
+
+export const ADD_DOC = `mutation($input: AddArchiveDocumentInput!) { addArchiveDocument(input: $input) {
+  id kind createdBy current { version title documentDate issuingUnit text hasText file { id sha256 sizeBytes name } } } }`;
+export const CORRECT_DOC = `mutation($input: CorrectArchiveDocumentInput!) { correctArchiveDocument(input: $input) {
+  id current { version title text correctionReason createdBy file { id } }
+  versions { version title text correctionReason createdBy file { id } } } }`;
+export const ARCHIVE = `query($id: ID!) { followUp(caseId: $id) { archive { id complete missing
+  requirements { kind label documents present }
+  documents { id kind current { version title text clear file { id name sha256 downloadPath } } versions { version } } } } }`;
+export const VISIT = `mutation($input: RecordReturnVisitInput!) { recordReturnVisit(input: $input) {
+  id visitedAt visitedOn method officer recordedBy opinions suggestions situation explanation clear } }`;
+export const TRACK = `mutation($input: RecordTrackingInput!) { recordTracking(input: $input) {
+  id observedOn riskLevel situation measures recordedBy clear } }`;
+export const SCHEDULE = `query($id: ID!) { followUp(caseId: $id) { visitSchedule { policy { firstDays intervalDays periodMonths }
+  periodEnd nextDue overdue { index dueDate } slots { index windowStart dueDate status visitedOn } } } }`;
+export const REPORT = `mutation($input: ReportEscalationInput!) { reportEscalation(input: $input) {
+  id kind status discoveredOn description measuresTaken reportedBy targetAgency { code } case { id } clear } }`;
+export const ACK = `mutation($input: AcknowledgeEscalationInput!) { acknowledgeEscalation(input: $input) {
+  id status acknowledgedBy acknowledgedAt acknowledgeMeasures } }`;
+export const RESOLVE = `mutation($input: ResolveEscalationInput!) { resolveEscalation(input: $input) {
+  id status outcome resolvedBy resolveMeasures newCase { id status title handlingUnit { code } relatedCase { id } } } }`;
+
+export function visitInput(caseId: string, over: Record<string, unknown> = {}) {
+  return {
+    caseId,
+    visitedAt: '2026-06-20T02:00:00Z',
+    method: 'HOME_VISIT',
+    opinions: '对终结决定表示理解，但希望开发商尽快完成维修',
+    suggestions: '建议住建部门加强物业维修监管',
+    situation: '情绪平稳，家庭生活正常，已找到新工作',
+    explanation: '向其解释了终结决定的依据和后续维修的办理渠道',
+    ...over,
+  };
+}
