@@ -2,6 +2,7 @@
  * Benchmarks the information-sharing platform (SharingService) on a scratch database.
  *
  *   node -r @swc-node/register scripts/bench-sharing.ts [N=100000] [--server URL] [--keep] [--db NAME]
+ *        [--budget SECONDS=900]
  *
  * --server is a PostgreSQL URL with the right to create databases (default
  * postgres://postgres@127.0.0.1:5432/postgres, or BENCH_SERVER_URL). The script creates
@@ -15,7 +16,9 @@
  *      (c) no identity + the content of an existing terminated case,
  *      (d) no identity + random Chinese characters;
  *      p50/p95/max latency, SQL statements per call (counted through the ORM query logger),
- *      the time of the content-candidate query, and the verdicts.
+ *      the time of the content-candidate query, and the verdicts. The calls run interleaved
+ *      (a b c d a b c d …); when they take longer than --budget seconds in all, fewer than 200
+ *      per kind are made and the script says so (at 1M cases one call can take a minute).
  *   2. EXPLAIN (ANALYZE, BUFFERS) of the content-candidate query exactly as SharingService
  *      issues it (set local pg_trgm.similarity_threshold inside a transaction).
  *   3. terminatedCases first page (20 and 100) without a filter, with a text, category and unit
@@ -248,10 +251,11 @@ async function main() {
   const dbArg = arg('--db');
   const server =
     arg('--server') ?? process.env.BENCH_SERVER_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const budgetS = Number(arg('--budget') ?? 900);
   const n = process.argv[2] ? Number(process.argv[2]) : 100_000;
-  if (!Number.isInteger(n) || n < 1 || (dbArg !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(dbArg))) {
+  if (!Number.isInteger(n) || n < 1 || !(budgetS > 0) || (dbArg !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(dbArg))) {
     console.error(
-      'usage: node -r @swc-node/register scripts/bench-sharing.ts [N=100000] [--server URL] [--keep] [--db NAME]',
+      'usage: node -r @swc-node/register scripts/bench-sharing.ts [N=100000] [--server URL] [--keep] [--db NAME] [--budget SECONDS]',
     );
     process.exit(2);
   }
@@ -391,7 +395,12 @@ async function main() {
     console.log(`warm-up (first call of each kind): ${warm.map(f1).join(', ')} ms`);
     const res: Record<string, { ms: number[]; nq: number[]; cand: number[]; verdicts: Map<string, number>; matches: number[] }> = {};
     let example: string[] | null = null;
+    const started = process.hrtime.bigint();
     for (let i = 0; i < CALLS_PER_KIND; i++) {
+      if (ms(started) > budgetS * 1000) {
+        console.log(`time budget of ${budgetS} s reached: ${i} calls per kind instead of ${CALLS_PER_KIND}`);
+        break;
+      }
       for (const k of ['a', 'b', 'c', 'd'] as const) {
         const r = await check(kinds[k].inputs[i]);
         const x = (res[k] ??= { ms: [], nq: [], cand: [], verdicts: new Map(), matches: [] });

@@ -170,6 +170,8 @@ describe('the dev set', () => {
       termination_application: 40,
       decision_number_counter: 3,
     });
+    // Every imported terminated case has its archive (DESIGN.md §2.3).
+    expect((await t.sql(`select count(*)::int as n from termination_archive`))[0].n).toBe(40);
     const status = await t.sql(
       `select status, count(*)::int as n from petition_case group by status order by status`,
     );

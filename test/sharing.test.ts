@@ -283,5 +283,18 @@ describe('SQL per page', () => {
     const fifty = await statements(50);
     expect(fifty).toBe(ten);
     expect(ten).toBeLessThanOrEqual(6);
+
+    // A supervisor's page with the follow-up of each case: still flat in the page size.
+    const sup = await t.token('SUPERVISOR', 'ZJ');
+    const F = `query($first: Int) { terminatedCases(first: $first) { nodes { id petitioner { name }
+      followUp { archive { complete missing documents { kind } } returnVisits { visitedAt } trackingRecords { observedOn } escalationReports { status } } } } }`;
+    const followUpStatements = async (first: number) => {
+      t.queries.length = 0;
+      const r = ok(await t.gql(F, { first }, sup));
+      expect(r.terminatedCases.nodes.every((n: any) => n.followUp?.archive)).toBe(true);
+      return t.queries.length;
+    };
+    const f10 = await followUpStatements(10);
+    expect(await followUpStatements(50)).toBe(f10);
   }, 120000);
 });

@@ -62,6 +62,13 @@ export const ASSUMED_LIST_SIZE: Record<string, number> = {
   'Case.steps': 4,
   'Case.terminationApplications': 3,
   'DuplicateCheckResult.matches': 10,
+  'TerminationArchive.documents': 20,
+  'ArchiveDocument.versions': 3,
+  'FollowUp.returnVisits': 10,
+  'FollowUp.trackingRecords': 20,
+  'FollowUp.escalationReports': 5,
+  'VisitSchedule.slots': 10,
+  'VisitSchedule.overdue': 10,
   'Query.pendingTerminationApplications': 50,
 };
 

@@ -6,12 +6,13 @@ import { CaseStep } from '../modules/case/case.entity';
 import { TerminationApplication } from '../modules/termination/termination.entity';
 
 /** Groups rows by a key, in the order of `keys`, for DataLoader batch functions. */
-function groupBy<K, V>(keys: readonly K[], rows: V[], keyOf: (v: V) => K): V[][] {
+export function groupBy<K, V>(keys: readonly K[], rows: V[], keyOf: (v: V) => K): V[][] {
   const map = new Map<K, V[]>(keys.map((k) => [k, []]));
   for (const r of rows) map.get(keyOf(r))?.push(r);
   return keys.map((k) => map.get(k)!);
 }
-function byKey<K, V>(keys: readonly K[], rows: V[], keyOf: (v: V) => K): (V | null)[] {
+/** One row (or null) per key, in the order of `keys`. */
+export function byKey<K, V>(keys: readonly K[], rows: V[], keyOf: (v: V) => K): (V | null)[] {
   const map = new Map<K, V>(rows.map((r) => [keyOf(r), r]));
   return keys.map((k) => map.get(k) ?? null);
 }

@@ -38,7 +38,9 @@ export class Migration20261128000006_supervision extends Migration {
     this.addSql('create index inspection_scope_unit_id_index on inspection (scope_unit_id);');
     this.addSql('create index inspection_organizing_unit_id_index on inspection (organizing_unit_id);');
 
-    this.addSql(`create type finding_target_kind as enum ('CASE', 'ARCHIVE', 'RETURN_VISIT', 'TRACKING_RECORD', 'ESCALATION_REPORT');`);
+    this.addSql(
+      `create type finding_target_kind as enum ('CASE', 'ARCHIVE', 'RETURN_VISIT', 'TRACKING_RECORD', 'ESCALATION_REPORT');`,
+    );
     this.addSql(`create type finding_problem as enum ('OVERDUE_VISIT', 'INCOMPLETE_ARCHIVE', 'STALE_TRACKING',
       'ESCALATION_DELAY', 'INACCURATE_RECORD', 'OTHER');`);
     this.addSql(`create table inspection_finding (
@@ -54,7 +56,9 @@ export class Migration20261128000006_supervision extends Migration {
       recorded_by varchar(200) not null,
       recorded_at timestamptz not null default now()
     );`);
-    this.addSql('create index inspection_finding_inspection_id_index on inspection_finding (inspection_id, id);');
+    this.addSql(
+      'create index inspection_finding_inspection_id_index on inspection_finding (inspection_id, id);',
+    );
     this.addSql('create index inspection_finding_case_id_index on inspection_finding (case_id);');
     this.addSql('create index inspection_finding_unit_id_index on inspection_finding (unit_id);');
 
@@ -98,7 +102,9 @@ export class Migration20261128000006_supervision extends Migration {
       `create index rectification_order_overdue_index on rectification_order (deadline, id) where status = 'ISSUED';`,
     );
 
-    this.addSql(`create type misconduct as enum ('PERFUNCTORY', 'BUCK_PASSING', 'FALSIFICATION', 'PERSONAL_DATA_LEAK');`);
+    this.addSql(
+      `create type misconduct as enum ('PERFUNCTORY', 'BUCK_PASSING', 'FALSIFICATION', 'PERSONAL_DATA_LEAK');`,
+    );
     this.addSql(`create type accountability_measure as enum ('CRITICISM_EDUCATION', 'WRITTEN_SELF_CRITICISM',
       'PUBLIC_CRITICISM', 'ADMONITION_TALK', 'DISCIPLINARY_SANCTION', 'TRANSFER_TO_JUDICIARY');`);
     this.addSql(`create table accountability_record (
@@ -176,7 +182,9 @@ export class Migration20261128000006_supervision extends Migration {
     this.addSql(
       'create index public_feedback_concerned_unit_index on public_feedback (concerned_unit_id, received_on);',
     );
-    this.addSql('create index public_feedback_assigned_unit_index on public_feedback (assigned_unit_id, status);');
+    this.addSql(
+      'create index public_feedback_assigned_unit_index on public_feedback (assigned_unit_id, status);',
+    );
     this.addSql('create index public_feedback_recording_unit_index on public_feedback (recording_unit_id);');
 
     // Open escalations by age (inspection query): the follow-up table, read only, indexed here.

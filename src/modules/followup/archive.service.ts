@@ -130,16 +130,17 @@ export async function ensureArchive(
 /**
  * The archives of many terminated cases in one statement (for batch writers such as the
  * historical import, inside their own transaction and covered by their own audit entry).
- * Cases that are not TERMINATED, or already have an archive, are left alone. Returns how many
+ * ('ALL': every terminated case.) Cases that are not TERMINATED, or already have an archive, are
+ * left alone. Returns how many
  * archives were created.
  */
-export async function ensureArchives(em: EntityManager, caseIds: number[]): Promise<number> {
-  if (!caseIds.length) return 0;
+export async function ensureArchives(em: EntityManager, caseIds: number[] | 'ALL'): Promise<number> {
+  if (caseIds !== 'ALL' && !caseIds.length) return 0;
   const rows = await em.execute<{ id: number }[]>(
     `insert into termination_archive (case_id, created_at)
-     select id, now() from petition_case where id = any(?::int[]) and status = 'TERMINATED'
+     select id, now() from petition_case where status = 'TERMINATED' ${caseIds === 'ALL' ? '' : 'and id = any(?::int[])'}
      on conflict (case_id) do nothing returning id`,
-    [`{${caseIds.join(',')}}`],
+    caseIds === 'ALL' ? [] : [`{${caseIds.join(',')}}`],
   );
   return rows.length;
 }

@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Context } from '../../graphql/context';
+import { byKey, groupBy } from '../../graphql/loaders';
 import { PetitionCase } from '../case/case.entity';
 import {
   ArchiveDocument,
@@ -8,24 +9,18 @@ import {
   EscalationReport,
   ReturnVisit,
   StoredFile,
+  TerminationArchive,
   TrackingRecord,
 } from './followup.entity';
-
-function groupBy<K, V>(keys: readonly K[], rows: V[], keyOf: (v: V) => K): V[][] {
-  const map = new Map<K, V[]>(keys.map((k) => [k, []]));
-  for (const r of rows) map.get(keyOf(r))?.push(r);
-  return keys.map((k) => map.get(k)!);
-}
-function byKey<K, V>(keys: readonly K[], rows: V[], keyOf: (v: V) => K): (V | null)[] {
-  const map = new Map<K, V>(rows.map((r) => [keyOf(r), r]));
-  return keys.map((k) => map.get(k) ?? null);
-}
 
 function create(em: EntityManager) {
   const ids = (keys: readonly number[]) => ({ $in: [...keys] });
   return {
     caseById: new DataLoader<number, PetitionCase | null>(async (keys) =>
       byKey(keys, await em.find(PetitionCase, { id: ids(keys) }), (c) => c.id),
+    ),
+    archiveByCase: new DataLoader<number, TerminationArchive | null>(async (caseIds) =>
+      byKey(caseIds, await em.find(TerminationArchive, { case: ids(caseIds) }), (a) => a.case.id),
     ),
     documents: new DataLoader<number, ArchiveDocument[]>(async (archiveIds) =>
       groupBy(

@@ -16,11 +16,11 @@ import type { Context } from '../../graphql/context';
 import { Connection, PageInfo, toConnection } from '../../graphql/connection';
 import { loadUnit } from '../../graphql/loaders';
 import type { ClearReadField } from '../../graphql/request-audit';
-import { NotFoundError } from '../../errors';
 import { PetitionCase } from '../case/case.entity';
 import { CaseStatus, Category } from '../case/case.enums';
 import { caseVisibility } from '../case/case.resolver';
-import { PERSONAL_DATA_MARK } from '../petitioner/personal-data';
+import { PERSONAL_DATA_MARK, isSameOrBelow } from '../petitioner/personal-data';
+import { FOLLOWUP_READERS } from './access';
 import { Unit } from '../org/unit.entity';
 import { archiveCompleteness, hadReReview } from './archive.service';
 import {
@@ -414,12 +414,15 @@ export class CaseFollowUpFieldsResolver {
     nullable: true,
     description: '后续管理（档案、回访、跟踪、报告）；未终结或不在管辖范围内时为空；部门工作人员无权查看',
   })
-  async followUp(@Root() c: PetitionCase, @Ctx() { actor, services }: Context) {
-    if (c.status !== CaseStatus.TERMINATED) return null;
-    return services.followup.archive.followUp(actor, c.id).catch((e) => {
-      if (e instanceof NotFoundError) return null;
-      throw e;
-    });
+  async followUp(@Root() c: PetitionCase, @Ctx() ctx: Context) {
+    // Decided on what the request's loaders already hold, so a page of cases costs one query
+    // for all archives rather than a few per case; the rules are those of terminatedCaseForReader.
+    if (c.status !== CaseStatus.TERMINATED || !FOLLOWUP_READERS.includes(ctx.actor.role)) return null;
+    const unit = await ctx.loaders.unitInfo.load(c.handlingUnit.id);
+    if (!unit || !isSameOrBelow(unit.unit.path, ctx.actor.unitPath)) return null;
+    const archive = await followUpLoaders(ctx).archiveByCase.load(c.id);
+    // Cases terminated before archives existed get theirs on first reading.
+    return archive ? { case: c, archive } : ctx.services.followup.archive.followUp(ctx.actor, c.id);
   }
 
   @FieldResolver(() => PetitionCase, {

@@ -32,6 +32,7 @@ import type { PetitionerData } from '../petitioner/petitioner.service';
 import { CaseStatus, Category, StepKind, TerminationCondition } from '../case/case.enums';
 import { trigramSearchText } from '../sharing/duplicate-method';
 import { AuditService, type AuditActor } from '../audit/audit.service';
+import { ensureArchives } from '../followup/archive.service';
 
 // ---------------------------------------------------------------------------------------------
 // The parsed, normalised file
@@ -120,6 +121,8 @@ export interface ImportResult {
   steps: number;
   terminations: { created: number; updated: number };
   counters: number;
+  /** Archives created for terminated cases that had none. */
+  archivesCreated: number;
 }
 
 /** A file with problems, refused by importData. */
@@ -909,6 +912,7 @@ export async function importData(
       steps: 0,
       terminations: { created: 0, updated: 0 },
       counters: 0,
+      archivesCreated: 0,
     };
 
     await writeUnits(sql, parsed.units, snap, result);
@@ -942,6 +946,9 @@ export async function importData(
       );
       result.counters = counters.size;
     }
+
+    // Every terminated case has its archive (DESIGN.md §2.3), imported ones included.
+    result.archivesCreated = await ensureArchives(tem, 'ALL');
 
     await new AuditService(tem, deps.now).record({
       actor,

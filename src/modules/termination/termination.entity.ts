@@ -60,7 +60,7 @@ export class TerminationApplication {
   examinedBy?: string | null;
 
   @Field(() => Date, { nullable: true, description: '审核时间' })
-  @Property({ nullable: true })
+  @Property({ type: 'datetime', nullable: true }) // explicit: `Date | null` carries no type metadata
   examinedAt?: Date | null;
 
   @Field(() => String, { nullable: true, description: '退回理由' })
