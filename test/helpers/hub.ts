@@ -50,8 +50,9 @@ export async function startTestHub(
   const queries: string[] = [];
   const orm = await initOrm(databaseUrl, {
     debug: ['query'],
+    colors: false,
     logger: (message: string) => {
-      if (message.startsWith('[query]')) queries.push(message);
+      if (message.includes('[query]')) queries.push(message);
     },
   });
   const clock = { now: new Date() };
