@@ -21,6 +21,7 @@ import { createLoaders } from './graphql/loaders';
 import { RequestAudit } from './graphql/request-audit';
 import { AuditService } from './modules/audit/audit.service';
 import { createFileRouter } from './modules/followup/files.http';
+import { createReportRouter } from './modules/supervision/report.http';
 
 export interface HubOptions {
   config: Config;
@@ -170,6 +171,9 @@ export async function createApp({ config, orm, logger, now = () => new Date() }:
 
   // Archive files: plain authenticated multipart upload and audited download (see files.http.ts).
   app.use(createFileRouter({ orm, deps, logger, resolveActor }));
+
+  // The periodic follow-up report as CSV, same token check as GraphQL (supervision/report.http.ts).
+  app.use(createReportRouter({ orm, deps, logger, resolveActor }));
 
   // GraphQL Playground for browsers at GET /graphql, all its files served here (graphql/playground).
   mountPlayground(app, config, logger);

@@ -64,6 +64,8 @@ export interface Config {
   playground: boolean;
   /** Limits checked before a query runs (src/graphql/limits.ts): GRAPHQL_MAX_DEPTH, GRAPHQL_MAX_COST. */
   limits: { maxDepth: number; maxCost: number };
+  /** Supervision (src/modules/supervision): TRACKING_STALE_DAYS, the default of the stale-tracking inspection. */
+  supervision: { trackingStaleDays: number };
 }
 
 /** Development-only defaults. Production refuses every one of them. */
@@ -192,6 +194,9 @@ export function loadConfig(env: Env = process.env): Config {
     limits: {
       maxDepth: int('GRAPHQL_MAX_DEPTH', 10, 2, 100),
       maxCost: int('GRAPHQL_MAX_COST', 20_000, 100, 10_000_000),
+    },
+    supervision: {
+      trackingStaleDays: int('TRACKING_STALE_DAYS', 60, 1, 3650),
     },
   };
   const lvl = config.logLevel;

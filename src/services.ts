@@ -8,6 +8,7 @@ import { TerminationService } from './modules/termination/termination.service';
 import { AuditService } from './modules/audit/audit.service';
 import { SharingService } from './modules/sharing/sharing.service';
 import { createFollowUpServices } from './modules/followup';
+import { createSupervisionServices } from './modules/supervision';
 
 /** Process-wide dependencies that services share (configuration, keys, clock). */
 export interface Deps {
@@ -36,6 +37,7 @@ export function createServices(em: EntityManager, deps: Deps) {
   const termination = new TerminationService(em, deps, cases, audit);
   const sharing = new SharingService(em, deps, audit);
   const followup = createFollowUpServices(em, deps, { cases, audit });
-  return { audit, units, petitioners, cases, termination, sharing, followup };
+  const supervision = createSupervisionServices(em, deps, { audit });
+  return { audit, units, petitioners, cases, termination, sharing, followup, supervision };
 }
 export type Services = ReturnType<typeof createServices>;

@@ -37,6 +37,13 @@ const FOLLOWUP_PERSONAL_FIELDS = [
   'TrackingRecord.measures',
   'TrackingRecord.situation',
 ];
+/**
+ * Supervision: the public-feedback submitter (a member of the public, maybe a petitioner). Clear only
+ * to the officers who reply, masked for everyone else, each clear read audited; its matrix is in
+ * test/supervision-feedback.test.ts. Everything else the supervision module returns is counts,
+ * work records, or cases whose petitioner goes through the fields above.
+ */
+const SUPERVISION_PERSONAL_FIELDS = ['PublicFeedback.submitterName', 'PublicFeedback.submitterPhone'];
 
 type Expect = 'CLEAR' | 'MASKED';
 /** `sees`: the case is inside the reader's jurisdiction (its unit is the handling unit or above). */
@@ -168,7 +175,9 @@ describe('personal-data permission matrix', () => {
           .map((f: any) => `${ty.name}.${f.name}`),
       )
       .sort();
-    expect(personal).toEqual([...EXPECTED_PERSONAL_FIELDS, ...FOLLOWUP_PERSONAL_FIELDS].sort());
+    expect(personal).toEqual(
+      [...EXPECTED_PERSONAL_FIELDS, ...FOLLOWUP_PERSONAL_FIELDS, ...SUPERVISION_PERSONAL_FIELDS].sort(),
+    );
   });
 
   for (const r of READERS) {

@@ -11,6 +11,13 @@ import {
   TerminationArchive,
   TrackingRecord,
 } from '../modules/followup/followup.entity';
+import {
+  AccountabilityRecord,
+  Inspection,
+  InspectionFinding,
+  PublicFeedback,
+  RectificationOrder,
+} from '../modules/supervision/supervision.entity';
 
 /** Every entity the ORM knows; listed explicitly so no file discovery is needed at run time. */
 export const entities = [
@@ -27,4 +34,9 @@ export const entities = [
   ReturnVisit,
   TrackingRecord,
   EscalationReport,
+  Inspection,
+  InspectionFinding,
+  RectificationOrder,
+  AccountabilityRecord,
+  PublicFeedback,
 ];

@@ -20,6 +20,7 @@ import { DomainError } from '../errors';
 import { AUDIT_PAGE_MAX } from '../modules/audit/audit.service';
 import { MAX_PAGE } from '../modules/case/case.service';
 import { MAX_TERMINATED_PAGE } from '../modules/sharing/sharing.service';
+import { SUPERVISION_PAGE_MAX } from '../modules/supervision/scope';
 
 /**
  * Query limits, checked before anything runs, so that no query can take the hub down:
@@ -52,6 +53,21 @@ export const PAGE_CAPS: Record<string, number> = {
   'Query.cases': MAX_PAGE,
   'Query.terminatedCases': MAX_TERMINATED_PAGE,
   'Query.auditLog': AUDIT_PAGE_MAX,
+  // Supervision (src/modules/supervision): every list refuses more than SUPERVISION_PAGE_MAX.
+  ...Object.fromEntries(
+    [
+      'inspectionOverdueVisits',
+      'inspectionIncompleteArchives',
+      'inspectionStaleTracking',
+      'inspectionOpenEscalations',
+      'inspectionLookupActivity',
+      'overdueRectifications',
+      'inspections',
+      'rectificationOrders',
+      'accountabilityRecords',
+      'publicFeedbackList',
+    ].map((f) => [`Query.${f}`, SUPERVISION_PAGE_MAX]),
+  ),
 };
 
 /** Items an unpaged list is assumed to hold, by `Type.field`. */
@@ -70,6 +86,13 @@ export const ASSUMED_LIST_SIZE: Record<string, number> = {
   'VisitSchedule.slots': 10,
   'VisitSchedule.overdue': 10,
   'Query.pendingTerminationApplications': 50,
+  'OverdueVisitCase.overdue': 5,
+  'FollowUpReport.rows': 100,
+  'Inspection.findings': 30,
+  'InspectionFinding.rectificationOrders': 3,
+  'InspectionFinding.accountabilityRecords': 3,
+  'AccountabilityStatistics.byMisconduct': 4,
+  'AccountabilityStatistics.byMeasure': 6,
 };
 
 /** Assumed length of any other unpaged list. */

@@ -28,6 +28,22 @@ export const role = (...roles: Role[]): Rule => {
  */
 const followUpReader = role('CASE_OFFICER', 'AGENCY_REVIEWER', 'SUPERVISOR');
 
+/**
+ * Supervision (src/modules/supervision). Inspection queries, statistics and the report: supervisors
+ * (their subtree) and petition agencies' reviewers (the units below their agency). Inspections are
+ * written by supervisors; rectification orders also reach the responsible unit's officers, who
+ * report completion; accountability is for supervisors and administrators only, records and counts
+ * alike; public feedback is handled by supervisors and reviewers and answered by officers.
+ * Services check role and jurisdiction again.
+ */
+const inspector = role('AGENCY_REVIEWER', 'SUPERVISOR');
+const supervisor = role('SUPERVISOR');
+const accountabilityReader = role('ADMIN', 'SUPERVISOR');
+const orderReader = role('AGENCY_REVIEWER', 'CASE_OFFICER', 'SUPERVISOR');
+/** Reaches an inspection finding: through an order (officers) or an accountability record (administrators). */
+const findingReader = role('ADMIN', 'AGENCY_REVIEWER', 'CASE_OFFICER', 'SUPERVISOR');
+const feedbackReader = role('AGENCY_REVIEWER', 'CASE_OFFICER', 'SUPERVISOR');
+
 /** Authenticated: the context only exists for a verified actor, so this documents intent. */
 const anyone = rule('authenticated', { cache: 'contextual' })((_p, _a, ctx: Context) => !!ctx.actor);
 
@@ -54,6 +70,22 @@ export const ruleMap = {
     overdueReturnVisits: followUpReader,
     escalationReport: followUpReader,
     escalationInbox: role('AGENCY_REVIEWER'),
+    inspectionOverdueVisits: inspector,
+    inspectionIncompleteArchives: inspector,
+    inspectionStaleTracking: inspector,
+    inspectionOpenEscalations: inspector,
+    inspectionLookupActivity: inspector,
+    followUpStatistics: inspector,
+    followUpReport: inspector,
+    overdueRectifications: inspector,
+    inspections: inspector,
+    inspection: inspector,
+    rectificationOrders: orderReader,
+    rectificationOrder: orderReader,
+    accountabilityRecords: accountabilityReader,
+    accountabilityStatistics: accountabilityReader,
+    publicFeedbackList: feedbackReader,
+    publicFeedback: feedbackReader,
   },
   Mutation: {
     createUnit: role('ADMIN'),
@@ -78,6 +110,17 @@ export const ruleMap = {
     reportEscalation: role('CASE_OFFICER'),
     acknowledgeEscalation: role('AGENCY_REVIEWER'),
     resolveEscalation: role('AGENCY_REVIEWER'),
+    createInspection: supervisor,
+    concludeInspection: supervisor,
+    addInspectionFinding: supervisor,
+    issueRectificationOrder: supervisor,
+    reportRectificationCompletion: role('CASE_OFFICER'),
+    verifyRectification: supervisor,
+    recordAccountability: supervisor,
+    recordPublicFeedback: inspector,
+    assignPublicFeedback: inspector,
+    answerPublicFeedback: role('CASE_OFFICER'),
+    closePublicFeedback: inspector,
   },
   Me: allow,
   Unit: allow,
@@ -178,6 +221,71 @@ export const ruleMap = {
     measuresTaken: followUpReader,
     acknowledgeMeasures: followUpReader,
     resolveMeasures: followUpReader,
+  },
+  // Supervision (src/modules/supervision): counts and metadata; cases inside go through Case's masking.
+  OverdueVisitCase: inspector,
+  OverdueVisitCaseConnection: inspector,
+  InspectionVisitSlot: inspector,
+  IncompleteArchiveCase: inspector,
+  IncompleteArchiveCaseConnection: inspector,
+  StaleTrackingCase: inspector,
+  StaleTrackingCaseConnection: inspector,
+  OpenEscalation: inspector,
+  OpenEscalationConnection: inspector,
+  LookupActivity: inspector,
+  LookupActivityConnection: inspector,
+  FollowUpStatistics: inspector,
+  FollowUpReport: inspector,
+  VisitStatistics: inspector,
+  ArchiveStatistics: inspector,
+  TrackingStatistics: inspector,
+  EscalationStatistics: inspector,
+  RectificationStatistics: inspector,
+  FeedbackStatistics: inspector,
+  InspectionConnection: inspector,
+  // Officers and administrators reach an inspection's metadata (through an order or a record),
+  // never its list of findings.
+  Inspection: { '*': findingReader, findings: inspector },
+  InspectionFinding: {
+    '*': findingReader,
+    rectificationOrders: orderReader,
+    accountabilityRecords: accountabilityReader,
+  },
+  RectificationOrder: orderReader,
+  RectificationOrderConnection: orderReader,
+  AccountabilityRecord: accountabilityReader,
+  AccountabilityRecordConnection: accountabilityReader,
+  AccountabilityStatistics: accountabilityReader,
+  MisconductCount: accountabilityReader,
+  MeasureCount: accountabilityReader,
+  PublicFeedbackConnection: feedbackReader,
+  // The submitter's name and phone are personal data (masked unless the reader replies): fields one by one.
+  PublicFeedback: {
+    id: feedbackReader,
+    receivedOn: feedbackReader,
+    channel: feedbackReader,
+    sourceRef: feedbackReader,
+    content: feedbackReader,
+    recordedBy: feedbackReader,
+    recordedAt: feedbackReader,
+    status: feedbackReader,
+    assignedBy: feedbackReader,
+    assignedAt: feedbackReader,
+    assignmentNote: feedbackReader,
+    answer: feedbackReader,
+    answeredBy: feedbackReader,
+    answeredAt: feedbackReader,
+    closingNote: feedbackReader,
+    satisfaction: feedbackReader,
+    closedBy: feedbackReader,
+    closedAt: feedbackReader,
+    clear: feedbackReader,
+    submitterName: feedbackReader,
+    submitterPhone: feedbackReader,
+    concernedUnit: feedbackReader,
+    recordingUnit: feedbackReader,
+    assignedUnit: feedbackReader,
+    case: feedbackReader,
   },
 };
 

@@ -8,6 +8,7 @@ import { TerminationResolver } from '../modules/termination/termination.resolver
 import { SharingResolver, TerminatedCaseConnectionResolver } from '../modules/sharing/sharing.resolver';
 import { AuditResolver } from '../modules/audit/audit.resolver';
 import { followUpResolvers } from '../modules/followup/followup.resolver';
+import { supervisionResolvers } from '../modules/supervision/supervision.resolver';
 import { permissions } from './permissions';
 
 export const resolvers = [
@@ -18,6 +19,7 @@ export const resolvers = [
   TerminatedCaseConnectionResolver,
   AuditResolver,
   ...followUpResolvers,
+  ...supervisionResolvers,
 ] as const;
 
 let base: GraphQLSchema | undefined;

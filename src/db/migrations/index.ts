@@ -3,6 +3,7 @@ import { Migration20261128000002_cases } from './Migration20261128000002_cases';
 import { Migration20261128000003_audit } from './Migration20261128000003_audit';
 import { Migration20261128000004_sharing } from './Migration20261128000004_sharing';
 import { Migration20261128000005_followup } from './Migration20261128000005_followup';
+import { Migration20261128000006_supervision } from './Migration20261128000006_supervision';
 
 /**
  * Migrations are listed here rather than discovered from disk, so the same list runs under
@@ -14,4 +15,5 @@ export const migrationsList = [
   { name: 'Migration20261128000003_audit', class: Migration20261128000003_audit },
   { name: 'Migration20261128000004_sharing', class: Migration20261128000004_sharing },
   { name: 'Migration20261128000005_followup', class: Migration20261128000005_followup },
+  { name: 'Migration20261128000006_supervision', class: Migration20261128000006_supervision },
 ];

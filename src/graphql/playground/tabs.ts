@@ -194,6 +194,168 @@ query TerminatedByUnit($first: Int!, $filter: TerminatedCaseFilterInput) {
     variables: { first: 50, filter: { unitCode: 'ZJ-HZ', includeSubunits: true } },
   },
   {
+    name: '监督 · 超期未回访',
+    role: 'SUPERVISOR',
+    query: `# 监督检查人员：超期未回访的已终结事项（按回访政策：终结后 30 天内首次回访，
+# 此后每 90 天一次，持续 12 个月）。最早超期的在前。
+# 变量：unitCode 只看某单位及其下级单位；from、to 只看应回访日期在此期间内的；
+# 每页最多 100 条，下一页把 pageInfo.endCursor 填入 after。
+# 信访人信息按权限脱敏（监督检查人员看到的是脱敏值）。
+query OverdueVisits($unitCode: String, $from: String, $to: String, $first: Int, $after: String) {
+  inspectionOverdueVisits(unitCode: $unitCode, from: $from, to: $to, first: $first, after: $after) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    nodes {
+      oldestDueDate
+      daysOverdue
+      overdue { index dueDate }
+      visitsRecorded
+      lastVisitedOn
+      case { id title terminatedAt handlingUnit { code name } petitioner { name } }
+    }
+  }
+}
+`,
+    variables: { unitCode: 'ZJ', from: null, to: null, first: 20 },
+  },
+  {
+    name: '监督 · 档案不全',
+    role: 'SUPERVISOR',
+    query: `# 监督检查人员：信访终结档案必备材料不全的事项，missingLabels 列出缺少的材料
+# （信访人基本情况、受理、办理、复查、复核材料，终结申请表、终结决定、告知记录）。
+# from、to 按终结日期筛选。archiveCreated 为 false 的是尚未建档的历史事项。
+query IncompleteArchives($unitCode: String, $from: String, $to: String, $first: Int) {
+  inspectionIncompleteArchives(unitCode: $unitCode, from: $from, to: $to, first: $first) {
+    totalCount
+    nodes {
+      terminatedAt
+      archiveCreated
+      missingLabels
+      documentCount
+      case { id title handlingUnit { name } }
+    }
+  }
+}
+`,
+    variables: { unitCode: 'ZJ', from: null, to: null, first: 20 },
+  },
+  {
+    name: '监督 · 跟踪滞后',
+    role: 'SUPERVISOR',
+    query: `# 监督检查人员：超过 days 天没有动态跟踪记录的已终结事项（从未跟踪的自终结日起算），
+# 最久未跟踪的在前。days 不填时用配置 TRACKING_STALE_DAYS（默认 60 天）。
+# from、to 按终结日期筛选。
+query StaleTracking($unitCode: String, $days: Int, $first: Int) {
+  inspectionStaleTracking(unitCode: $unitCode, days: $days, first: $first) {
+    days
+    totalCount
+    nodes {
+      daysWithoutTracking
+      lastTrackedOn
+      lastRiskLevel
+      trackingRecords
+      case { id title terminatedAt handlingUnit { name } }
+    }
+  }
+}
+`,
+    variables: { unitCode: 'ZJ', days: null, first: 20 },
+  },
+  {
+    name: '监督 · 未办结报告',
+    role: 'SUPERVISOR',
+    query: `# 监督检查人员：向上一级信访工作机构报告的新诉求、新问题中尚未办结的，
+# 按时长排列（最早的在前）。minAgeDays 只看报告至今不少于这么多天的；
+# from、to 按报告日期筛选。报告内容属个人信息，监督检查人员看到的为空。
+query OpenEscalations($unitCode: String, $minAgeDays: Int, $first: Int) {
+  inspectionOpenEscalations(unitCode: $unitCode, minAgeDays: $minAgeDays, first: $first) {
+    totalCount
+    nodes {
+      ageDays
+      daysInStatus
+      report { id kind status discoveredOn reportedAt reportedBy targetAgency { name } }
+      case { id title handlingUnit { name } }
+    }
+  }
+}
+`,
+    variables: { unitCode: 'ZJ', minAgeDays: 0, first: 20 },
+  },
+  {
+    name: '监督 · 查询行为',
+    role: 'SUPERVISOR',
+    query: `# 监督检查人员：各工作人员查重、查看个人信息明文、说明理由查看、下载档案附件的次数
+# （来自审计日志，只有次数），用于发现异常查询。次数最多的在前。
+# from、to 为日期（北京时间）；具体记录见「监督 · 查询留痕」。
+query LookupActivity($unitCode: String, $from: String, $to: String, $first: Int) {
+  inspectionLookupActivity(unitCode: $unitCode, from: $from, to: $to, first: $first) {
+    totalCount
+    nodes {
+      userName
+      role
+      unit { name }
+      duplicateChecks
+      clearReads
+      reveals
+      fileDownloads
+      distinctPetitioners
+      total
+      lastAt
+    }
+  }
+}
+`,
+    variables: { unitCode: 'ZJ', from: null, to: null, first: 50 },
+  },
+  {
+    name: '监督 · 后续管理统计',
+    role: 'SUPERVISOR',
+    query: `# 监督检查人员：某单位（含下级单位）某期间的后续管理统计，只有数字：
+# 终结事项、应回访/已回访/超期、档案齐全率、跟踪滞后、报告上级各状态、
+# 整改未完结/逾期、社会监督意见。定期报告（各单位一行）用 followUpReport，
+# 其 csvPath 可下载 CSV（带令牌 GET，Excel 可直接打开）。
+query FollowUpStatistics($unitCode: String, $from: String, $to: String) {
+  followUpStatistics(unitCode: $unitCode, from: $from, to: $to) {
+    unit { name }
+    from
+    to
+    asOf
+    terminatedCases
+    visits { due done doneOnTime doneLate overdue pending }
+    archives { total complete incomplete completenessRate }
+    tracking { staleDays staleCases }
+    escalations { reported acknowledged resolved }
+    rectifications { issued open overdue verified }
+    feedback { received open answered closed }
+  }
+  followUpReport(unitCode: $unitCode, from: $from, to: $to) { csvPath }
+}
+`,
+    variables: { unitCode: 'ZJ', from: null, to: null },
+  },
+  {
+    name: '监督 · 逾期整改',
+    role: 'SUPERVISOR',
+    query: `# 监督检查人员：已过整改期限、责任单位仍未报告完成的整改通知，逾期最久的在前。
+# 检查的登记、问题记录、整改通知和核查见 DOCS 中的 createInspection、
+# addInspectionFinding、issueRectificationOrder、verifyRectification。
+query OverdueRectifications($unitCode: String, $first: Int) {
+  overdueRectifications(unitCode: $unitCode, first: $first) {
+    totalCount
+    nodes {
+      id
+      deadline
+      daysOverdue
+      requirement
+      responsibleUnit { name }
+      finding { problem description inspection { title } }
+    }
+  }
+}
+`,
+    variables: { unitCode: 'ZJ', first: 20 },
+  },
+  {
     name: '管理 · 单位',
     role: 'ADMIN',
     query: `# 系统管理员（ADMIN）：单位树（信访工作机构和部门）。

@@ -1,0 +1,171 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Actor } from '../../auth/actor';
+import type { Role } from '../../config';
+import { ForbiddenError, NotFoundError, type Problems } from '../../errors';
+import { addDays, isIsoDate } from '../../shared/dates';
+import type { Page } from '../../graphql/connection';
+import { Unit } from '../org/unit.entity';
+import { isSameOrBelow } from '../petitioner/personal-data';
+
+/** Who runs the inspection queries (DESIGN.md §1): supervisors, and the petition agencies' reviewers. */
+export const INSPECTORS: readonly Role[] = ['SUPERVISOR', 'AGENCY_REVIEWER'];
+
+export function assertInspector(actor: Actor): void {
+  if (!INSPECTORS.includes(actor.role))
+    throw new ForbiddenError('只有监督检查人员和信访工作机构审核人员可以进行监督检查查询');
+}
+
+/**
+ * The units an inspection query covers: a subtree, less the reviewer's own agency.
+ *
+ * A SUPERVISOR covers every unit of their own unit's subtree. An AGENCY_REVIEWER covers the units
+ * below their agency (DESIGN.md §1: the upper-level agency oversees the units below it), not the
+ * agency's own cases, which the agency above it oversees. `unitCode` narrows the scope to that
+ * unit's subtree (still less the reviewer's own agency).
+ */
+export interface InspectionScope {
+  unit: Unit;
+  /** ltree path of the subtree's root. */
+  path: string;
+  /** A unit of the subtree that is not covered (the reviewer's own agency), or null. */
+  excludeUnitId: number | null;
+}
+
+/** `unit <alias>` is inside the scope: the SQL condition and its parameters. */
+export function scopeSql(scope: InspectionScope, alias = 'u'): { sql: string; params: unknown[] } {
+  return scope.excludeUnitId === null
+    ? { sql: `${alias}.path <@ ?::ltree`, params: [scope.path] }
+    : { sql: `${alias}.path <@ ?::ltree and ${alias}.id <> ?`, params: [scope.path, scope.excludeUnitId] };
+}
+
+/**
+ * The scope of an inspection query for the actor, or null when `unitCode` names a unit that does
+ * not exist or lies outside the actor's jurisdiction (a list then answers nothing, exactly as for
+ * an unknown unit, like the other lists of the hub). `strict` (statistics and reports, which name
+ * their unit) answers NOT_FOUND instead.
+ */
+export async function inspectionScope(
+  em: EntityManager,
+  actor: Actor,
+  unitCode: string | null | undefined,
+  strict = false,
+): Promise<InspectionScope | null> {
+  assertInspector(actor);
+  const exclude = actor.role === 'AGENCY_REVIEWER' ? actor.unitId : null;
+  const unit = unitCode
+    ? await em.findOne(Unit, { code: unitCode })
+    : await em.findOne(Unit, { id: actor.unitId });
+  if (!unit || !isSameOrBelow(unit.path, actor.unitPath)) {
+    if (strict) throw new NotFoundError(`单位 ${unitCode ?? ''} `);
+    return null;
+  }
+  return { unit, path: unit.path, excludeUnitId: exclude };
+}
+
+/** An inclusive period of calendar days; either end may be open. */
+export interface Period {
+  from: string | null;
+  to: string | null;
+}
+
+export function checkPeriod(
+  p: Problems,
+  from: string | null | undefined,
+  to: string | null | undefined,
+  fields: [string, string] = ['from', 'to'],
+): Period {
+  const f = from || null;
+  const t = to || null;
+  if (f !== null) p.check(isIsoDate(f), fields[0], '日期格式应为 YYYY-MM-DD');
+  if (t !== null) p.check(isIsoDate(t), fields[1], '日期格式应为 YYYY-MM-DD');
+  if (f && t && isIsoDate(f) && isIsoDate(t)) p.check(f <= t, fields[1], '截止日期不能早于起始日期');
+  return { from: f, to: t };
+}
+
+export const inPeriod = (day: string | null | undefined, period: Period): boolean =>
+  !!day && (period.from === null || day >= period.from) && (period.to === null || day <= period.to);
+
+/** The period as timestamptz bounds in China time: [from 00:00, to+1 00:00) at UTC+8. */
+export function periodInstants(period: Period): { from: string | null; toExclusive: string | null } {
+  return {
+    from: period.from ? `${period.from}T00:00:00+08:00` : null,
+    toExclusive: period.to ? `${addDays(period.to, 1)}T00:00:00+08:00` : null,
+  };
+}
+
+// ---- paging ----
+
+/** The largest page of every supervision list (PAGE_CAPS in graphql/limits.ts). */
+export const SUPERVISION_PAGE_MAX = 100;
+
+export type CursorKey = (string | number)[];
+
+export const encodeCursor = (key: CursorKey): string =>
+  Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
+
+/** A cursor of the given shape ('s' string, 'n' number), or null when it is not one. */
+export function decodeCursor(cursor: string, shape: ('s' | 'n')[]): CursorKey | null {
+  try {
+    const key: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (!Array.isArray(key) || key.length !== shape.length) return null;
+    const okay = key.every((v, i) =>
+      shape[i] === 'n' ? typeof v === 'number' && Number.isFinite(v) : typeof v === 'string',
+    );
+    return okay ? (key as CursorKey) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Checks `first` and `after` together (every bad field at once); returns the decoded cursor. */
+export function checkPage(
+  p: Problems,
+  first: number,
+  after: string | null | undefined,
+  shape: ('s' | 'n')[],
+  max = SUPERVISION_PAGE_MAX,
+): CursorKey | null {
+  p.check(Number.isInteger(first) && first >= 1 && first <= max, 'first', `每页条数应为 1–${max}`);
+  if (!after) return null;
+  const key = decodeCursor(after, shape);
+  p.check(key !== null, 'after', '分页游标无效');
+  return key;
+}
+
+function compareKeys(a: CursorKey, b: CursorKey): number {
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] === b[i]) continue;
+    return a[i] < b[i] ? -1 : 1;
+  }
+  return 0;
+}
+
+/**
+ * One page of a list computed in memory (the visit schedule and the archive completeness are
+ * computed in code, not in SQL): sorted by `keyOf` ascending, the page after `cursor`.
+ */
+export function pageOfSorted<T>(
+  items: T[],
+  keyOf: (item: T) => CursorKey,
+  first: number,
+  cursor: CursorKey | null,
+): Page<T> {
+  const sorted = items.map((item) => ({ item, key: keyOf(item) })).sort((a, b) => compareKeys(a.key, b.key));
+  const start = cursor ? sorted.findIndex((x) => compareKeys(x.key, cursor) > 0) : 0;
+  const rest = start < 0 ? [] : sorted.slice(start);
+  const page = rest.slice(0, first);
+  const last = page[page.length - 1];
+  return {
+    nodes: page.map((x) => x.item),
+    totalCount: sorted.length,
+    hasNextPage: rest.length > first,
+    endCursor: last ? encodeCursor(last.key) : null,
+  };
+}
+
+export const emptyPage = <T>(): Page<T> => ({
+  nodes: [],
+  totalCount: 0,
+  hasNextPage: false,
+  endCursor: null,
+});

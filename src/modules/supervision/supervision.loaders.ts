@@ -1,0 +1,93 @@
+import DataLoader from 'dataloader';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Context } from '../../graphql/context';
+import { PetitionCase } from '../case/case.entity';
+import {
+  AccountabilityRecord,
+  Inspection,
+  InspectionFinding,
+  RectificationOrder,
+} from './supervision.entity';
+
+function groupBy<K, V>(keys: readonly K[], rows: V[], keyOf: (v: V) => K): V[][] {
+  const map = new Map<K, V[]>(keys.map((k) => [k, []]));
+  for (const r of rows) map.get(keyOf(r))?.push(r);
+  return keys.map((k) => map.get(k)!);
+}
+function byKey<K, V>(keys: readonly K[], rows: V[], keyOf: (v: V) => K): (V | null)[] {
+  const map = new Map<K, V>(rows.map((r) => [keyOf(r), r]));
+  return keys.map((k) => map.get(k) ?? null);
+}
+
+function create(ctx: Pick<Context, 'em' | 'actor' | 'services'>) {
+  const { em } = ctx;
+  const ids = (keys: readonly number[]) => ({ $in: [...keys] });
+  return {
+    caseById: new DataLoader<number, PetitionCase | null>(async (keys) =>
+      byKey(keys, await em.find(PetitionCase, { id: ids(keys) }), (c) => c.id),
+    ),
+    inspection: new DataLoader<number, Inspection | null>(async (keys) =>
+      byKey(keys, await em.find(Inspection, { id: ids(keys) }), (i) => i.id),
+    ),
+    finding: new DataLoader<number, InspectionFinding | null>(async (keys) =>
+      byKey(keys, await em.find(InspectionFinding, { id: ids(keys) }), (f) => f.id),
+    ),
+    order: new DataLoader<number, RectificationOrder | null>(async (keys) =>
+      byKey(keys, await em.find(RectificationOrder, { id: ids(keys) }), (o) => o.id),
+    ),
+    findingsByInspection: new DataLoader<number, InspectionFinding[]>(async (keys) =>
+      groupBy(
+        keys,
+        await em.find(InspectionFinding, { inspection: ids(keys) }, { orderBy: { id: 'asc' } }),
+        (f) => f.inspection.id,
+      ),
+    ),
+    ordersByFinding: new DataLoader<number, RectificationOrder[]>(async (keys) =>
+      groupBy(
+        keys,
+        await em.find(RectificationOrder, { finding: ids(keys) }, { orderBy: { id: 'asc' } }),
+        (o) => o.finding.id,
+      ),
+    ),
+    accountabilityByFinding: new DataLoader<number, AccountabilityRecord[]>(async (keys) =>
+      groupBy(
+        keys,
+        await ctx.services.supervision.accountability.forFindings(ctx.actor, keys),
+        (r: AccountabilityRecord) => r.finding.id,
+      ),
+    ),
+    /**
+     * Clear reads of feedback submitters, keyed `id:field`: one audit write per batch (all the
+     * rows of a page at once), before any clear value is returned; a failed write fails the fields.
+     */
+    feedbackClearRead: new DataLoader<string, true>(async (keys) => {
+      const fields = new Map<number, string[]>();
+      for (const k of keys) {
+        const [id, field] = k.split(':');
+        fields.set(Number(id), [...(fields.get(Number(id)) ?? []), field]);
+      }
+      await ctx.services.supervision.feedback.auditClearReads(
+        ctx.actor,
+        [...fields].map(([feedbackId, f]) => ({ feedbackId, fields: f })),
+      );
+      return keys.map(() => true as const);
+    }),
+  };
+}
+export type SupervisionLoaders = ReturnType<typeof create>;
+
+const perRequest = new WeakMap<EntityManager, SupervisionLoaders>();
+
+/**
+ * The supervision module's loaders for this request (one query per relation per request, whatever
+ * the list size), keyed by the request's own EntityManager like the follow-up module's: nothing is
+ * shared across requests or users. Units go through the shared loaders (graphql/loaders.ts).
+ */
+export function supervisionLoaders(ctx: Pick<Context, 'em' | 'actor' | 'services'>): SupervisionLoaders {
+  let l = perRequest.get(ctx.em);
+  if (!l) {
+    l = create(ctx);
+    perRequest.set(ctx.em, l);
+  }
+  return l;
+}
