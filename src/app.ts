@@ -207,6 +207,31 @@ export async function createApp({ config, orm, logger, now = () => new Date() }:
     }),
   );
 
+  // Last in line: a body that is not JSON (or too large) is answered in JSON without echoing it;
+  // express's default handler would print the raw body, personal data included, to stderr.
+  app.use(
+    (
+      err: { status?: number; type?: string },
+      _req: express.Request,
+      res: express.Response,
+      _next: express.NextFunction,
+    ) => {
+      const status =
+        typeof err.status === 'number' && err.status >= 400 && err.status < 500 ? err.status : 500;
+      logger.warn({ status, type: err.type }, 'request refused before GraphQL');
+      res.status(status).json({
+        errors: [
+          status < 500
+            ? {
+                message: `请求无效（${status}）：请求体须为不超过上限的 JSON`,
+                extensions: { code: 'BAD_REQUEST' },
+              }
+            : { message: '服务器内部错误，请稍后重试', extensions: { code: 'INTERNAL_SERVER_ERROR' } },
+        ],
+      });
+    },
+  );
+
   let stopping: Promise<void> | undefined;
   return {
     app,

@@ -54,6 +54,8 @@ export interface Config {
   personalDataKeys: string;
   blindIndexKey: string;
   decisionNumberFormat: string;
+  /** Duplicate checks one user may run per hour and per day (the check is an identity oracle). */
+  duplicateCheckQuota: { perHour: number; perDay: number };
   periods: PeriodPolicy;
   visitPolicy: VisitPolicy;
   /** Largest file accepted by POST /files, in bytes (FILE_MAX_BYTES). */
@@ -173,6 +175,10 @@ export function loadConfig(env: Env = process.env): Config {
     personalDataKeys: personalDataKeys ?? '',
     blindIndexKey: blindIndexKey ?? '',
     decisionNumberFormat,
+    duplicateCheckQuota: {
+      perHour: int('DUPLICATE_CHECKS_PER_HOUR', 120, 1, 100_000),
+      perDay: int('DUPLICATE_CHECKS_PER_DAY', 600, 1, 1_000_000),
+    },
     periods: {
       acceptanceReplyDays: int('PERIOD_ACCEPTANCE_REPLY_DAYS', 15, 1, 365),
       handlingDays: int('PERIOD_HANDLING_DAYS', 60, 1, 365),

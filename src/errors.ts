@@ -12,6 +12,7 @@ export type ErrorCode =
   | 'CONFLICT'
   | 'CONDITION_NOT_MET'
   | 'QUERY_TOO_COMPLEX'
+  | 'RATE_LIMITED'
   | 'INTERNAL_SERVER_ERROR';
 
 export interface FieldProblem {
@@ -62,6 +63,13 @@ export class BadInputError extends DomainError {
 export class ConditionNotMetError extends DomainError {
   constructor(condition: string, unmet: string[]) {
     super('CONDITION_NOT_MET', `不符合终结条件 ${condition}：${unmet.join('；')}`, { condition, unmet });
+  }
+}
+
+/** Too many requests of one kind by one user. */
+export class RateLimitedError extends DomainError {
+  constructor(message: string) {
+    super('RATE_LIMITED', message);
   }
 }
 

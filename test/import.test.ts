@@ -13,6 +13,7 @@ import {
   type ImportSource,
 } from '../src/modules/import/import.service';
 import { idNumberCheckChar } from '../src/modules/petitioner/identity';
+import { PetitionCase } from '../src/modules/case/case.entity';
 import { Petitioner } from '../src/modules/petitioner/petitioner.entity';
 import { PetitionerService } from '../src/modules/petitioner/petitioner.service';
 import { UnitService } from '../src/modules/org/unit.service';
@@ -251,8 +252,12 @@ describe('the dev set', () => {
     expect(open).toEqual({ status: 'IN_PROGRESS', review_requested_at: null, re_review_requested_at: null });
   });
 
-  it('stores petitioners encrypted, openable by PetitionerService', async () => {
-    const dump = (await t.sql(`select row_to_json(p)::text as j from petitioner p`))
+  it('stores petitioners encrypted (one row per person, their data sealed on each case), openable by PetitionerService', async () => {
+    const dump = (
+      await t.sql(
+        `select row_to_json(p)::text as j from petitioner p union all select row_to_json(c)::text from petition_case c`,
+      )
+    )
       .map((r) => r.j)
       .join('\n');
     const em = t.orm.em.fork();
@@ -260,14 +265,17 @@ describe('the dev set', () => {
     for (const r of devRecords.filter((x) => x.kind === 'case')) {
       const p = r.petitioner;
       for (const clear of [p.name, p.idNumber, p.phone, p.address]) expect(dump).not.toContain(clear);
-      const row = await em.findOneOrFail(Petitioner, { idNumberBidx: deps.blindIndex.idNumber(p.idNumber)! });
-      expect(service.open(row)).toEqual({
+      const row = await em.findOneOrFail(PetitionCase, { externalRef: r.externalRef });
+      expect(row.petitioner.id).toBe(
+        (await em.findOneOrFail(Petitioner, { idNumberBidx: deps.blindIndex.idNumber(p.idNumber)! })).id,
+      );
+      expect(service.open(row.petitionerRecord)).toEqual({
         name: p.name,
         idNumber: p.idNumber,
         phone: p.phone,
         address: p.address,
       });
-      expect(row.namePhoneBidx).toBe(deps.blindIndex.namePhone(p.name, p.phone));
+      expect(row.petitionerRecord.namePhoneBidx).toBe(deps.blindIndex.namePhone(p.name, p.phone));
     }
   });
 

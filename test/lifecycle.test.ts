@@ -308,6 +308,23 @@ describe('input checks', () => {
 });
 
 describe('personal data on read', () => {
+  it('registering a known person at another unit neither shows nor changes what the first unit recorded', async () => {
+    const idNumber = newIdNumber('19760606');
+    const first = ok(await t.gql(REGISTER, { input: caseInput({}, { idNumber }) }, officer)).registerCase.id;
+    const other = await t.token('CASE_OFFICER', 'ZJ-WZ-MZ');
+    const R = `mutation($input: RegisterCaseInput!) { registerCase(input: $input) { id petitioner { clear name phone address } } }`;
+    const input = caseInput({}, { name: '某某', idNumber, phone: null, address: null });
+    const second = ok(await t.gql(R, { input }, other)).registerCase;
+    expect(second.petitioner).toEqual({ clear: true, name: '某某', phone: null, address: null });
+    const mine = ok(await t.gql(CASE, { id: first }, officer)).case.petitioner;
+    expect(mine).toMatchObject({ clear: true, name: '俞晓梅', phone: '13867142593' });
+    const rows = await t.sql(
+      `select count(distinct petitioner_id)::int as n from petition_case where id = any($1)`,
+      [[first, second.id]],
+    );
+    expect(rows[0].n).toBe(1); // still one person
+  });
+
   it('is clear for the handling unit officer and the examining reviewer, masked for others', async () => {
     const id = await caseThroughProcedure(t, officer, { reReview: true, repeat: true, input: {} });
     ok(await t.gql(APPLY, { id, c: 'REPEAT_AFTER_RE_REVIEW' }, officer));

@@ -217,3 +217,26 @@ describe('personal-data permission matrix', () => {
     expect(res.data!.terminatedCase.petitioner.name).toBe('诸***');
   });
 });
+
+describe('officer-written text on a case', () => {
+  it('is audited when shown in clear, with the field named', async () => {
+    const before = (
+      await t.sql(`select count(*)::int as n from audit_log where 'case.goodReason' = any(fields)`)
+    )[0].n;
+    const officer = await t.token('CASE_OFFICER', 'ZJ-HZ-ZJ');
+    ok(await t.gql(`query($id: ID!) { case(id: $id) { goodReason } }`, { id: caseId }, officer));
+    expect(
+      (await t.sql(`select count(*)::int as n from audit_log where 'case.goodReason' = any(fields)`))[0].n,
+    ).toBe(before + 1);
+    ok(
+      await t.gql(
+        `query($id: ID!) { terminatedCase(id: $id) { goodReason } }`,
+        { id: caseId },
+        await t.token('DEPARTMENT_STAFF', 'ZJ-HZ-RS'),
+      ),
+    );
+    expect(
+      (await t.sql(`select count(*)::int as n from audit_log where 'case.goodReason' = any(fields)`))[0].n,
+    ).toBe(before + 1);
+  });
+});

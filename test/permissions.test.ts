@@ -30,6 +30,29 @@ describe('deny by default', () => {
     expect(r.errors?.[0].extensions?.code).toBe('FORBIDDEN');
   });
 
+  it('denies a new field on a type that carries personal data until a rule opens it', async () => {
+    const extended = extendSchema(baseSchema(), parse('extend type Case { unruledNote: String }'));
+    (extended.getType('Case') as any).getFields().unruledNote.resolve = () => 'officer text';
+    extended.getQueryType()!.getFields().case.resolve = () => ({ id: 1 });
+    const schema = applyMiddleware(extended, permissions);
+    const actor = {
+      userId: 'u',
+      name: 'u',
+      role: 'CASE_OFFICER',
+      unitId: 1,
+      unitCode: 'ZJ',
+      unitKind: 'DEPARTMENT',
+      unitPath: '1',
+    };
+    const r = await execute({
+      schema,
+      document: parse('{ case(id: "1") { unruledNote } }'),
+      contextValue: { actor },
+    });
+    expect((r.data as any)?.case?.unruledNote ?? null).toBeNull();
+    expect(r.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+  });
+
   it('has an explicit rule for every query and mutation', () => {
     const schema = baseSchema();
     const listed = (type: 'Query' | 'Mutation') => Object.keys(ruleMap[type]).sort();

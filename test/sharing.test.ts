@@ -303,3 +303,27 @@ describe('SQL per page', () => {
       );
   }, 120000);
 });
+
+describe('duplicate-check allowance', () => {
+  it('refuses a user past the hourly allowance, and counts per user', async () => {
+    const q = await startTestHub({ DUPLICATE_CHECKS_PER_HOUR: '3' });
+    try {
+      await loadDemoUnits(q);
+      const input = {
+        idNumber: newIdNumber('19800101'),
+        content: '反映小区物业乱收停车费的问题，要求退还多收的费用。',
+      };
+      const a = await q.token('DEPARTMENT_STAFF', 'ZJ-HZ-RS', '甲');
+      for (let i = 0; i < 3; i++) ok(await q.gql(CHECK, { input }, a));
+      const e = errorOf(await q.gql(CHECK, { input }, a));
+      expect(e.code).toBe('RATE_LIMITED');
+      expect(e.message).toContain('每小时 3 次');
+      const b = await q.token('DEPARTMENT_STAFF', 'ZJ-HZ-SCJG', '乙');
+      expect(ok(await q.gql(CHECK, { input }, b)).checkDuplicate.verdict).toBe('NO_MATCH');
+      q.clock.now = new Date(Date.now() + 2 * 3600_000); // an hour later the allowance is back
+      expect(ok(await q.gql(CHECK, { input }, a)).checkDuplicate.verdict).toBe('NO_MATCH');
+    } finally {
+      await q.close();
+    }
+  });
+});

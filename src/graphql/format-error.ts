@@ -24,6 +24,18 @@ function flatten(errors: ValidationError[], prefix = ''): { field: string; messa
 }
 
 /**
+ * GraphQL's coercion messages quote the value sent (`Variable "$input" got invalid value {…}`),
+ * which may be a petitioner's ID number: keep only the names of the variables and fields.
+ */
+export function withoutValues(message: string): string {
+  if (!/invalid value|cannot represent|Expected value of type|Expected type/i.test(message)) return message;
+  const names = [
+    ...message.matchAll(/Variable "\$([^"]+)"|at "([^"]+)"|Field "([^"]+)"|Argument "([^"]+)"/g),
+  ].map((m) => m[1] ?? m[2] ?? m[3] ?? m[4]);
+  return `输入有误：${[...new Set(names)].join('、') || '输入'} 的值不符合接口定义（类型不符或缺少必填字段）`;
+}
+
+/**
  * The last word on what a client sees. Domain errors and request errors go out as they are;
  * input validation lists every bad field; anything else is logged (no variables, no personal
  * data) and answered as INTERNAL_SERVER_ERROR without stack or SQL.
@@ -55,10 +67,11 @@ export function createFormatError(logger: Logger, exposeDetails: boolean) {
     }
     const code = formatted.extensions?.code as string | undefined;
     if (code && REQUEST_CODES.has(code)) {
-      // GraphQL's own messages may quote an input literal; never echo variable values back.
-      return exposeDetails
+      // GraphQL's own messages may quote an input literal: never echo input values back.
+      const message = withoutValues(formatted.message);
+      return exposeDetails && message === formatted.message
         ? formatted
-        : { message: formatted.message, locations: formatted.locations, extensions: { code } };
+        : { message, locations: formatted.locations, extensions: { code } };
     }
     // The message of a database error quotes its SQL and parameters: log where it failed, not what.
     const err = original as Error & { code?: string; sqlState?: string };
@@ -67,7 +80,12 @@ export function createFormatError(logger: Logger, exposeDetails: boolean) {
         err: {
           name: err?.name,
           code: err?.code ?? err?.sqlState,
-          stack: err?.stack?.split('\n').slice(1, 8).join('\n'),
+          // Frames only: the lines before them are the message, which may run over several lines.
+          stack: err?.stack
+            ?.split('\n')
+            .filter((l) => l.trimStart().startsWith('at '))
+            .slice(0, 8)
+            .join('\n'),
         },
         path: formatted.path,
       },

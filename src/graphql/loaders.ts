@@ -1,7 +1,6 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Unit } from '../modules/org/unit.entity';
-import { Petitioner } from '../modules/petitioner/petitioner.entity';
 import { CaseStep } from '../modules/case/case.entity';
 import { TerminationApplication } from '../modules/termination/termination.entity';
 
@@ -43,9 +42,6 @@ export function createLoaders(em: EntityManager) {
         (x) => x.unit.id,
       );
     }),
-    petitioner: new DataLoader<number, Petitioner | null>(async (ids) =>
-      byKey(ids, await em.find(Petitioner, { id: { $in: [...ids] } }), (p) => p.id),
-    ),
     steps: new DataLoader<number, CaseStep[]>(async (caseIds) =>
       groupBy(
         caseIds,

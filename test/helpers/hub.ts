@@ -21,6 +21,8 @@ export interface TestHub {
   orm: MikroORM;
   hub: Hub;
   config: Config;
+  /** Every log line the hub wrote (level debug and up), for checks that logs carry no personal data. */
+  logs: string[];
   /** SQL statements the hub's ORM has sent (every statement, including raw ones); tests may reset it. */
   queries: string[];
   /** The hub's clock; tests may move it. */
@@ -56,12 +58,14 @@ export async function startTestHub(
     },
   });
   const clock = { now: new Date() };
-  const hub = await createApp({
-    config,
-    orm,
-    logger: createLogger(process.env.HUB_TEST_LOG ?? 'silent'),
-    now: () => new Date(clock.now),
+  const logs: string[] = [];
+  const logger = createLogger('debug', {
+    write: (line: string) => {
+      logs.push(line);
+      if (process.env.HUB_TEST_LOG) process.stdout.write(line);
+    },
   });
+  const hub = await createApp({ config, orm, logger, now: () => new Date(clock.now) });
   const port = await hub.listen(0, '127.0.0.1');
   const url = `http://127.0.0.1:${port}/graphql`;
   const sqlClient = new Client({ connectionString: databaseUrl });
@@ -75,6 +79,7 @@ export async function startTestHub(
     config,
     clock,
     queries,
+    logs,
     token: (role, unitCode, name) => signDevToken(config, { role, unitCode, name }),
     async gql(query, variables, token) {
       const res = await fetch(url, {

@@ -1,24 +1,15 @@
 import { Migration } from '@mikro-orm/migrations';
 
-/** Petitioners (encrypted personal data + blind indexes), cases, their steps, termination. */
+/** Petitioners (identity), cases with the petitioner's sealed data as registered, steps, termination. */
 export class Migration20261128000002_cases extends Migration {
   override async up(): Promise<void> {
+    // One row per person (by the ID number's blind index); the personal data is kept on each
+    // case as registered there (petition_case.petitioner_*), sealed.
     this.addSql(`create table petitioner (
       id serial primary key,
-      name_enc text not null,
-      id_number_enc text not null,
-      phone_enc text null,
-      address_enc text null,
       id_number_bidx varchar(64) not null unique,
-      phone_bidx varchar(64) null,
-      name_phone_bidx varchar(64) null,
-      key_id varchar(32) not null,
-      created_at timestamptz not null default now(),
-      updated_at timestamptz not null default now()
+      created_at timestamptz not null default now()
     );`);
-    this.addSql('create index petitioner_phone_bidx_index on petitioner (phone_bidx);');
-    this.addSql('create index petitioner_name_phone_bidx_index on petitioner (name_phone_bidx);');
-    this.addSql('create index petitioner_key_id_index on petitioner (key_id);');
 
     this.addSql(
       `create type case_status as enum ('IN_PROGRESS', 'TERMINATION_APPLIED', 'TERMINATION_APPROVED', 'TERMINATED');`,
@@ -27,6 +18,13 @@ export class Migration20261128000002_cases extends Migration {
       id serial primary key,
       external_ref varchar(64) null unique,
       petitioner_id int not null references petitioner(id) on delete restrict,
+      petitioner_name_enc text not null,
+      petitioner_id_number_enc text not null,
+      petitioner_phone_enc text null,
+      petitioner_address_enc text null,
+      petitioner_phone_bidx varchar(64) null,
+      petitioner_name_phone_bidx varchar(64) null,
+      petitioner_key_id varchar(32) not null,
       handling_unit_id int not null references unit(id) on delete restrict,
       category varchar(40) not null,
       title varchar(200) not null,
@@ -46,6 +44,11 @@ export class Migration20261128000002_cases extends Migration {
       updated_at timestamptz not null default now()
     );`);
     this.addSql('create index petition_case_petitioner_id_index on petition_case (petitioner_id);');
+    this.addSql(
+      'create index petition_case_name_phone_bidx_index on petition_case (petitioner_name_phone_bidx);',
+    );
+    this.addSql('create index petition_case_phone_bidx_index on petition_case (petitioner_phone_bidx);');
+    this.addSql('create index petition_case_key_id_index on petition_case (petitioner_key_id);');
     this.addSql('create index petition_case_handling_unit_id_index on petition_case (handling_unit_id);');
     this.addSql('create index petition_case_status_index on petition_case (status);');
 

@@ -1,7 +1,7 @@
-import { Entity, Enum, ManyToOne, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+import { Embedded, Entity, Enum, ManyToOne, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 import { Field, ID, ObjectType } from 'type-graphql';
 import { Unit } from '../org/unit.entity';
-import { Petitioner } from '../petitioner/petitioner.entity';
+import { Petitioner, PetitionerRecord } from '../petitioner/petitioner.entity';
 import { CaseStatus, Category, StepKind } from './case.enums';
 
 /** A petition matter (信访事项) from acceptance to termination. Dates are calendar days (YYYY-MM-DD). */
@@ -35,6 +35,10 @@ export class PetitionCase {
 
   @ManyToOne(() => Petitioner, { deleteRule: 'restrict' })
   petitioner!: Petitioner;
+
+  /** The petitioner's personal data as registered on this case (sealed). */
+  @Embedded(() => PetitionerRecord, { prefix: 'petitioner_' })
+  petitionerRecord!: PetitionerRecord;
 
   @ManyToOne(() => Unit, { deleteRule: 'restrict' })
   handlingUnit!: Unit;

@@ -95,6 +95,21 @@ const CaseConnection = Connection('Case', PetitionCase, '信访事项列表');
 
 const caseId = (id: string) => Number(id);
 
+/**
+ * Officer-written text on a case: shown only to readers who see the case's petitioner in clear,
+ * and each such read is audited like the petitioner's own fields; null for everyone else.
+ */
+export async function clearText(
+  ctx: Context,
+  c: PetitionCase,
+  field: `${string}.${string}`,
+  value?: string | null,
+) {
+  if (!value || (await caseVisibility(ctx, c)) !== 'CLEAR') return null;
+  ctx.audit.clearRead({ caseId: c.id, petitionerId: c.petitioner.id, fields: [field] });
+  return value;
+}
+
 /** Whether this reader sees this case's personal data in clear (one rule: visibilityFor). */
 export async function caseVisibility(ctx: Context, c: PetitionCase): Promise<Visibility> {
   const info = await ctx.loaders.unitInfo.load(c.handlingUnit.id);
@@ -183,11 +198,7 @@ export class CaseResolver {
     @Ctx() ctx: Context,
     @Info() info: GraphQLResolveInfo,
   ): Promise<PetitionerView> {
-    const [p, visibility] = await Promise.all([
-      ctx.loaders.petitioner.load(c.petitioner.id),
-      caseVisibility(ctx, c),
-    ]);
-    return petitionerView(ctx, p!, visibility, info, c.id);
+    return petitionerView(ctx, c, await caseVisibility(ctx, c), info);
   }
 
   @FieldResolver(() => Unit, { description: '承办单位' })
@@ -200,7 +211,7 @@ export class CaseResolver {
     description: `${PERSONAL_DATA_MARK}正当理由（经办人员书写；无权查看者为空）`,
   })
   async goodReason(@Root() c: PetitionCase, @Ctx() ctx: Context) {
-    return (await caseVisibility(ctx, c)) === 'CLEAR' ? (c.goodReason ?? null) : null;
+    return clearText(ctx, c, 'case.goodReason', c.goodReason);
   }
 
   @FieldResolver(() => String, {
@@ -208,7 +219,7 @@ export class CaseResolver {
     description: `${PERSONAL_DATA_MARK}再次提出的情况说明（经办人员书写；无权查看者为空）`,
   })
   async repeatSubmissionNote(@Root() c: PetitionCase, @Ctx() ctx: Context) {
-    return (await caseVisibility(ctx, c)) === 'CLEAR' ? (c.repeatSubmissionNote ?? null) : null;
+    return clearText(ctx, c, 'case.repeatSubmissionNote', c.repeatSubmissionNote);
   }
 
   @FieldResolver(() => [CaseStep], { description: '受理、办理、复查、复核各环节' })

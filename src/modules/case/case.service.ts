@@ -5,7 +5,6 @@ import { ConflictError, ForbiddenError, NotFoundError, Problems } from '../../er
 import { isIsoDate, todayInChina } from '../../shared/dates';
 import { Unit } from '../org/unit.entity';
 import type { PetitionerData, PetitionerService } from '../petitioner/petitioner.service';
-import type { Petitioner } from '../petitioner/petitioner.entity';
 import { isSameOrBelow } from '../petitioner/personal-data';
 import { CaseStep, PetitionCase } from './case.entity';
 import { CaseStatus, Category, STEP_LABEL, STEP_ORDER, StepKind } from './case.enums';
@@ -32,8 +31,8 @@ export interface RegisterOptions {
   em?: EntityManager;
   /** The unit that handles the matter; default the actor's own unit. */
   handlingUnit?: Unit;
-  /** The petitioner already on file (no petitioner input is then needed). */
-  petitioner?: Petitioner;
+  /** A case whose petitioner (as recorded there) the new matter takes over; no petitioner input is then needed. */
+  samePetitionerAs?: PetitionCase;
   /** The terminated case this new matter follows from. */
   relatedCaseId?: number;
 }
@@ -231,7 +230,7 @@ export class CaseService {
   ): Promise<PetitionCase> {
     const p = new Problems();
     let petitioner: PetitionerData | null = null;
-    if (!opts.petitioner) {
+    if (!opts.samePetitionerAs) {
       if (data.petitioner) petitioner = this.petitioners.validate(data.petitioner, p);
       else p.add('petitioner', '信访人信息不能为空');
     }
@@ -239,8 +238,15 @@ export class CaseService {
     p.throwIfAny();
     const run = async (em: EntityManager) => {
       const unit = opts.handlingUnit ?? (await em.findOneOrFail(Unit, { id: actor.unitId }));
+      const who = opts.samePetitionerAs
+        ? {
+            petitioner: opts.samePetitionerAs.petitioner,
+            record: { ...opts.samePetitionerAs.petitionerRecord },
+          }
+        : await this.petitioners.register(em, petitioner!);
       const c = em.create(PetitionCase, {
-        petitioner: opts.petitioner ?? (await this.petitioners.upsert(em, petitioner!)),
+        petitioner: who.petitioner,
+        petitionerRecord: who.record,
         handlingUnit: unit,
         relatedCaseId: opts.relatedCaseId ?? null,
         category: data.category,

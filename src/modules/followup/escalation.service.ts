@@ -237,7 +237,7 @@ export class EscalationService {
         newCase = await this.cases.register(actor, nm, {
           em,
           handlingUnit: unit!,
-          petitioner: c.petitioner,
+          samePetitionerAs: c,
           relatedCaseId: c.id,
         });
       }

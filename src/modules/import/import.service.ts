@@ -27,8 +27,7 @@ import type { Deps } from '../../services';
 import { isIsoDate, todayInChina } from '../../shared/dates';
 import { UnitKind } from '../org/unit.entity';
 import { checkIdNumber, checkPhone, normaliseName } from '../petitioner/identity';
-import { sealPetitioner, type SealedPetitioner } from '../petitioner/sealing';
-import type { PetitionerData } from '../petitioner/petitioner.service';
+import { sealPetitioner } from '../petitioner/sealing';
 import { CaseStatus, Category, StepKind, TerminationCondition } from '../case/case.enums';
 import { trigramSearchText } from '../sharing/duplicate-method';
 import { AuditService, type AuditActor } from '../audit/audit.service';
@@ -999,6 +998,7 @@ async function writeUnits(sql: Sql, units: ImportUnit[], snap: Snapshot, result:
  * upserted with the same rule: the name is replaced, a phone or address given replaces the old one,
  * one not given keeps it. Returns petitioner ids by ID-number blind index.
  */
+/** One petitioner row per person (ID number's blind index); their data goes on each case. */
 async function writePetitioners(
   sql: Sql,
   deps: Deps,
@@ -1006,50 +1006,21 @@ async function writePetitioners(
   created: Set<string>,
   updated: Set<string>,
 ): Promise<Map<string, number>> {
-  const merged = new Map<string, PetitionerData>();
-  for (const c of batch) {
-    const bidx = deps.blindIndex.idNumber(c.petitioner.idNumber)!;
-    const before = merged.get(bidx);
-    merged.set(bidx, {
-      name: c.petitioner.name,
-      idNumber: c.petitioner.idNumber,
-      phone: c.petitioner.phone ?? before?.phone ?? null,
-      address: c.petitioner.address ?? before?.address ?? null,
-    });
-  }
-  const rows: SealedPetitioner[] = [...merged.values()].map((p) => sealPetitioner(deps, p));
-  // A phone or address kept from the old row may be sealed under an older key: then the row keeps
-  // that key id, so that re-encryption (which looks for rows not under the current key) still finds it.
-  const returned = await sql<{ id: number; bidx: string; inserted: boolean }>(
-    `insert into petitioner (name_enc, id_number_enc, phone_enc, address_enc, id_number_bidx, phone_bidx,
-                             name_phone_bidx, key_id)
-     select x."nameEnc", x."idNumberEnc", x."phoneEnc", x."addressEnc", x."idNumberBidx", x."phoneBidx",
-            x."namePhoneBidx", x."keyId"
-       from jsonb_to_recordset(?::jsonb) as x("nameEnc" text, "idNumberEnc" text, "phoneEnc" text,
-            "addressEnc" text, "idNumberBidx" text, "phoneBidx" text, "namePhoneBidx" text, "keyId" text)
-     on conflict (id_number_bidx) do update set
-       name_enc = excluded.name_enc,
-       id_number_enc = excluded.id_number_enc,
-       phone_enc = coalesce(excluded.phone_enc, petitioner.phone_enc),
-       phone_bidx = case when excluded.phone_enc is null then petitioner.phone_bidx else excluded.phone_bidx end,
-       name_phone_bidx = case when excluded.phone_enc is null then petitioner.name_phone_bidx
-                              else excluded.name_phone_bidx end,
-       address_enc = coalesce(excluded.address_enc, petitioner.address_enc),
-       key_id = coalesce(
-         case when excluded.phone_enc is null and split_part(petitioner.phone_enc, '.', 2) <> excluded.key_id
-              then split_part(petitioner.phone_enc, '.', 2) end,
-         case when excluded.address_enc is null and split_part(petitioner.address_enc, '.', 2) <> excluded.key_id
-              then split_part(petitioner.address_enc, '.', 2) end,
-         excluded.key_id),
-       updated_at = now()
-     returning id, id_number_bidx as bidx, (xmax = 0) as inserted`,
-    [JSON.stringify(rows)],
+  const bidxs = [...new Set(batch.map((c) => deps.blindIndex.idNumber(c.petitioner.idNumber)!))];
+  const inserted = await sql<{ bidx: string }>(
+    `insert into petitioner (id_number_bidx) select x from jsonb_array_elements_text(?::jsonb) as x
+     on conflict (id_number_bidx) do nothing returning id_number_bidx as bidx`,
+    [JSON.stringify(bidxs)],
+  );
+  for (const r of inserted) created.add(r.bidx);
+  const rows = await sql<{ id: number; bidx: string }>(
+    `select id, id_number_bidx as bidx from petitioner where id_number_bidx in (select jsonb_array_elements_text(?::jsonb))`,
+    [JSON.stringify(bidxs)],
   );
   const ids = new Map<string, number>();
-  for (const r of returned) {
+  for (const r of rows) {
     ids.set(r.bidx, r.id);
-    if (r.inserted) created.add(r.bidx);
-    else if (!created.has(r.bidx)) updated.add(r.bidx);
+    if (!created.has(r.bidx)) updated.add(r.bidx);
   }
   return ids;
 }
@@ -1064,35 +1035,60 @@ async function writeCases(
   counters: Map<string, { agency: number; year: number; n: number }>,
   result: ImportResult,
 ) {
-  const caseRows = batch.map((c) => ({
-    external_ref: c.externalRef,
-    petitioner_id: petitionerIds.get(deps.blindIndex.idNumber(c.petitioner.idNumber)!)!,
-    handling_unit_id: unitIds.get(c.handlingUnitCode)!,
-    category: c.category,
-    title: c.title,
-    facts_and_reasons: c.factsAndReasons,
-    requests: c.requests,
-    status: c.termination ? CaseStatus.TERMINATED : CaseStatus.IN_PROGRESS,
-    // The file has no request dates. Review and re-review happen only at the petitioner's request
-    // (CaseService.recordStep refuses them otherwise), made after the previous reply reached them:
-    // the previous reply's date is the earliest the request can have been, and it keeps every
-    // invariant the hub checks (reply delivered ≤ request ≤ next opinion). No review, no request.
-    review_requested_at: c.reviewedAt ? c.handledAt : null,
-    re_review_requested_at: c.reReviewedAt ? c.reviewedAt : null,
-    terminated_at: c.termination?.notifiedAt ?? null,
-    dup_text: trigramSearchText(`${c.factsAndReasons}\n${c.requests}`),
-  }));
+  const caseRows = batch.map((c) => {
+    // The petitioner as this line records them, sealed onto the case (sealing.ts, as registration does).
+    const sealed = sealPetitioner(deps, c.petitioner);
+    return {
+      external_ref: c.externalRef,
+      petitioner_id: petitionerIds.get(sealed.idNumberBidx)!,
+      petitioner_name_enc: sealed.nameEnc,
+      petitioner_id_number_enc: sealed.idNumberEnc,
+      petitioner_phone_enc: sealed.phoneEnc,
+      petitioner_address_enc: sealed.addressEnc,
+      petitioner_phone_bidx: sealed.phoneBidx,
+      petitioner_name_phone_bidx: sealed.namePhoneBidx,
+      petitioner_key_id: sealed.keyId,
+      handling_unit_id: unitIds.get(c.handlingUnitCode)!,
+      category: c.category,
+      title: c.title,
+      facts_and_reasons: c.factsAndReasons,
+      requests: c.requests,
+      status: c.termination ? CaseStatus.TERMINATED : CaseStatus.IN_PROGRESS,
+      // The file has no request dates. Review and re-review happen only at the petitioner's request
+      // (CaseService.recordStep refuses them otherwise), made after the previous reply reached them:
+      // the previous reply's date is the earliest the request can have been, and it keeps every
+      // invariant the hub checks (reply delivered ≤ request ≤ next opinion). No review, no request.
+      review_requested_at: c.reviewedAt ? c.handledAt : null,
+      re_review_requested_at: c.reReviewedAt ? c.reviewedAt : null,
+      terminated_at: c.termination?.notifiedAt ?? null,
+      dup_text: trigramSearchText(`${c.factsAndReasons}\n${c.requests}`),
+    };
+  });
   const saved = await sql<{ id: number; external_ref: string; inserted: boolean }>(
-    `insert into petition_case (external_ref, petitioner_id, handling_unit_id, category, title, facts_and_reasons,
-                                requests, status, review_requested_at, re_review_requested_at, terminated_at, dup_text)
-     select x.external_ref, x.petitioner_id, x.handling_unit_id, x.category, x.title, x.facts_and_reasons,
-            x.requests, x.status::case_status, x.review_requested_at, x.re_review_requested_at, x.terminated_at,
-            x.dup_text
-       from jsonb_to_recordset(?::jsonb) as x(external_ref text, petitioner_id int, handling_unit_id int,
-            category text, title text, facts_and_reasons text, requests text, status text,
+    `insert into petition_case (external_ref, petitioner_id, petitioner_name_enc, petitioner_id_number_enc,
+                                petitioner_phone_enc, petitioner_address_enc, petitioner_phone_bidx,
+                                petitioner_name_phone_bidx, petitioner_key_id, handling_unit_id, category, title,
+                                facts_and_reasons, requests, status, review_requested_at, re_review_requested_at,
+                                terminated_at, dup_text)
+     select x.external_ref, x.petitioner_id, x.petitioner_name_enc, x.petitioner_id_number_enc,
+            x.petitioner_phone_enc, x.petitioner_address_enc, x.petitioner_phone_bidx,
+            x.petitioner_name_phone_bidx, x.petitioner_key_id, x.handling_unit_id, x.category, x.title,
+            x.facts_and_reasons, x.requests, x.status::case_status, x.review_requested_at, x.re_review_requested_at,
+            x.terminated_at, x.dup_text
+       from jsonb_to_recordset(?::jsonb) as x(external_ref text, petitioner_id int, petitioner_name_enc text,
+            petitioner_id_number_enc text, petitioner_phone_enc text, petitioner_address_enc text,
+            petitioner_phone_bidx text, petitioner_name_phone_bidx text, petitioner_key_id text,
+            handling_unit_id int, category text, title text, facts_and_reasons text, requests text, status text,
             review_requested_at date, re_review_requested_at date, terminated_at date, dup_text text)
      on conflict (external_ref) do update set
        petitioner_id = excluded.petitioner_id,
+       petitioner_name_enc = excluded.petitioner_name_enc,
+       petitioner_id_number_enc = excluded.petitioner_id_number_enc,
+       petitioner_phone_enc = excluded.petitioner_phone_enc,
+       petitioner_address_enc = excluded.petitioner_address_enc,
+       petitioner_phone_bidx = excluded.petitioner_phone_bidx,
+       petitioner_name_phone_bidx = excluded.petitioner_name_phone_bidx,
+       petitioner_key_id = excluded.petitioner_key_id,
        handling_unit_id = excluded.handling_unit_id,
        category = excluded.category,
        title = excluded.title,

@@ -1,18 +1,33 @@
-import { Entity, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+import { Embeddable, Entity, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 
 /**
- * A petitioner. Every personal field is sealed by FieldCipher (AES-256-GCM, key id inside the
- * value); exact-match look-ups go through keyed HMAC blind indexes. A dump of this table shows
- * ciphertext and hashes only.
+ * A petitioner as one person: identified by the blind index of the ID number, so one person
+ * registered twice (at any unit) is one petitioner. The personal data itself is not here: each
+ * case keeps the petitioner as it was registered on that case (PetitionerRecord), so what an
+ * officer sees in clear is what their own unit recorded, never another unit's details.
  */
 @Entity({ tableName: 'petitioner' })
 export class Petitioner {
-  [OptionalProps]?: 'createdAt' | 'updatedAt' | 'phoneEnc' | 'addressEnc' | 'phoneBidx' | 'namePhoneBidx';
+  [OptionalProps]?: 'createdAt';
 
   @PrimaryKey({ autoincrement: true })
   id!: number;
 
-  @Property({ columnType: 'text', lazy: false })
+  @Property({ length: 64, unique: true })
+  idNumberBidx!: string;
+
+  @Property({ defaultRaw: 'now()' })
+  createdAt: Date = new Date();
+}
+
+/**
+ * The petitioner's personal data as recorded on one case, sealed by FieldCipher (AES-256-GCM,
+ * key id inside the value), with keyed HMAC blind indexes for exact look-ups. A dump of the
+ * table shows ciphertext and hashes only.
+ */
+@Embeddable()
+export class PetitionerRecord {
+  @Property({ columnType: 'text' })
   nameEnc!: string;
 
   @Property({ columnType: 'text' })
@@ -24,22 +39,13 @@ export class Petitioner {
   @Property({ columnType: 'text', nullable: true })
   addressEnc?: string | null;
 
-  @Property({ length: 64, unique: true })
-  idNumberBidx!: string;
-
   @Property({ length: 64, nullable: true })
   phoneBidx?: string | null;
 
   @Property({ length: 64, nullable: true })
   namePhoneBidx?: string | null;
 
-  /** Key the row is sealed under, so re-encryption finds old rows by index. */
+  /** Key the record is sealed under, so re-encryption finds old rows by index. */
   @Property({ length: 32 })
   keyId!: string;
-
-  @Property({ defaultRaw: 'now()' })
-  createdAt: Date = new Date();
-
-  @Property({ defaultRaw: 'now()', onUpdate: () => new Date() })
-  updatedAt: Date = new Date();
 }

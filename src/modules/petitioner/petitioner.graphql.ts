@@ -1,7 +1,7 @@
 import { Field, ObjectType } from 'type-graphql';
 import type { GraphQLResolveInfo } from 'graphql';
 import type { Context } from '../../graphql/context';
-import type { Petitioner } from './petitioner.entity';
+import type { PetitionCase } from '../case/case.entity';
 import { maskAddress, maskIdNumber, maskName, maskPhone } from './masking';
 import { PERSONAL_DATA_MARK, PERSONAL_FIELDS, type PersonalField, type Visibility } from './personal-data';
 
@@ -38,22 +38,21 @@ function selectedPersonalFields(info: GraphQLResolveInfo): PersonalField[] {
 }
 
 /**
- * The single path from a stored petitioner to what a reader receives: opened, then masked unless
+ * The single path from a case's stored petitioner record to what a reader receives: opened, then masked unless
  * `visibility` is CLEAR; a clear read is queued for the audit log with the fields it showed.
  */
 export function petitionerView(
   ctx: Context,
-  p: Petitioner,
+  c: PetitionCase,
   visibility: Visibility,
   info: GraphQLResolveInfo,
-  caseId: number | null,
 ): PetitionerView {
   const fields = selectedPersonalFields(info);
   if (fields.length === 0)
     return { clear: visibility === 'CLEAR', name: null, idNumber: null, phone: null, address: null };
-  const open = ctx.services.petitioners.open(p);
+  const open = ctx.services.petitioners.open(c.petitionerRecord);
   if (visibility === 'CLEAR') {
-    ctx.audit.clearRead({ caseId, petitionerId: p.id, fields });
+    ctx.audit.clearRead({ caseId: c.id, petitionerId: c.petitioner.id, fields });
     return { clear: true, ...open };
   }
   return {

@@ -1,7 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Deps } from '../../services';
 import { Problems } from '../../errors';
-import { Petitioner } from './petitioner.entity';
+import { Petitioner, PetitionerRecord } from './petitioner.entity';
+import { PetitionCase } from '../case/case.entity';
 import { checkIdNumber, checkPhone, normaliseName } from './identity';
 import { PETITIONER_AAD as AAD, sealPetitioner } from './sealing';
 
@@ -49,41 +50,38 @@ export class PetitionerService {
   }
 
   /**
-   * The petitioner with this ID number, created if new: one person registered twice is one
-   * petitioner. Contact details given again replace the old ones (the latest are the useful
-   * ones); the row is re-sealed whole under the current key, so its key id and its name+phone
-   * index always describe every field.
+   * The person with this ID number, created if new (one person registered twice is one
+   * petitioner), and the sealed record of what this registration says about them. The record is
+   * kept on the case, so a registration never shows or overwrites what another unit recorded.
    */
-  async upsert(em: EntityManager, data: PetitionerData): Promise<Petitioner> {
-    const idNumberBidx = this.deps.blindIndex.idNumber(data.idNumber)!;
-    const existing = await em.findOne(Petitioner, { idNumberBidx });
-    if (!existing) return em.create(Petitioner, sealPetitioner(this.deps, data));
-    const old = this.open(existing);
-    Object.assign(
-      existing,
-      sealPetitioner(this.deps, {
-        ...data,
-        phone: data.phone || old.phone,
-        address: data.address || old.address,
-      }),
+  async register(
+    em: EntityManager,
+    data: PetitionerData,
+  ): Promise<{ petitioner: Petitioner; record: PetitionerRecord }> {
+    const { idNumberBidx, ...record } = sealPetitioner(this.deps, data);
+    // Concurrent first registrations of one person: the unique index decides, nobody fails.
+    await em.execute(
+      `insert into petitioner (id_number_bidx) values (?) on conflict (id_number_bidx) do nothing`,
+      [idNumberBidx],
     );
-    return existing;
+    const petitioner = await em.findOneOrFail(Petitioner, { idNumberBidx });
+    return { petitioner, record: Object.assign(new PetitionerRecord(), record) };
   }
 
-  /** Opens a petitioner's fields. Callers decide (PersonalDataPolicy) whether the values may leave in clear. */
-  open(p: Petitioner): PetitionerClear {
+  /** Opens a sealed record. Callers decide (visibilityFor) whether the values may leave in clear. */
+  open(r: PetitionerRecord): PetitionerClear {
     const { cipher } = this.deps;
     return {
-      name: cipher.decrypt(p.nameEnc, AAD.name),
-      idNumber: cipher.decrypt(p.idNumberEnc, AAD.idNumber),
-      phone: p.phoneEnc ? cipher.decrypt(p.phoneEnc, AAD.phone) : null,
-      address: p.addressEnc ? cipher.decrypt(p.addressEnc, AAD.address) : null,
+      name: cipher.decrypt(r.nameEnc, AAD.name),
+      idNumber: cipher.decrypt(r.idNumberEnc, AAD.idNumber),
+      phone: r.phoneEnc ? cipher.decrypt(r.phoneEnc, AAD.phone) : null,
+      address: r.addressEnc ? cipher.decrypt(r.addressEnc, AAD.address) : null,
     };
   }
 
   /**
-   * Re-seals every row not under the current key, in batches, each batch one transaction.
-   * Returns how many rows moved.
+   * Re-seals every case's petitioner record not under the current key, in batches, each batch one
+   * transaction with its rows locked. Returns how many records moved.
    */
   async reencryptAll(batchSize = 500): Promise<number> {
     const { cipher } = this.deps;
@@ -91,16 +89,17 @@ export class PetitionerService {
     for (;;) {
       const done = await this.em.transactional(async (em) => {
         const rows = await em.find(
-          Petitioner,
-          { keyId: { $ne: cipher.currentKeyId } },
+          PetitionCase,
+          { petitionerRecord: { keyId: { $ne: cipher.currentKeyId } } },
           { limit: batchSize, orderBy: { id: 'asc' }, lockMode: 4 /* PESSIMISTIC_WRITE */ },
         );
-        for (const p of rows) {
-          p.nameEnc = cipher.reencrypt(p.nameEnc, AAD.name);
-          p.idNumberEnc = cipher.reencrypt(p.idNumberEnc, AAD.idNumber);
-          if (p.phoneEnc) p.phoneEnc = cipher.reencrypt(p.phoneEnc, AAD.phone);
-          if (p.addressEnc) p.addressEnc = cipher.reencrypt(p.addressEnc, AAD.address);
-          p.keyId = cipher.currentKeyId;
+        for (const c of rows) {
+          const r = c.petitionerRecord;
+          r.nameEnc = cipher.reencrypt(r.nameEnc, AAD.name);
+          r.idNumberEnc = cipher.reencrypt(r.idNumberEnc, AAD.idNumber);
+          if (r.phoneEnc) r.phoneEnc = cipher.reencrypt(r.phoneEnc, AAD.phone);
+          if (r.addressEnc) r.addressEnc = cipher.reencrypt(r.addressEnc, AAD.address);
+          r.keyId = cipher.currentKeyId;
         }
         return rows.length;
       });

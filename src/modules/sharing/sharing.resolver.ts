@@ -144,7 +144,6 @@ export class SharingResolver {
     @Info() info: GraphQLResolveInfo,
   ): Promise<PetitionerView> {
     const c = await ctx.services.sharing.reveal(ctx.actor, Number(caseId), reason);
-    const p = await ctx.loaders.petitioner.load(c.petitioner.id);
-    return petitionerView(ctx, p!, 'CLEAR', info, c.id);
+    return petitionerView(ctx, c, 'CLEAR', info);
   }
 }

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Actor } from '../../auth/actor';
 import type { Deps } from '../../services';
-import { NotFoundError, Problems } from '../../errors';
+import { NotFoundError, Problems, RateLimitedError } from '../../errors';
 import { isIsoDate } from '../../shared/dates';
 import type { AuditService } from '../audit/audit.service';
 import { PetitionCase } from '../case/case.entity';
@@ -179,6 +179,7 @@ export class SharingService {
     }
     const name = input.name?.trim() ? normaliseName(input.name) : null;
     p.throwIfAny();
+    await this.enforceQuota(actor);
 
     const { blindIndex } = this.deps;
     const idBidx = idNumber ? blindIndex.idNumber(idNumber) : null;
@@ -186,26 +187,26 @@ export class SharingService {
     const profile = profileContent(content);
 
     const candidates = await this.em.transactional(async (em) => {
-      // Petitioners matched by identity; a name+phone match whose ID number differs from a given
-      // one is a different person (the spouse sharing a phone).
-      const people = await em.execute<{ id: number; by: 'ID_NUMBER' | 'NAME_PHONE'; conflict: boolean }[]>(
-        `select id, case when id_number_bidx = ?::text then 'ID_NUMBER' else 'NAME_PHONE' end as by,
-                (?::text is not null and id_number_bidx <> ?::text) as conflict
-           from petitioner where id_number_bidx = ? or name_phone_bidx = ?`,
+      // Terminated cases whose petitioner matches by identity: the person's ID number, or the name
+      // and phone recorded on the case. A name+phone match whose ID number differs from a given one
+      // is a different person (a spouse sharing a phone).
+      const matched = await em.execute<{ id: number; by: 'ID_NUMBER' | 'NAME_PHONE'; conflict: boolean }[]>(
+        `select c.id, case when p.id_number_bidx = ?::text then 'ID_NUMBER' else 'NAME_PHONE' end as by,
+                (?::text is not null and p.id_number_bidx <> ?::text) as conflict
+           from petition_case c join petitioner p on p.id = c.petitioner_id
+          where c.status = 'TERMINATED' and (p.id_number_bidx = ? or c.petitioner_name_phone_bidx = ?)`,
         [idBidx, idBidx, idBidx, idBidx ?? '', namePhoneBidx ?? ''],
       );
-      const byPetitioner = new Map(people.map((r) => [r.id, r]));
+      const byCase = new Map(matched.map((r) => [r.id, r]));
       await em.execute(`set local pg_trgm.similarity_threshold = ${TRGM_THRESHOLD}`);
       const searchText = trigramSearchText(content);
-      const rows = await em.execute<{ id: number }[]>(
-        `(select c.id from petition_case c
-           where c.status = 'TERMINATED' and c.petitioner_id = any(?::int[]))
-         union
-         (select c.id from petition_case c
-           where c.status = 'TERMINATED' and c.dup_text % ?
-           order by similarity(c.dup_text, ?) desc limit ${CONTENT_CANDIDATES})`,
-        [`{${[...byPetitioner.keys()].join(',')}}`, searchText, searchText],
+      const similar = await em.execute<{ id: number }[]>(
+        `select c.id from petition_case c
+          where c.status = 'TERMINATED' and c.dup_text % ?
+          order by similarity(c.dup_text, ?) desc limit ${CONTENT_CANDIDATES}`,
+        [searchText, searchText],
       );
+      const rows = [...new Set([...byCase.keys(), ...similar.map((r) => r.id)])].map((id) => ({ id }));
       const ids = rows.map((r) => r.id);
       if (!ids.length) return [];
       const cases = await em.find(PetitionCase, { id: { $in: ids } });
@@ -227,7 +228,7 @@ export class SharingService {
       const factsOf = new Map(facts.map((f) => [f.case_id, f]));
       const acceptedOf = new Map(accepted.map((a) => [a.case_id, a.decided_at]));
       return cases.map((c) => {
-        const who = byPetitioner.get(c.petitioner.id);
+        const who = byCase.get(c.id);
         const f = factsOf.get(c.id);
         const candidate: DuplicateCandidate & { case: PetitionCase } = {
           case: c,
@@ -268,6 +269,27 @@ export class SharingService {
         score: m.score,
       })),
     };
+  }
+
+  /**
+   * The check tells whether an ID number belongs to a terminated case's petitioner, and the masked
+   * ID leaves only the birth date unknown: unlimited checks would let anyone recover it. Each user
+   * has an hourly and a daily allowance (counted from the audit log, index on user and time); the
+   * supervisors' look-up activity query shows who comes near it.
+   */
+  private async enforceQuota(actor: Actor) {
+    const { perHour, perDay } = this.deps.config.duplicateCheckQuota;
+    const now = this.deps.now();
+    const [{ hour, day }] = await this.em.execute<{ hour: number; day: number }[]>(
+      `select count(*) filter (where at > ?::timestamptz - interval '1 hour')::int as hour, count(*)::int as day
+         from audit_log where user_id = ? and operation = 'sharing.checkDuplicate' and at > ?::timestamptz - interval '1 day'`,
+      [now.toISOString(), actor.userId, now.toISOString()],
+    );
+    if (hour >= perHour || day >= perDay) {
+      throw new RateLimitedError(
+        `查重次数已达上限（每小时 ${perHour} 次、每天 ${perDay} 次），请稍后再试；如确有需要请联系监督检查人员`,
+      );
+    }
   }
 
   /** A supervisor sees one petitioner in clear, with a stated reason; audited before it is shown. */
