@@ -5,7 +5,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { chromium } from 'playwright-core';
 import { startTestHub, ok, errorOf, type TestHub } from './helpers/hub';
-import { loadDemoUnits } from './helpers/fixtures';
+import { loadDemoUnits, terminatedCase } from './helpers/fixtures';
 import { createTokenVerifier } from '../src/auth/tokens';
 import { loadConfig } from '../src/config';
 import { DEMO_USERS } from '../src/db/seeders/DemoSeeder';
@@ -277,12 +277,30 @@ describe('the Playground files', () => {
 });
 
 describe('in a browser (headless Chromium)', () => {
-  it("opens the Playground with nothing from outside, runs the supervisor's audit-chain tab and shows the answer", async () => {
+  it("opens the Playground with nothing from outside, runs the supervisor's overdue-visit inspection tab and shows the answer", async () => {
     if (!fs.existsSync(CHROMIUM))
       throw new Error(
         `找不到 Chromium（${CHROMIUM}）：请安装 Debian 的 chromium（apt-get install -y chromium）`,
       );
-    const [{ n }] = await t.sql<{ n: string }>('select count(*) as n from audit_log');
+    // Known data: two cases terminated 40 days before "today" and never visited (first visit due
+    // within 30 days), one terminated today (not yet due).
+    t.clock.now = new Date(Date.now() - 40 * 86_400_000);
+    const officer = await t.token('CASE_OFFICER', 'ZJ-HZ-ZJ');
+    const reviewer = await t.token('AGENCY_REVIEWER', 'ZJ-HZ');
+    const overdueIds = [
+      await terminatedCase(t, officer, reviewer),
+      await terminatedCase(t, officer, reviewer),
+    ];
+    t.clock.now = new Date();
+    await terminatedCase(t, officer, reviewer);
+    const expected = (
+      await t.sql<{ n: number }>(
+        `select count(*)::int as n from petition_case c
+          where c.status = 'TERMINATED' and c.terminated_at + 30 < (now() at time zone 'Asia/Shanghai')::date
+            and not exists (select 1 from return_visit v where v.case_id = c.id)`,
+      )
+    )[0].n;
+    expect(expected).toBe(2);
     const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hub-chromium-'));
     const context = await chromium.launchPersistentContext(userDataDir, {
       executablePath: CHROMIUM,
@@ -313,26 +331,33 @@ describe('in a browser (headless Chromium)', () => {
       page.on('pageerror', (e) => pageErrors.push(e.message));
 
       await page.goto(t.url, { waitUntil: 'load' });
-      await page.getByText('监督 · 审计链校验', { exact: true }).click();
-      await page.waitForFunction(`${EDITOR_TEXTS}.some((text) => text.includes('query VerifyAuditChain'))`);
+      await page.getByText('监督 · 超期未回访', { exact: true }).click();
+      await page.waitForFunction(`${EDITOR_TEXTS}.some((text) => text.includes('query OverdueVisits'))`);
       const answered = page.waitForResponse(
-        (r) => r.request().method() === 'POST' && (r.request().postData() ?? '').includes('VerifyAuditChain'),
+        (r) => r.request().method() === 'POST' && (r.request().postData() ?? '').includes('OverdueVisits'),
       );
       await page.locator('[title="Execute Query (Ctrl-Enter)"]').click();
       expect((await answered).status()).toBe(200);
       // The result pane is a read-only editor holding the response's JSON.
       const shown = await page.waitForFunction(
         `${EDITOR_TEXTS}.map((text) => { try { return JSON.parse(text); } catch { return null; } })
-           .find((json) => json && json.data && json.data.verifyAuditChain) || null`,
+           .find((json) => json && json.data && json.data.inspectionOverdueVisits) || null`,
       );
-      const result = (await shown.jsonValue()) as { data: { verifyAuditChain: Record<string, unknown> } };
-      expect(result.data.verifyAuditChain).toMatchObject({
-        ok: true,
-        checked: Number(n),
-        lastSeq: Number(n),
-        firstBrokenSeq: null,
-        problem: null,
-      });
+      const result = (await shown.jsonValue()) as {
+        data: {
+          inspectionOverdueVisits: {
+            totalCount: number;
+            nodes: { case: { id: string; petitioner: { name: string } } }[];
+          };
+        };
+      };
+      expect(result.data.inspectionOverdueVisits.totalCount).toBe(expected);
+      expect(result.data.inspectionOverdueVisits.nodes.map((n) => n.case.id).sort()).toEqual(
+        [...overdueIds].sort(),
+      );
+      // The supervisor sees the petitioner masked.
+      for (const n of result.data.inspectionOverdueVisits.nodes)
+        expect(n.case.petitioner.name).toMatch(/^.\*+$/);
       // The light theme: the editor is light, not Playground's default dark.
       const background = await page.evaluate<string>(
         `getComputedStyle(document.querySelector('.CodeMirror')).backgroundColor`,
