@@ -53,7 +53,7 @@ export function createFormatError(logger: Logger, exposeDetails: boolean) {
       return {
         ...formatted,
         message: original.message,
-        extensions: { ...(exposeDetails ? formatted.extensions : extensions), code: original.code },
+        extensions: { ...extensions, code: original.code },
       };
     }
     if (original instanceof ArgumentValidationError) {
