@@ -112,3 +112,250 @@ describe('personal data at rest', () => {
     }
   });
 });
+
+// Imports of the follow-up key-rotation tests below (hoisted like any import).
+import { terminatedCase } from './helpers/fixtures';
+import {
+  ACK,
+  ADD_DOC,
+  CORRECT_DOC,
+  REPORT,
+  RESOLVE,
+  TRACK,
+  VISIT,
+  download,
+  upload,
+  visitInput,
+} from './helpers/followup';
+import { loadConfig } from '../src/config';
+import { createDeps } from '../src/services';
+import { resealFollowUp } from '../src/modules/followup/reseal';
+import { verifyAuditChain } from '../src/modules/audit/audit.verify';
+
+describe('key rotation covers the follow-up records (officers’ text and uploaded files)', () => {
+  const TEXT = {
+    doc: '信访人身份证复印件：欧阳晓峰 330106197208091234',
+    reason: '更正：补充欧阳晓峰的户籍信息',
+    fileName: '欧阳晓峰身份证.pdf',
+    opinions: '欧阳晓峰表示仍对赔偿金额不满',
+    situation: '欧阳晓峰近期失业，情绪低落',
+    tracking: '欧阳晓峰在业主群中扬言再次上访',
+    escalation: '欧阳晓峰提出车库渗水赔偿的新诉求',
+    ack: '已签收，约谈欧阳晓峰',
+    resolve: '已答复欧阳晓峰，按原渠道处理',
+  };
+  // Bytes that are not valid UTF-8, so a text round trip anywhere would show.
+  const FILE = Buffer.concat([Buffer.from('%PDF-1.7 欧阳晓峰 '), Buffer.from([0, 255, 254, 128, 10])]);
+  const READ = `query($id: ID!) { followUp(caseId: $id) {
+    archive { documents { current { text correctionReason clear file { id name sha256 } }
+      versions { version text correctionReason } } }
+    returnVisits { opinions situation clear }
+    trackingRecords { situation clear }
+    escalationReports { description measuresTaken acknowledgeMeasures resolveMeasures clear } } }`;
+  const SEALED = [
+    ['return_visit', 'notes_enc'],
+    ['tracking_record', 'notes_enc'],
+    ['escalation_report', 'report_enc'],
+    ['escalation_report', 'acknowledge_enc'],
+    ['escalation_report', 'resolve_enc'],
+    ['archive_document_version', 'text_enc'],
+    ['archive_document_version', 'reason_enc'],
+    ['stored_file', 'name_enc'],
+  ] as const;
+  let t: TestHub;
+  let caseId: string;
+  let fileId: string;
+
+  async function sealedKeyIds(): Promise<string[]> {
+    const ids = new Set<string>();
+    for (const [table, column] of SEALED) {
+      const rows = await t.sql(
+        `select split_part(${column}, '.', 2) as k from ${table} where ${column} is not null`,
+      );
+      expect(rows.length).toBeGreaterThan(0);
+      for (const r of rows) ids.add(`${table}.${column}:${r.k}`);
+    }
+    for (const r of await t.sql('select key_id from stored_file')) ids.add(`stored_file.content:${r.key_id}`);
+    return [...ids].sort();
+  }
+
+  beforeAll(async () => {
+    t = await startTestHub({ PERSONAL_DATA_KEYS: K1 });
+    await loadDemoUnits(t);
+    t.clock.now = new Date('2026-06-01T04:00:00Z');
+    const officer = await t.token('CASE_OFFICER', 'ZJ-HZ-ZJ', '王经办');
+    const reviewer = await t.token('AGENCY_REVIEWER', 'ZJ-HZ', '李审核');
+    caseId = await terminatedCase(t, officer, reviewer);
+    t.clock.now = new Date('2026-07-10T04:00:00Z');
+    const up = await upload(t, officer, FILE, { name: TEXT.fileName });
+    expect(up.status).toBe(201);
+    fileId = up.body.id;
+    const doc = ok(
+      await t.gql(
+        ADD_DOC,
+        {
+          input: {
+            caseId,
+            kind: 'PETITIONER_INFO',
+            title: '信访人基本情况登记表',
+            documentDate: '2026-01-05',
+            issuingUnit: '杭州市住房和城乡建设局',
+            text: TEXT.doc,
+            fileId,
+          },
+        },
+        officer,
+      ),
+    ).addArchiveDocument;
+    ok(
+      await t.gql(
+        CORRECT_DOC,
+        { input: { documentId: doc.id, reason: TEXT.reason, title: '更正' } },
+        officer,
+      ),
+    );
+    ok(
+      await t.gql(
+        VISIT,
+        { input: visitInput(caseId, { opinions: TEXT.opinions, situation: TEXT.situation }) },
+        officer,
+      ),
+    );
+    ok(
+      await t.gql(
+        TRACK,
+        { input: { caseId, observedOn: '2026-07-01', riskLevel: 'HIGH', situation: TEXT.tracking } },
+        officer,
+      ),
+    );
+    const reportId = ok(
+      await t.gql(
+        REPORT,
+        {
+          input: {
+            caseId,
+            kind: 'NEW_DEMAND',
+            discoveredOn: '2026-07-02',
+            description: TEXT.escalation,
+            measuresTaken: '已听取',
+          },
+        },
+        officer,
+      ),
+    ).reportEscalation.id;
+    ok(await t.gql(ACK, { input: { reportId, measures: TEXT.ack } }, reviewer));
+    ok(await t.gql(RESOLVE, { input: { reportId, outcome: 'HANDLED', measures: TEXT.resolve } }, reviewer));
+  });
+  afterAll(() => t.close());
+
+  it('after the re-encryption command, a hub with only the new key reads every text and downloads the file intact', async () => {
+    expect((await sealedKeyIds()).every((k) => k.endsWith(':k1'))).toBe(true);
+    const run = spawnSync('node', ['-r', '@swc-node/register', 'src/cli/reencrypt.ts'], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        NODE_ENV: 'test',
+        DATABASE_URL: t.databaseUrl,
+        PERSONAL_DATA_KEYS: `${K1},${K2}`,
+        LOG_LEVEL: 'silent',
+      },
+      encoding: 'utf8',
+    });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    for (const [table, rows] of [
+      ['return_visit', 1],
+      ['tracking_record', 1],
+      ['escalation_report', 1],
+      ['archive_document_version', 2],
+      ['stored_file', 1],
+    ] as const)
+      expect(run.stdout).toContain(`${table}: ${rows} rows`);
+    expect((await sealedKeyIds()).every((k) => k.endsWith(':k2'))).toBe(true);
+    // Archive document versions are still append-only.
+    await expect(t.sql(`update archive_document_version set title = 'x'`)).rejects.toThrow(/append-only/);
+    // One audit entry per batch, naming the table and the key, never the text.
+    const audit = await t.sql(
+      `select details from audit_log where operation = 'followup.reseal' order by seq`,
+    );
+    expect(audit.map((a) => [a.details.table, a.details.rows, a.details.keyId])).toEqual([
+      ['return_visit', 1, 'k2'],
+      ['tracking_record', 1, 'k2'],
+      ['escalation_report', 1, 'k2'],
+      ['archive_document_version', 2, 'k2'],
+      ['stored_file', 1, 'k2'],
+    ]);
+
+    const only2 = await startTestHub({ PERSONAL_DATA_KEYS: K2 }, { databaseUrl: t.databaseUrl });
+    try {
+      const officer = await only2.token('CASE_OFFICER', 'ZJ-HZ-ZJ', '王经办');
+      const f = ok(await only2.gql(READ, { id: caseId }, officer)).followUp;
+      const [doc] = f.archive.documents;
+      expect(doc.current).toMatchObject({ text: TEXT.doc, correctionReason: TEXT.reason, clear: true });
+      expect(doc.current.file).toMatchObject({ id: fileId, name: TEXT.fileName });
+      expect(doc.versions.map((v: any) => v.text)).toEqual([TEXT.doc, TEXT.doc]);
+      expect(f.returnVisits[0]).toMatchObject({
+        opinions: TEXT.opinions,
+        situation: TEXT.situation,
+        clear: true,
+      });
+      expect(f.trackingRecords[0]).toMatchObject({ situation: TEXT.tracking, clear: true });
+      expect(f.escalationReports[0]).toMatchObject({
+        description: TEXT.escalation,
+        acknowledgeMeasures: TEXT.ack,
+        resolveMeasures: TEXT.resolve,
+        clear: true,
+      });
+      const d = await download(only2, officer, fileId);
+      expect(d.status).toBe(200);
+      expect(d.bytes.equals(FILE)).toBe(true);
+    } finally {
+      await only2.close();
+    }
+  });
+
+  it('re-seals in batches of any size, one audit entry per batch, and a second run finds nothing to do', async () => {
+    const K3 = `k3:${key(3)}`;
+    const deps = createDeps(
+      loadConfig({ NODE_ENV: 'test', DATABASE_URL: t.databaseUrl, PERSONAL_DATA_KEYS: `${K2},${K3}` }),
+    );
+    const before = (await t.sql(`select max(seq)::int as s from audit_log`))[0].s;
+    const counts = await resealFollowUp(t.orm.em.fork(), deps, 1);
+    expect(counts).toEqual({
+      return_visit: 1,
+      tracking_record: 1,
+      escalation_report: 1,
+      archive_document_version: 2,
+      stored_file: 1,
+    });
+    const entries = await t.sql(
+      `select details->>'table' as t, (details->>'rows')::int as n from audit_log
+        where operation = 'followup.reseal' and seq > $1 order by seq`,
+      [before],
+    );
+    expect(entries.map((e) => `${e.t}:${e.n}`)).toEqual([
+      'return_visit:1',
+      'tracking_record:1',
+      'escalation_report:1',
+      'archive_document_version:1',
+      'archive_document_version:1',
+      'stored_file:1',
+    ]);
+    expect((await sealedKeyIds()).every((k) => k.endsWith(':k3'))).toBe(true);
+    expect(Object.values(await resealFollowUp(t.orm.em.fork(), deps, 1)).every((n) => n === 0)).toBe(true);
+    expect((await verifyAuditChain(t.orm.em.fork())).ok).toBe(true);
+
+    const only3 = await startTestHub({ PERSONAL_DATA_KEYS: K3 }, { databaseUrl: t.databaseUrl });
+    try {
+      const officer = await only3.token('CASE_OFFICER', 'ZJ-HZ-ZJ', '王经办');
+      const f = ok(await only3.gql(READ, { id: caseId }, officer)).followUp;
+      expect(f.archive.documents[0].current).toMatchObject({ text: TEXT.doc, correctionReason: TEXT.reason });
+      expect(f.archive.documents[0].current.file.name).toBe(TEXT.fileName);
+      expect(f.returnVisits[0].opinions).toBe(TEXT.opinions);
+      expect(f.escalationReports[0].resolveMeasures).toBe(TEXT.resolve);
+      expect((await download(only3, officer, fileId)).bytes.equals(FILE)).toBe(true);
+    } finally {
+      await only3.close();
+    }
+  });
+});

@@ -1,5 +1,13 @@
 import { startTestHub, ok, errorOf, type TestHub } from './helpers/hub';
-import { APPLY, APPROVE, NOTIFY, caseThroughProcedure, loadDemoUnits, newIdNumber } from './helpers/fixtures';
+import {
+  APPLY,
+  APPROVE,
+  NOTIFY,
+  RETURN,
+  caseThroughProcedure,
+  loadDemoUnits,
+  newIdNumber,
+} from './helpers/fixtures';
 import type { Role } from '../src/config';
 import { PERSONAL_DATA_MARK } from '../src/modules/petitioner/personal-data';
 
@@ -16,6 +24,9 @@ const EXPECTED_PERSONAL_FIELDS = [
   'Petitioner.idNumber',
   'Petitioner.name',
   'Petitioner.phone',
+  'TerminationApplication.notificationExplanation',
+  'TerminationApplication.returnReasons',
+  'TerminationApplication.statement',
 ];
 /**
  * The follow-up records' officer-written text (archive, visits, tracking, escalations) has its own
@@ -94,6 +105,9 @@ const plain: Record<string, string> = {
   'Petitioner.address': person.address,
   'Case.goodReason': GOOD_REASON,
   'Case.repeatSubmissionNote': '以同一事实和理由再次来访',
+  'TerminationApplication.statement': '符合终结条件',
+  'TerminationApplication.returnReasons': '复核意见送达回证缺失，请补充后再报',
+  'TerminationApplication.notificationExplanation': '已当面送达终结告知书并解释',
 };
 
 beforeAll(async () => {
@@ -114,6 +128,11 @@ beforeAll(async () => {
       officer,
     ),
   );
+  // Returned once (so the case has return reasons), then applied again and approved.
+  const first = ok(
+    await t.gql(APPLY, { id: caseId, c: 'REPEAT_AFTER_RE_REVIEW' }, officer),
+  ).applyForTermination;
+  ok(await t.gql(RETURN, { id: first.id, r: plain['TerminationApplication.returnReasons'] }, reviewer));
   const app = ok(
     await t.gql(APPLY, { id: caseId, c: 'REPEAT_AFTER_RE_REVIEW' }, officer),
   ).applyForTermination;
@@ -122,7 +141,8 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const SELECTION = `goodReason repeatSubmissionNote petitioner { name idNumber phone address }`;
+const SELECTION = `goodReason repeatSubmissionNote petitioner { name idNumber phone address }
+  terminationApplications { statement returnReasons notificationExplanation }`;
 const PATHS: Record<string, { query: string; pick: (d: any) => any }> = {
   terminatedCase: {
     query: `query($id: ID!) { terminatedCase(id: $id) { ${SELECTION} } }`,
@@ -147,6 +167,10 @@ function valuesOf(node: any): Record<string, unknown> {
     'Petitioner.idNumber': node.petitioner.idNumber,
     'Petitioner.phone': node.petitioner.phone,
     'Petitioner.address': node.petitioner.address,
+    // applications in order: the returned one, then the approved one
+    'TerminationApplication.statement': node.terminationApplications[0].statement,
+    'TerminationApplication.returnReasons': node.terminationApplications[0].returnReasons,
+    'TerminationApplication.notificationExplanation': node.terminationApplications[1].notificationExplanation,
   };
 }
 

@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Unit } from '../modules/org/unit.entity';
-import { CaseStep } from '../modules/case/case.entity';
+import { CaseStep, PetitionCase } from '../modules/case/case.entity';
 import { TerminationApplication } from '../modules/termination/termination.entity';
 
 /** Groups rows by a key, in the order of `keys`, for DataLoader batch functions. */
@@ -42,6 +42,17 @@ export function createLoaders(em: EntityManager) {
         (x) => x.unit.id,
       );
     }),
+    /** Units above each unit, from the root down (ltree: one query for all of them). */
+    unitAncestors: new DataLoader<number, Unit[]>(async (ids) => unitsRelatedTo(em, ids, 'ancestors')),
+    /** Units below each unit, in tree order. */
+    unitDescendants: new DataLoader<number, Unit[]>(async (ids) => unitsRelatedTo(em, ids, 'descendants')),
+    /**
+     * Cases by id, whoever may see them: callers apply the visibility rule (see
+     * `visibleCase` in termination.resolver.ts). The handling unit comes through `unitInfo`.
+     */
+    cases: new DataLoader<number, PetitionCase | null>(async (ids) =>
+      byKey(ids, await em.find(PetitionCase, { id: { $in: [...ids] } }), (c) => c.id),
+    ),
     steps: new DataLoader<number, CaseStep[]>(async (caseIds) =>
       groupBy(
         caseIds,
@@ -72,4 +83,40 @@ export type Loaders = ReturnType<typeof createLoaders>;
 /** A unit through the request's loader. */
 export async function loadUnit(loaders: Loaders, id: number): Promise<Unit | null> {
   return (await loaders.unitInfo.load(id))?.unit ?? null;
+}
+
+/**
+ * The units above (`ancestors`, from the root down) or below (`descendants`, in tree order) each
+ * of `ids`, in one ltree query; the units are mapped into the request's identity map.
+ */
+async function unitsRelatedTo(
+  em: EntityManager,
+  ids: readonly number[],
+  direction: 'ancestors' | 'descendants',
+): Promise<Unit[][]> {
+  const sql =
+    direction === 'ancestors'
+      ? `select u.id as for_id, p.* from unit u join unit p on p.path @> u.path and p.id <> u.id
+          where u.id = any(?::int[]) order by u.id, nlevel(p.path)`
+      : `select u.id as for_id, p.* from unit u join unit p on p.path <@ u.path and p.id <> u.id
+          where u.id = any(?::int[]) order by u.id, p.path`;
+  const rows = await em.execute<(Record<string, unknown> & { for_id: number })[]>(sql, [
+    `{${ids.join(',')}}`,
+  ]);
+  return groupBy(
+    ids,
+    rows.map(({ for_id, ...unit }) => ({ forId: for_id, unit: em.map(Unit, unit) })),
+    (r) => r.forId,
+  ).map((group) => group.map((r) => r.unit));
+}
+
+/** The parent of a unit through the request's loader (null for a root). */
+export async function loadParentUnit(loaders: Loaders, unit: Unit): Promise<Unit | null> {
+  return unit.parent ? loadUnit(loaders, unit.parent.id) : null;
+}
+
+/** The nearest PETITION_AGENCY strictly above a unit (the agency that examines its applications). */
+export async function loadNearestAgencyAbove(loaders: Loaders, unit: Unit): Promise<Unit | null> {
+  const agencyId = (await loaders.unitInfo.load(unit.id))?.examiningAgencyId ?? null;
+  return agencyId === null ? null : loadUnit(loaders, agencyId);
 }

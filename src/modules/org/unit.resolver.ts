@@ -15,6 +15,7 @@ import { Length, Matches } from 'class-validator';
 import type { Context } from '../../graphql/context';
 import { RoleEnum } from './role';
 import { Unit, UnitKind } from './unit.entity';
+import { loadNearestAgencyAbove, loadParentUnit } from '../../graphql/loaders';
 
 @ObjectType('Me', { description: '当前用户' })
 class Me {
@@ -65,26 +66,26 @@ export class UnitResolver {
   }
 
   @FieldResolver(() => Unit, { nullable: true, description: '上级单位' })
-  parent(@Root() unit: Unit, @Ctx() { services }: Context) {
-    return unit.parent ? services.units.byId(unit.parent.id) : null;
+  parent(@Root() unit: Unit, @Ctx() { loaders }: Context) {
+    return loadParentUnit(loaders, unit);
   }
 
   @FieldResolver(() => [Unit], { description: '全部上级单位，从根开始' })
-  ancestors(@Root() unit: Unit, @Ctx() { services }: Context) {
-    return services.units.ancestors(unit.code);
+  ancestors(@Root() unit: Unit, @Ctx() { loaders }: Context) {
+    return loaders.unitAncestors.load(unit.id);
   }
 
   @FieldResolver(() => [Unit], { description: '全部下级单位' })
-  descendants(@Root() unit: Unit, @Ctx() { services }: Context) {
-    return services.units.descendants(unit.code);
+  descendants(@Root() unit: Unit, @Ctx() { loaders }: Context) {
+    return loaders.unitDescendants.load(unit.id);
   }
 
   @FieldResolver(() => Unit, {
     nullable: true,
     description: '最近的上级信访工作机构（审核本单位终结申请的机构）',
   })
-  nearestAgencyAbove(@Root() unit: Unit, @Ctx() { services }: Context) {
-    return services.units.nearestAgencyAbove(unit.code);
+  nearestAgencyAbove(@Root() unit: Unit, @Ctx() { loaders }: Context) {
+    return loadNearestAgencyAbove(loaders, unit);
   }
 
   @Query(() => Boolean, { description: '单位 a 是否就是单位 b 或在其之上' })

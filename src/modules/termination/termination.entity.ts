@@ -36,7 +36,6 @@ export class TerminationApplication {
   @Enum({ items: () => TerminationCondition, nativeEnumName: 'termination_condition' })
   condition!: TerminationCondition;
 
-  @Field({ description: '申请说明' })
   @Property({ columnType: 'text' })
   statement!: string;
 
@@ -63,7 +62,6 @@ export class TerminationApplication {
   @Property({ type: 'datetime', nullable: true }) // explicit: `Date | null` carries no type metadata
   examinedAt?: Date | null;
 
-  @Field(() => String, { nullable: true, description: '退回理由' })
   @Property({ columnType: 'text', nullable: true })
   returnReasons?: string | null;
 
@@ -83,7 +81,6 @@ export class TerminationApplication {
   @Property({ type: 'string', length: 20, nullable: true })
   deliveryMethod?: DeliveryMethod | null;
 
-  @Field(() => String, { nullable: true, description: '告知时所作的解释说明' })
   @Property({ columnType: 'text', nullable: true })
   notificationExplanation?: string | null;
 

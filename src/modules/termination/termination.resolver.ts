@@ -3,9 +3,43 @@ import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'ty
 import type { Context } from '../../graphql/context';
 import { Unit } from '../org/unit.entity';
 import { PetitionCase } from '../case/case.entity';
-import { DeliveryMethod, TerminationCondition } from '../case/case.enums';
+import { CaseStatus, DeliveryMethod, TerminationCondition } from '../case/case.enums';
+import { clearText } from '../case/case.resolver';
+import { PERSONAL_DATA_MARK, isSameOrBelow } from '../petitioner/personal-data';
 import { TerminationApplication } from './termination.entity';
 import { loadUnit } from '../../graphql/loaders';
+
+/**
+ * The application's case as this reader may see it, through the request's loaders (one query
+ * per list, not one per row): a TERMINATED case is shared with everyone (as `terminatedCase`
+ * does); any other case only within the reader's jurisdiction (the rule of CaseService.visible:
+ * its handling unit is the reader's unit or below). Otherwise null, never an error.
+ */
+async function visibleCase(ctx: Context, caseId: number): Promise<PetitionCase | null> {
+  const c = await ctx.loaders.cases.load(caseId);
+  if (!c) return null;
+  if (c.status === CaseStatus.TERMINATED) return c;
+  const info = await ctx.loaders.unitInfo.load(c.handlingUnit.id);
+  return info && isSameOrBelow(info.unit.path, ctx.actor.unitPath) ? c : null;
+}
+
+type OfficerText = 'statement' | 'returnReasons' | 'notificationExplanation';
+
+/**
+ * Officer-written free text on an application (DESIGN.md §3: it can carry personal data, like
+ * visit notes): the value only for readers who see the case's petitioner in clear (clearText:
+ * visibilityFor through caseVisibility), queued for the request's audit entry; null otherwise.
+ */
+async function officerText(
+  ctx: Context,
+  a: TerminationApplication,
+  field: OfficerText,
+): Promise<string | null> {
+  const value = a[field];
+  if (!value) return null;
+  const c = await ctx.loaders.cases.load(a.case.id);
+  return c ? clearText(ctx, c, `terminationApplication.${field}`, value) : null;
+}
 
 @Resolver(() => TerminationApplication)
 export class TerminationResolver {
@@ -53,9 +87,36 @@ export class TerminationResolver {
     return services.termination.inbox(actor);
   }
 
-  @FieldResolver(() => PetitionCase, { description: '所属信访事项' })
-  async case(@Root() a: TerminationApplication, @Ctx() { actor, services }: Context) {
-    return services.cases.visible(actor, a.case.id);
+  @FieldResolver(() => PetitionCase, {
+    nullable: true,
+    description: '所属信访事项（已终结的事项所有人可见，其他事项限本单位及下级单位；不可见时为空）',
+  })
+  case(@Root() a: TerminationApplication, @Ctx() ctx: Context) {
+    return visibleCase(ctx, a.case.id);
+  }
+
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: `${PERSONAL_DATA_MARK}申请说明（经办人员书写；无权查看者为空）`,
+  })
+  statement(@Root() a: TerminationApplication, @Ctx() ctx: Context) {
+    return officerText(ctx, a, 'statement');
+  }
+
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: `${PERSONAL_DATA_MARK}退回理由（审核人员书写；无权查看者为空）`,
+  })
+  returnReasons(@Root() a: TerminationApplication, @Ctx() ctx: Context) {
+    return officerText(ctx, a, 'returnReasons');
+  }
+
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: `${PERSONAL_DATA_MARK}告知时所作的解释说明（经办人员书写；无权查看者为空）`,
+  })
+  notificationExplanation(@Root() a: TerminationApplication, @Ctx() ctx: Context) {
+    return officerText(ctx, a, 'notificationExplanation');
   }
 
   @FieldResolver(() => Unit, { description: '审核机构（最近的上一级信访工作机构）' })
