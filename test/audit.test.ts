@@ -320,6 +320,14 @@ describe('audit log: tampering is detected', () => {
       });
     }, 60_000);
 
+    it('exits 1 naming an entry changed by a direct SQL UPDATE', async () => {
+      await asOwner(t, `update audit_log set reason = '改过的理由' where seq = 2`);
+      const broken = cli();
+      expect(broken.status).toBe(1);
+      expect(broken.out).toContain('seq 2');
+      expect(broken.out).toContain('hash mismatch');
+    }, 60_000);
+
     it('checks anchors and refuses a malformed one', async () => {
       const head = await verify(t);
       expect(cli('--anchor', `${head.lastSeq}:${head.lastHash}`).status).toBe(0);
