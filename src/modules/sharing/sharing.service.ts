@@ -50,6 +50,8 @@ const CONTENT_CANDIDATES = 20;
  * whole-text trigrams (0.11–0.29 on the dev set); the comparison proper happens in duplicate-method.
  */
 const TRGM_THRESHOLD = 0.1;
+/** Time budget of the content search for other people's similar matters (see checkDuplicate). */
+const CONTENT_SEARCH_BUDGET_MS = 800;
 
 const encodeCursor = (terminatedAt: string, id: number) =>
   Buffer.from(`${terminatedAt}|${id}`).toString('base64url');
@@ -190,22 +192,39 @@ export class SharingService {
       // Terminated cases whose petitioner matches by identity: the person's ID number, or the name
       // and phone recorded on the case. A name+phone match whose ID number differs from a given one
       // is a different person (a spouse sharing a phone).
+      // Two indexed look-ups (an OR across the join would scan every case).
       const matched = await em.execute<{ id: number; by: 'ID_NUMBER' | 'NAME_PHONE'; conflict: boolean }[]>(
-        `select c.id, case when p.id_number_bidx = ?::text then 'ID_NUMBER' else 'NAME_PHONE' end as by,
-                (?::text is not null and p.id_number_bidx <> ?::text) as conflict
+        `select c.id, 'ID_NUMBER' as by, false as conflict
+           from petitioner p join petition_case c on c.petitioner_id = p.id
+          where p.id_number_bidx = ? and c.status = 'TERMINATED'
+         union all
+         select c.id, 'NAME_PHONE' as by, (?::text is not null and p.id_number_bidx <> ?::text) as conflict
            from petition_case c join petitioner p on p.id = c.petitioner_id
-          where c.status = 'TERMINATED' and (p.id_number_bidx = ? or c.petitioner_name_phone_bidx = ?)`,
-        [idBidx, idBidx, idBidx, idBidx ?? '', namePhoneBidx ?? ''],
+          where c.petitioner_name_phone_bidx = ? and c.status = 'TERMINATED'`,
+        [idBidx ?? '', idBidx, idBidx, namePhoneBidx ?? ''],
       );
-      const byCase = new Map(matched.map((r) => [r.id, r]));
+      // A case found both ways counts as found by ID number (listed first).
+      const byCase = new Map([...matched].reverse().map((r) => [r.id, r]));
       await em.execute(`set local pg_trgm.similarity_threshold = ${TRGM_THRESHOLD}`);
       const searchText = trigramSearchText(content);
-      const similar = await em.execute<{ id: number }[]>(
-        `select c.id from petition_case c
-          where c.status = 'TERMINATED' and c.dup_text % ?
-          order by similarity(c.dup_text, ?) desc limit ${CONTENT_CANDIDATES}`,
-        [searchText, searchText],
-      );
+      // Other people's matters with near-identical content only ever make POSSIBLE_DUPLICATE (the
+      // verdict DUPLICATE needs the identity found above), so this search gets a time budget: on a
+      // corpus where the trigram index is not selective it gives up rather than scan every case.
+      let similar: { id: number }[] = [];
+      try {
+        similar = await em.transactional(async (sp) => {
+          await sp.execute(`set local statement_timeout = ${CONTENT_SEARCH_BUDGET_MS}`);
+          return sp.execute<{ id: number }[]>(
+            `select c.id from petition_case c
+              where c.status = 'TERMINATED' and c.dup_text % ?
+              order by similarity(c.dup_text, ?) desc limit ${CONTENT_CANDIDATES}`,
+            [searchText, searchText],
+          );
+        });
+      } catch (e) {
+        if ((e as { code?: string }).code !== '57014') throw e; // query_canceled: over budget
+      }
+      await em.execute(`set local statement_timeout = 0`);
       const rows = [...new Set([...byCase.keys(), ...similar.map((r) => r.id)])].map((id) => ({ id }));
       const ids = rows.map((r) => r.id);
       if (!ids.length) return [];
