@@ -4,6 +4,7 @@ import { idNumberCheckChar } from '../../src/modules/petitioner/identity';
 import { UnitService } from '../../src/modules/org/unit.service';
 import { UnitKind } from '../../src/modules/org/unit.entity';
 import { AuditService } from '../../src/modules/audit/audit.service';
+import { todayInChina } from '../../src/shared/dates';
 
 /** Loads the demo unit tree into a test hub's database through the real UnitService. */
 export async function loadDemoUnits(t: TestHub) {
@@ -101,6 +102,6 @@ export async function terminatedCase(
   const id = await caseThroughProcedure(t, officer, { reReview: true, repeat: true, input });
   const app = ok(await t.gql(APPLY, { id, c: 'REPEAT_AFTER_RE_REVIEW' }, officer)).applyForTermination;
   ok(await t.gql(APPROVE, { id: app.id }, reviewer));
-  ok(await t.gql(NOTIFY, { id, at: t.clock.now.toISOString().slice(0, 10) }, officer));
+  ok(await t.gql(NOTIFY, { id, at: todayInChina(t.clock.now) }, officer));
   return id;
 }

@@ -1,4 +1,5 @@
 import { ok, type TestHub } from './hub';
+import { todayInChina } from '../../src/shared/dates';
 import { REGISTER, caseInput, loadDemoUnits, terminatedCase } from './fixtures';
 import { ACK, ADD_DOC, REPORT, RESOLVE, TRACK, VISIT, visitInput } from './followup';
 
@@ -163,7 +164,7 @@ export async function seedWorld(t: TestHub): Promise<World> {
               caseId: cases[c],
               kind,
               title: `${kind} 材料`,
-              documentDate: t.clock.now.toISOString().slice(0, 10),
+              documentDate: todayInChina(t.clock.now),
               issuingUnit: '杭州市住房和城乡建设局',
               text: '材料正文',
             },
