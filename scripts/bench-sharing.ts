@@ -16,12 +16,15 @@
  *      (c) no identity + the content of an existing terminated case,
  *      (d) no identity + random Chinese characters;
  *      p50/p95/max latency, SQL statements per call (counted through the ORM query logger),
- *      the time of the content-candidate query, and the verdicts. The calls run interleaved
+ *      the time of the content-candidate query, the verdicts, and for (c) whether the case whose
+ *      content was sent came back among the matches (recall of the bounded content search). The calls run interleaved
  *      (a b c d a b c d …); when they take longer than --budget seconds in all, fewer than 200
  *      per kind are made and the script says so (at 1M cases one call can take a minute).
  *   2. EXPLAIN (ANALYZE, BUFFERS) of the content-candidate query exactly as SharingService
- *      issues it (set local pg_trgm.similarity_threshold inside a transaction).
- *   3. terminatedCases first page (20 and 100) without a filter, with a text, category and unit
+ *      issues it (content-grams.ts: the bigrams picked, their estimated rows, the GIN index).
+ *   3. The development set (shared/data/dup-dev, or --dev DIR) imported into the same database
+ *      and its 120 queries asked: the verdicts per label among N other cases.
+ *   4. terminatedCases first page (20 and 100) without a filter, with a text, category and unit
  *      subtree filter: page time and count(*) time separately, and the plans of the text filter.
  * A benchmark: it prints numbers and asserts nothing. The database is dropped at the end unless
  * --keep or --db is given.
@@ -40,7 +43,8 @@ import type { Actor } from '../src/auth/actor';
 import type { UnitKind } from '../src/modules/org/unit.entity';
 import { importData, validateImportFile } from '../src/modules/import/import.service';
 import { PETITIONER_AAD } from '../src/modules/petitioner/sealing';
-import { trigramSearchText } from '../src/modules/sharing/duplicate-method';
+import { contentIndexText } from '../src/modules/sharing/duplicate-method';
+import { contentCandidateQuery, pickSearchGrams } from '../src/modules/sharing/content-grams';
 import type { TerminatedCaseFilter } from '../src/modules/sharing/sharing.service';
 import { Category } from '../src/modules/case/case.enums';
 import { generateImportFile } from './gen-import';
@@ -64,15 +68,8 @@ function flag(name: string): boolean {
 
 const CALLS_PER_KIND = 200;
 const IMPORT_CHUNK = 200_000;
-/** Copied from SharingService: the content-candidate retrieval. */
-const TRGM_THRESHOLD = 0.1;
+/** As in SharingService: content candidates per check. */
 const CONTENT_CANDIDATES = 20;
-const CANDIDATE_SQL = `(select c.id from petition_case c
-           where c.status = 'TERMINATED' and c.petitioner_id = any(?::int[]))
-         union
-         (select c.id from petition_case c
-           where c.status = 'TERMINATED' and c.dup_text % ?
-           order by similarity(c.dup_text, ?) desc limit ${CONTENT_CANDIDATES})`;
 
 // ---------------------------------------------------------------------------------------------
 // small helpers
@@ -252,8 +249,14 @@ async function main() {
   const server =
     arg('--server') ?? process.env.BENCH_SERVER_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const budgetS = Number(arg('--budget') ?? 900);
+  const devDir = path.resolve(arg('--dev') ?? path.join(__dirname, '../../shared/data/dup-dev'));
   const n = process.argv[2] ? Number(process.argv[2]) : 100_000;
-  if (!Number.isInteger(n) || n < 1 || !(budgetS > 0) || (dbArg !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(dbArg))) {
+  if (
+    !Number.isInteger(n) ||
+    n < 1 ||
+    !(budgetS > 0) ||
+    (dbArg !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(dbArg))
+  ) {
     console.error(
       'usage: node -r @swc-node/register scripts/bench-sharing.ts [N=100000] [--server URL] [--keep] [--db NAME] [--budget SECONDS]',
     );
@@ -265,7 +268,15 @@ async function main() {
   const url = new URL(server);
   url.pathname = `/${db}`;
   const dbUrl = url.toString();
-  const deps = createDeps(loadConfig({ NODE_ENV: 'development', DATABASE_URL: dbUrl }));
+  const deps = createDeps(
+    loadConfig({
+      NODE_ENV: 'development',
+      DATABASE_URL: dbUrl,
+      // one benchmark user makes far more checks than a clerk may
+      DUPLICATE_CHECKS_PER_HOUR: '100000',
+      DUPLICATE_CHECKS_PER_DAY: '1000000',
+    }),
+  );
 
   const exists = (await admin.query('select 1 from pg_database where datname = $1', [db])).rowCount! > 0;
   let populated = false;
@@ -274,8 +285,7 @@ async function main() {
     await c.connect();
     try {
       const r = await c.query(
-        `select (select count(*) from petition_case)::int as n
-          where to_regclass('petition_case_dup_text_trgm') is not null`,
+        `select (select count(*) from petition_case)::int as n where to_regclass('petition_case') is not null`,
       );
       populated = (r.rows[0]?.n ?? 0) > 0;
     } catch {
@@ -312,7 +322,8 @@ async function main() {
               (select count(*) from case_step) as steps,
               pg_size_pretty(pg_database_size(current_database())) as db_size,
               pg_size_pretty(pg_relation_size('petition_case')) as case_heap,
-              pg_size_pretty(pg_relation_size('petition_case_dup_text_trgm')) as dup_gin,
+              pg_size_pretty(pg_relation_size('petition_case_dup_grams')) as dup_gin,
+              (select round(avg(cardinality(dup_grams))) from petition_case where status = 'TERMINATED') as dup_grams_avg,
               pg_size_pretty(pg_relation_size('petition_case_text_trgm')) as text_gin,
               (select round(avg(length(dup_text))) from petition_case where status = 'TERMINATED') as dup_text_avg_chars,
               current_setting('shared_buffers') as shared_buffers, current_setting('work_mem') as work_mem,
@@ -349,8 +360,8 @@ async function main() {
         facts_and_reasons: string;
         requests: string;
       }>(
-        `select c.id, c.petitioner_id, p.id_number_enc, c.facts_and_reasons, c.requests
-           from petition_case c join petitioner p on p.id = c.petitioner_id
+        `select c.id, c.petitioner_id, c.petitioner_id_number_enc as id_number_enc, c.facts_and_reasons, c.requests
+           from petition_case c
           where c.status = 'TERMINATED' and c.id = any(?::int[]) order by c.id`,
         [`{${ids.join(',')}}`],
       );
@@ -367,7 +378,7 @@ async function main() {
       }
     }
     const idOf = (s: Sample) => deps.cipher.decrypt(s.idNumberEnc, PETITIONER_AAD.idNumber);
-    type Input = { idNumber?: string; content: string };
+    type Input = { idNumber?: string; content: string; target?: number };
     const kinds: Record<'a' | 'b' | 'c' | 'd', { label: string; inputs: Input[] }> = {
       a: { label: '(a) same ID + altered facts of a terminated case', inputs: [] },
       b: { label: '(b) same ID + unrelated matter', inputs: [] },
@@ -379,21 +390,31 @@ async function main() {
       const t = samples[CALLS_PER_KIND + i];
       kinds.a.inputs.push({ idNumber: idOf(s), content: `${alter(s.facts)}${s.requests}` });
       kinds.b.inputs.push({ idNumber: idOf(t), content: unrelatedMatter() });
-      kinds.c.inputs.push({ content: `${t.facts}${t.requests}` });
+      kinds.c.inputs.push({ content: `${t.facts}${t.requests}`, target: t.caseId });
       kinds.d.inputs.push({ content: randomChinese() });
     }
 
     // ---- 1. checkDuplicate -------------------------------------------------------------------
     console.log(`\n== 1. checkDuplicate, in-process, ${CALLS_PER_KIND} calls per kind (interleaved) ==`);
-    const check = (input: Input) =>
-      counting(() => createServices(orm!.em.fork(), deps).sharing.checkDuplicate(actor, input));
+    const check = (input: Input, by: Actor = actor) =>
+      counting(() => createServices(orm!.em.fork(), deps).sharing.checkDuplicate(by, input));
     const warm: number[] = [];
     for (const k of ['a', 'b', 'c', 'd'] as const) {
       const r = await check(kinds[k].inputs[CALLS_PER_KIND - 1]);
       warm.push(r.ms);
     }
     console.log(`warm-up (first call of each kind): ${warm.map(f1).join(', ')} ms`);
-    const res: Record<string, { ms: number[]; nq: number[]; cand: number[]; verdicts: Map<string, number>; matches: number[] }> = {};
+    const res: Record<
+      string,
+      {
+        ms: number[];
+        nq: number[];
+        cand: number[];
+        verdicts: Map<string, number>;
+        matches: number[];
+        found: number;
+      }
+    > = {};
     let example: string[] | null = null;
     const started = process.hrtime.bigint();
     for (let i = 0; i < CALLS_PER_KIND; i++) {
@@ -403,10 +424,12 @@ async function main() {
       }
       for (const k of ['a', 'b', 'c', 'd'] as const) {
         const r = await check(kinds[k].inputs[i]);
-        const x = (res[k] ??= { ms: [], nq: [], cand: [], verdicts: new Map(), matches: [] });
+        const x = (res[k] ??= { ms: [], nq: [], cand: [], verdicts: new Map(), matches: [], found: 0 });
         x.ms.push(r.ms);
         x.nq.push(r.queries.length);
-        x.cand.push(took(r.queries, 'dup_text %'));
+        x.cand.push(took(r.queries, 'dup_grams &&'));
+        const target = kinds[k].inputs[i].target;
+        if (target && r.result.matches.some((m) => m.case.id === target)) x.found++;
         x.verdicts.set(r.result.verdict, (x.verdicts.get(r.result.verdict) ?? 0) + 1);
         x.matches.push(r.result.matches.length);
         if (k === 'a' && !example) example = r.queries;
@@ -420,52 +443,120 @@ async function main() {
       console.log(`    candidate query ${stats(x.cand)}   (ORM "took", 1 ms grain)`);
       console.log(
         `    SQL statements per call: ${nq}; matches shown avg ${f1(mean(x.matches))}; verdicts ` +
-          [...x.verdicts].map(([v, c]) => `${v} ${c}`).join(', '),
+          [...x.verdicts].map(([v, c]) => `${v} ${c}`).join(', ') +
+          (k === 'c' ? `; the source case among the matches in ${x.found}/${x.ms.length}` : ''),
       );
     }
     console.log('statements of one call of kind (a):');
-    for (const q of example ?? []) console.log(`    ${q.length > 150 ? `${q.slice(0, 110)} … ${q.slice(-36)}` : q}`);
+    for (const q of example ?? [])
+      console.log(`    ${q.length > 150 ? `${q.slice(0, 110)} … ${q.slice(-36)}` : q}`);
 
     // ---- 2. EXPLAIN of the content-candidate query ------------------------------------------
-    console.log('\n== 2. EXPLAIN (ANALYZE, BUFFERS) of the content-candidate query, as SharingService issues it ==');
-    const explainCandidates = async (label: string, petitionerIds: number[], content: string) => {
-      const searchText = trigramSearchText(content);
-      const plan = await orm!.em.fork().transactional(async (em) => {
-        await em.execute(`set local pg_trgm.similarity_threshold = ${TRGM_THRESHOLD}`);
-        return em.execute<{ 'QUERY PLAN': string }[]>(`explain (analyze, buffers) ${CANDIDATE_SQL}`, [
-          `{${petitionerIds.join(',')}}`,
-          searchText,
-          searchText,
-        ]);
-      });
+    console.log(
+      '\n== 2. EXPLAIN (ANALYZE, BUFFERS) of the content-candidate query, as SharingService issues it ==',
+    );
+    const explainCandidates = async (label: string, content: string) => {
+      const em = orm!.em.fork();
+      const [{ grams }] = await em.execute<{ grams: number[] }[]>(`select content_grams(?) as grams`, [
+        contentIndexText(content),
+      ]);
+      const gramStats = await deps.gramStatistics.get(em);
+      const picked = pickSearchGrams(grams, gramStats);
+      const estimate = picked.reduce(
+        (n, g) => n + (gramStats.freq.get(g) ?? gramStats.unlistedFreq) * gramStats.rows,
+        0,
+      );
+      const listed = picked.filter((g) => gramStats.freq.has(g)).length;
+      console.log(
+        `-- ${label}: ${grams.length} bigrams, ${picked.length} looked up (${listed} of them among the ` +
+          `${gramStats.freq.size} most common), estimated rows ${estimate.toFixed(0)}`,
+      );
+      if (!picked.length) return;
+      const q = contentCandidateQuery(picked, grams, CONTENT_CANDIDATES);
+      const plan = await em.execute<{ 'QUERY PLAN': string }[]>(
+        `explain (analyze, buffers) ${q.sql}`,
+        q.params,
+      );
       const lines = plan.map((r) => r['QUERY PLAN']);
-      const usesGin = lines.some((l) => /Bitmap Index Scan on petition_case_dup_text_trgm/.test(l));
+      const gin = lines.find((l) => /Bitmap Index Scan on petition_case_dup_grams/.test(l));
       const num = (re: RegExp) => {
         const l = lines.find((x) => re.test(x));
         return l ? re.exec(l)![1] : '-';
       };
-      const ginRows = (() => {
-        const i = lines.findIndex((l) => /Bitmap Index Scan on petition_case_dup_text_trgm/.test(l));
-        return i >= 0 ? (/actual time=[\d.]+\.\.[\d.]+ rows=(\d+)/.exec(lines[i])?.[1] ?? '-') : '-';
-      })();
-      console.log(`-- ${label} (search text ${searchText.length} chars)`);
       console.log(
-        `   GIN index used: ${usesGin ? 'yes' : 'NO'}; index hits (rows to recheck): ${ginRows}; ` +
-          `removed by recheck: ${num(/Rows Removed by Index Recheck: (\d+)/)}; ` +
+        `   GIN index used: ${gin ? 'yes' : 'NO'}; rows from the index: ${gin ? (/actual time=[\d.]+\.\.[\d.]+ rows=(\d+)/.exec(gin)?.[1] ?? '-') : '-'}; ` +
+          `seq scan: ${lines.some((l) => /Seq Scan on petition_case/.test(l)) ? 'YES' : 'no'}; ` +
           `heap blocks: ${num(/Heap Blocks: (.*)$/)}; execution: ${num(/Execution Time: ([\d.]+ ms)/)}`,
       );
       for (const l of lines) console.log(`   | ${l}`);
     };
-    const a0 = samples[0];
-    const [{ ids: aIds }] = await sql<{ ids: number[] }>(
-      `select coalesce(array_agg(id), '{}') as ids from petitioner where id = ?`,
-      [a0.petitionerId],
-    );
-    await explainCandidates('kind (a): petitioner known, altered facts', aIds, kinds.a.inputs[0].content);
-    await explainCandidates('kind (d): no identity, random text', [], kinds.d.inputs[0].content);
+    await explainCandidates('kind (a): altered facts of a terminated case', kinds.a.inputs[0].content);
+    await explainCandidates('kind (c): content of a terminated case', kinds.c.inputs[0].content);
+    await explainCandidates('kind (d): random text', kinds.d.inputs[0].content);
 
-    // ---- 3. terminatedCases -------------------------------------------------------------------
-    console.log('\n== 3. terminatedCases: first page and count(*) separately (10 runs each after 1 warm-up) ==');
+    // ---- 3. the development set among N cases ---------------------------------------------------
+    if (fs.existsSync(path.join(devDir, 'queries.jsonl'))) {
+      console.log(`\n== 3. the development set (${devDir}) among the other cases ==`);
+      const parsed = await validateImportFile(path.join(devDir, 'import.jsonl'), { em: orm.em.fork() });
+      if (parsed.errors.length) throw new Error(`dev set: ${parsed.errors.length} bad lines`);
+      const importer = { userId: 'system:bench', name: '历史数据导入', role: 'ADMIN', unitCode: 'SYSTEM' };
+      await importData(orm.em.fork(), deps, importer, parsed);
+      const [rs] = await sql<{ id: number; code: string; kind: UnitKind; path: string }>(
+        `select id, code, kind, path::text as path from unit where code = 'ZJ-HZ-RS'`,
+      );
+      const staff: Actor = {
+        ...actor,
+        unitId: rs.id,
+        unitCode: rs.code,
+        unitKind: rs.kind,
+        unitPath: rs.path,
+      };
+      const queries = fs
+        .readFileSync(path.join(devDir, 'queries.jsonl'), 'utf8')
+        .split('\n')
+        .filter((l) => l.trim())
+        .map(
+          (l) =>
+            JSON.parse(l) as {
+              label: string;
+              input: Input;
+              targetExternalRef: string | null;
+              allowedVerdicts: string[];
+            },
+        );
+      const rows = new Map<
+        string,
+        { n: number; pass: number; top: number; v: Map<string, number>; ms: number[] }
+      >();
+      for (const q of queries) {
+        const r = await check(q.input, staff);
+        const x = rows.get(q.label) ?? {
+          n: 0,
+          pass: 0,
+          top: 0,
+          v: new Map<string, number>(),
+          ms: [] as number[],
+        };
+        rows.set(q.label, x);
+        x.n++;
+        x.ms.push(r.ms);
+        if (q.allowedVerdicts.includes(r.result.verdict)) x.pass++;
+        if (r.result.matches[0]?.case.externalRef === q.targetExternalRef) x.top++;
+        x.v.set(r.result.verdict, (x.v.get(r.result.verdict) ?? 0) + 1);
+      }
+      for (const [label, x] of rows) {
+        console.log(
+          `${label.padEnd(24)} n=${String(x.n).padStart(2)} allowed verdict ${x.pass}/${x.n}; ` +
+            ['DUPLICATE', 'POSSIBLE_DUPLICATE', 'NO_MATCH'].map((v) => `${v} ${x.v.get(v) ?? 0}`).join(', ') +
+            `; target on top ${x.top}; call p50 ${f1(pct(x.ms, 50))} max ${f1(Math.max(...x.ms))} ms`,
+        );
+      }
+    } else console.log(`\n== 3. skipped: no development set at ${devDir} ==`);
+
+    // ---- 4. terminatedCases -------------------------------------------------------------------
+    console.log(
+      '\n== 4. terminatedCases: first page and count(*) separately (10 runs each after 1 warm-up) ==',
+    );
     const filters: [string, TerminatedCaseFilter][] = [
       ['no filter', {}],
       ["text '补偿'", { text: '补偿' }],
@@ -508,14 +599,22 @@ async function main() {
         ['%补偿%', 21],
       ],
       ["count, text '补偿'", `select count(*)::int as n from petition_case c where ${textWhere}`, ['%补偿%']],
-      ["count, text '征收补偿'", `select count(*)::int as n from petition_case c where ${textWhere}`, ['%征收补偿%']],
+      [
+        "count, text '征收补偿'",
+        `select count(*)::int as n from petition_case c where ${textWhere}`,
+        ['%征收补偿%'],
+      ],
       [
         'count, unit subtree GEN-C01',
         `select count(*)::int as n from petition_case c where c.status = 'TERMINATED'
            and c.handling_unit_id in (select id from unit where path <@ ?::ltree)`,
         [(await sql<{ path: string }>(`select path::text as path from unit where code = 'GEN-C01'`))[0].path],
       ],
-      ['count, no filter', `select count(*)::int as n from petition_case c where c.status = 'TERMINATED'`, []],
+      [
+        'count, no filter',
+        `select count(*)::int as n from petition_case c where c.status = 'TERMINATED'`,
+        [],
+      ],
     ] as [string, string, unknown[]][]) {
       const plan = await sql<{ 'QUERY PLAN': string }>(`explain (analyze, buffers) ${q}`, p);
       console.log(`-- plan: ${label}`);

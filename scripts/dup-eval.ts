@@ -6,7 +6,8 @@
  *
  * It simulates what the service does: identity matching by normalised ID number or by
  * name + phone (as the blind indexes would), candidate retrieval (identity matches ∪ top 20
- * terminated cases by pg_trgm similarity, simulated here), then compareContent + judge.
+ * terminated cases by the content index's bigram share, simulated here), then compareContent +
+ * judge. (On a few dozen cases the index's rare-bigram selection takes every bigram.)
  * Only terminated cases are candidates.
  */
 import * as fs from 'fs';
@@ -16,7 +17,7 @@ import {
   duplicateBlockers,
   judge,
   profileContent,
-  trigramSearchText,
+  contentIndexText,
   type ContentProfile,
   type DuplicateCandidate,
   type DuplicateVerdict,
@@ -61,17 +62,12 @@ const normId = (v: string | null | undefined) => (v ? v.replace(/\s+/g, '').toUp
 const normPhone = (v: string | null | undefined) => (v ? v.replace(/\D+/g, '') : '');
 const normName = (v: string | null | undefined) => (v ? v.replace(/\s+/g, '') : '');
 
-// --- pg_trgm similarity(), simulated: words of alphanumerics (CJK counts, UTF-8 DB),
-// each padded "  w ", set of trigrams, |A∩B| / |A∪B|
+// --- the content index's ranking, simulated: the set of character bigrams of the normalised
+// text (content_grams in the database, sharing/content-grams.ts), |A∩B| / |A∪B|
 function trgmSet(s: string): Set<string> {
+  const chars = [...s];
   const out = new Set<string>();
-  for (const w of s
-    .toLowerCase()
-    .split(/[^\p{L}\p{N}]+/u)
-    .filter(Boolean)) {
-    const chars = [' ', ' ', ...w, ' '];
-    for (let i = 0; i + 3 <= chars.length; i++) out.add(chars.slice(i, i + 3).join(''));
-  }
+  for (let i = 0; i + 1 < chars.length; i++) out.add(chars[i] + chars[i + 1]);
   return out;
 }
 function trgmSimilarity(a: Set<string>, b: Set<string>): number {
@@ -92,7 +88,7 @@ const caseText = (c: CaseLine) => `${c.factsAndReasons}\n${c.requests ?? ''}`;
 const profiles = new Map<string, ContentProfile>(
   terminated.map((c) => [c.externalRef, profileContent(caseText(c))]),
 );
-const trgm = new Map(terminated.map((c) => [c.externalRef, trgmSet(trigramSearchText(caseText(c)))]));
+const trgm = new Map(terminated.map((c) => [c.externalRef, trgmSet(contentIndexText(caseText(c)))]));
 
 interface Row {
   q: Query;
@@ -102,7 +98,7 @@ interface Row {
   target?: DuplicateCandidate;
   bestOther?: DuplicateCandidate;
   retrievedTarget: boolean;
-  /** simulated pg_trgm similarity of the target case and its rank among all terminated cases */
+  /** simulated bigram share of the target case and its rank among all terminated cases */
   targetTrgm?: number;
   targetTrgmRank?: number;
 }
@@ -119,7 +115,7 @@ for (const q of queries) {
       identity.set(c.externalRef, 'NAME_PHONE');
   }
   const qProfile = profileContent(q.input.content);
-  const qTrgm = trgmSet(trigramSearchText(q.input.content));
+  const qTrgm = trgmSet(contentIndexText(q.input.content));
   const rank = (c: CaseLine) =>
     retrieve === 'js'
       ? compareContent(qProfile, { text: profiles.get(c.externalRef)! }).contentSimilarity
@@ -211,7 +207,7 @@ const pct = (a: number, b: number) => (b ? `${((100 * a) / b).toFixed(1)}%` : 'n
 const f2 = (x: number | undefined) => (x === undefined ? '  -  ' : x.toFixed(3));
 
 console.log(
-  `dup-eval: ${dir}  (${terminated.length} terminated cases, ${queries.length} queries, retrieval: identity ∪ top ${TOP_K} by ${retrieve === 'js' ? 'contentSimilarity' : 'simulated pg_trgm similarity'})\n`,
+  `dup-eval: ${dir}  (${terminated.length} terminated cases, ${queries.length} queries, retrieval: identity ∪ top ${TOP_K} by ${retrieve === 'js' ? 'contentSimilarity' : 'simulated bigram share'})\n`,
 );
 
 const dupId = of('DUP_ID');
@@ -274,7 +270,7 @@ console.log(
   `  ${'DUP_* : best NON-target candidate'.padEnd(68)} ${[0, 0.1, 0.5, 0.9, 1].map((p) => f2(quant(otherBest, p))).join('  ')}`,
 );
 console.log(
-  '\nFor the DB layer: simulated pg_trgm similarity() of the target case (min / median / max, worst rank among terminated cases)',
+  '\nFor the DB layer: simulated bigram share (content index ranking) of the target case (min / median / max, worst rank among terminated cases)',
 );
 for (const l of LABELS.filter((x) => x !== 'UNRELATED')) {
   const rs = of(l).filter((r) => r.targetTrgm !== undefined);
@@ -288,7 +284,7 @@ const unrelTop = unrelated.map((r) =>
   Math.max(
     0,
     ...terminated.map((c) =>
-      trgmSimilarity(trgmSet(trigramSearchText(r.q.input.content)), trgm.get(c.externalRef)!),
+      trgmSimilarity(trgmSet(contentIndexText(r.q.input.content)), trgm.get(c.externalRef)!),
     ),
   ),
 );

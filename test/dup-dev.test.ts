@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { startTestHub, ok, type TestHub } from './helpers/hub';
-import { importData, validateImportFile } from '../src/modules/import/import.service';
+import { importFile } from './helpers/fixtures';
 
 /**
  * The duplicate check on the development set (shared/data/dup-dev): import it, ask every query
@@ -24,14 +24,7 @@ const results: { q: Query; verdict: string; top: string | null }[] = [];
 
 beforeAll(async () => {
   t = await startTestHub();
-  const parsed = await validateImportFile(path.join(DIR, 'import.jsonl'), { em: t.orm.em.fork() });
-  expect(parsed.errors).toEqual([]);
-  await importData(
-    t.orm.em.fork(),
-    t.hub.deps,
-    { userId: 'test:import', name: '导入', role: 'ADMIN', unitCode: 'ZJ' },
-    parsed,
-  );
+  await importFile(t, path.join(DIR, 'import.jsonl'));
   const staff = await t.token('DEPARTMENT_STAFF', 'ZJ-HZ-RS');
   const queries = fs
     .readFileSync(path.join(DIR, 'queries.jsonl'), 'utf8')

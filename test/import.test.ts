@@ -17,7 +17,7 @@ import { PetitionCase } from '../src/modules/case/case.entity';
 import { Petitioner } from '../src/modules/petitioner/petitioner.entity';
 import { PetitionerService } from '../src/modules/petitioner/petitioner.service';
 import { UnitService } from '../src/modules/org/unit.service';
-import { trigramSearchText } from '../src/modules/sharing/duplicate-method';
+import { contentIndexText } from '../src/modules/sharing/duplicate-method';
 import { verifyAuditChain } from '../src/modules/audit/audit.verify';
 
 /** The dev set: in ../shared on every machine of the project (read-only in CI). */
@@ -243,7 +243,7 @@ describe('the dev set', () => {
     expect(c).toEqual({
       rr: d1.handledAt,
       rrr: d1.reviewedAt,
-      dup_text: trigramSearchText(`${d1.factsAndReasons}\n${d1.requests}`),
+      dup_text: contentIndexText(`${d1.factsAndReasons}\n${d1.requests}`),
       title: d1.title,
     });
     const [open] = await t.sql(

@@ -105,3 +105,17 @@ export async function terminatedCase(
   ok(await t.gql(NOTIFY, { id, at: todayInChina(t.clock.now) }, officer));
   return id;
 }
+
+/** Imports a JSONL file as `npm run import` does: the whole file validated first, then written. */
+export async function importFile(t: TestHub, file: string) {
+  const { importData, validateImportFile } = await import('../../src/modules/import/import.service');
+  const parsed = await validateImportFile(file, { em: t.orm.em.fork() });
+  if (parsed.errors.length)
+    throw new Error(`import file refused: ${JSON.stringify(parsed.errors.slice(0, 5))}`);
+  return importData(
+    t.orm.em.fork(),
+    t.hub.deps,
+    { userId: 'test:import', name: '导入', role: 'ADMIN', unitCode: 'SYSTEM' },
+    parsed,
+  );
+}

@@ -17,7 +17,7 @@ import {
   normaliseContent,
   parseNumeral,
   profileContent,
-  trigramSearchText,
+  contentIndexText,
   type DuplicateCandidate,
   type DuplicateVerdict,
   type IdentityBy,
@@ -230,14 +230,14 @@ const HELD_OUT: HeldOut[] = [
 
 // -------------------------------------------------------------------------------------------
 
-describe('normaliseContent / trigramSearchText', () => {
+describe('normaliseContent / contentIndexText', () => {
   it('folds full-width to half-width, lower-cases, drops punctuation and whitespace', () => {
     expect(normaliseContent('ＡＢＣ１２３，你好　世界！\n Bj0704 ')).toBe('abc123你好世界bj0704');
     expect(normaliseContent('“过渡期最长36个月”。')).toBe('过渡期最长36个月');
     expect(normaliseContent('')).toBe('');
   });
   it('indexes the same normalised string', () => {
-    expect(trigramSearchText('拆迁补偿款，未足额发放！')).toBe(normaliseContent('拆迁补偿款未足额发放'));
+    expect(contentIndexText('拆迁补偿款，未足额发放！')).toBe(normaliseContent('拆迁补偿款未足额发放'));
   });
 });
 

@@ -6,7 +6,7 @@ import { Migration } from '@mikro-orm/migrations';
  */
 export class Migration20261128000004_sharing extends Migration {
   override async up(): Promise<void> {
-    // Normalised facts and requests (duplicate-method.ts trigramSearchText): candidate retrieval.
+    // Normalised facts and requests (duplicate-method.ts contentIndexText): candidate retrieval.
     this.addSql(`alter table petition_case add column dup_text text not null default '';`);
     this.addSql(
       `create index petition_case_dup_text_trgm on petition_case using gin (dup_text gin_trgm_ops) where status = 'TERMINATED';`,

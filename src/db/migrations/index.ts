@@ -4,6 +4,7 @@ import { Migration20261128000003_audit } from './Migration20261128000003_audit';
 import { Migration20261128000004_sharing } from './Migration20261128000004_sharing';
 import { Migration20261128000005_followup } from './Migration20261128000005_followup';
 import { Migration20261128000006_supervision } from './Migration20261128000006_supervision';
+import { Migration20261128000007_content_grams } from './Migration20261128000007_content_grams';
 
 /**
  * Migrations are listed here rather than discovered from disk, so the same list runs under
@@ -16,4 +17,5 @@ export const migrationsList = [
   { name: 'Migration20261128000004_sharing', class: Migration20261128000004_sharing },
   { name: 'Migration20261128000005_followup', class: Migration20261128000005_followup },
   { name: 'Migration20261128000006_supervision', class: Migration20261128000006_supervision },
+  { name: 'Migration20261128000007_content_grams', class: Migration20261128000007_content_grams },
 ];

@@ -10,7 +10,7 @@ import { CaseStep, PetitionCase } from './case.entity';
 import { CaseStatus, Category, STEP_LABEL, STEP_ORDER, StepKind } from './case.enums';
 import { progressOf, type ProcedureFacts } from './procedure';
 import type { AuditService } from '../audit/audit.service';
-import { trigramSearchText } from '../sharing/duplicate-method';
+import { contentIndexText } from '../sharing/duplicate-method';
 
 export interface RegisterCaseData {
   petitioner: PetitionerData;
@@ -253,7 +253,7 @@ export class CaseService {
         title: data.title.trim(),
         factsAndReasons: data.factsAndReasons.trim(),
         requests: data.requests.trim(),
-        dupText: trigramSearchText(`${data.factsAndReasons.trim()}\n${data.requests.trim()}`),
+        dupText: contentIndexText(`${data.factsAndReasons.trim()}\n${data.requests.trim()}`),
       });
       em.create(CaseStep, {
         case: c,

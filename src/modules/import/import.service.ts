@@ -29,7 +29,7 @@ import { UnitKind } from '../org/unit.entity';
 import { checkIdNumber, checkPhone, normaliseName } from '../petitioner/identity';
 import { sealPetitioner } from '../petitioner/sealing';
 import { CaseStatus, Category, StepKind, TerminationCondition } from '../case/case.enums';
-import { trigramSearchText } from '../sharing/duplicate-method';
+import { contentIndexText } from '../sharing/duplicate-method';
 import { AuditService, type AuditActor } from '../audit/audit.service';
 import { ensureArchives } from '../followup/archive.service';
 
@@ -889,7 +889,7 @@ export async function importData(
 ): Promise<ImportResult> {
   if (parsed.errors.length) throw new ImportRejectedError(parsed.errors);
   const batchSize = opts.batchSize ?? 1000;
-  return em.transactional(async (tem) => {
+  const result = await em.transactional(async (tem) => {
     const sql = sqlOf(tem);
     // One import at a time: a second one waits here, then sees what the first committed.
     await sql(`select pg_advisory_xact_lock(hashtext('petition-hub:import'))`);
@@ -956,6 +956,14 @@ export async function importData(
     });
     return result;
   });
+  // What autovacuum would do later, at once: merge the content index's pending list (new entries
+  // wait there unsorted and every look-up reads them all), and fresh statistics, by which the
+  // duplicate check judges which bigrams are rare (sharing/content-grams.ts).
+  const conn = em.getConnection();
+  await conn.execute(`select gin_clean_pending_list('petition_case_dup_grams'::regclass)`);
+  await conn.execute('analyze petition_case');
+  deps.gramStatistics.forget();
+  return result;
 }
 
 async function writeUnits(sql: Sql, units: ImportUnit[], snap: Snapshot, result: ImportResult) {
@@ -1061,7 +1069,7 @@ async function writeCases(
       review_requested_at: c.reviewedAt ? c.handledAt : null,
       re_review_requested_at: c.reReviewedAt ? c.reviewedAt : null,
       terminated_at: c.termination?.notifiedAt ?? null,
-      dup_text: trigramSearchText(`${c.factsAndReasons}\n${c.requests}`),
+      dup_text: contentIndexText(`${c.factsAndReasons}\n${c.requests}`),
     };
   });
   const saved = await sql<{ id: number; external_ref: string; inserted: boolean }>(

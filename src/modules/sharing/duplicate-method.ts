@@ -2,7 +2,7 @@
  * Content comparison and verdict for `checkDuplicate` (DESIGN.md §4).
  *
  * Pure functions, no I/O. The service layer fetches the candidate terminated cases
- * (identity matches by blind index + the top ~20 by pg_trgm similarity), computes
+ * (identity matches by blind index + the top ~20 by shared rare bigrams), computes
  * `compareContent` for each in JS, and hands the features to `judge`.
  *
  * The question is "same person, same facts and reasons, already terminated?". Two kinds of
@@ -36,12 +36,12 @@ export function normaliseContent(text: string): string {
 }
 
 /**
- * The string the database should index with pg_trgm (GIN, gin_trgm_ops) and query with
- * `similarity()`. Same as `normaliseContent`: without punctuation the whole text is one
- * pg_trgm "word", so clause boundaries and full/half-width variants do not change the
- * trigram set. It is only for candidate retrieval; the verdict uses `compareContent`.
+ * The text stored as `petition_case.dup_text`, from which the database derives the bigram set
+ * that candidate retrieval looks up (content-grams.ts). Same as `normaliseContent`, so clause
+ * boundaries and full/half-width variants do not change the bigrams. It is only for candidate
+ * retrieval; the verdict uses `compareContent`.
  */
-export function trigramSearchText(text: string): string {
+export function contentIndexText(text: string): string {
   return normaliseContent(text);
 }
 

@@ -14,10 +14,11 @@ import {
   compareContent,
   judge,
   profileContent,
-  trigramSearchText,
+  contentIndexText,
   type DuplicateCandidate,
   type DuplicateVerdict,
 } from './duplicate-method';
+import { contentCandidateQuery, pickSearchGrams } from './content-grams';
 
 export interface TerminatedCaseFilter {
   category?: Category | null;
@@ -45,12 +46,7 @@ export interface DuplicateCheckOutcome {
 export const MAX_TERMINATED_PAGE = 100;
 /** Terminated cases fetched by content for the comparison, besides the petitioner's own. */
 const CONTENT_CANDIDATES = 20;
-/**
- * pg_trgm threshold for candidate retrieval: low, because a retelling in other words shares few
- * whole-text trigrams (0.11–0.29 on the dev set); the comparison proper happens in duplicate-method.
- */
-const TRGM_THRESHOLD = 0.1;
-/** Time budget of the content search for other people's similar matters (see checkDuplicate). */
+/** Time limit of the content search for other people's similar matters (see checkDuplicate). */
 const CONTENT_SEARCH_BUDGET_MS = 800;
 
 const encodeCursor = (terminatedAt: string, id: number) =>
@@ -205,26 +201,27 @@ export class SharingService {
       );
       // A case found both ways counts as found by ID number (listed first).
       const byCase = new Map([...matched].reverse().map((r) => [r.id, r]));
-      await em.execute(`set local pg_trgm.similarity_threshold = ${TRGM_THRESHOLD}`);
-      const searchText = trigramSearchText(content);
       // Other people's matters with near-identical content only ever make POSSIBLE_DUPLICATE (the
-      // verdict DUPLICATE needs the identity found above), so this search gets a time budget: on a
-      // corpus where the trigram index is not selective it gives up rather than scan every case.
+      // verdict DUPLICATE needs the identity found above). Their look-up reads only the query's
+      // rarest bigrams (content-grams.ts), so it is bounded by a row budget, not by the corpus; a
+      // statement timeout stays as a second guard.
+      const [{ grams }] = await em.execute<{ grams: number[] }[]>(`select content_grams(?) as grams`, [
+        contentIndexText(content),
+      ]);
+      const searchGrams = pickSearchGrams(grams, await this.deps.gramStatistics.get(em));
       let similar: { id: number }[] = [];
-      try {
-        similar = await em.transactional(async (sp) => {
-          await sp.execute(`set local statement_timeout = ${CONTENT_SEARCH_BUDGET_MS}`);
-          return sp.execute<{ id: number }[]>(
-            `select c.id from petition_case c
-              where c.status = 'TERMINATED' and c.dup_text % ?
-              order by similarity(c.dup_text, ?) desc limit ${CONTENT_CANDIDATES}`,
-            [searchText, searchText],
-          );
-        });
-      } catch (e) {
-        if ((e as { code?: string }).code !== '57014') throw e; // query_canceled: over budget
+      if (searchGrams.length) {
+        try {
+          similar = await em.transactional(async (sp) => {
+            await sp.execute(`set local statement_timeout = ${CONTENT_SEARCH_BUDGET_MS}`);
+            const q = contentCandidateQuery(searchGrams, grams, CONTENT_CANDIDATES);
+            return sp.execute<{ id: number }[]>(q.sql, q.params);
+          });
+        } catch (e) {
+          if ((e as { code?: string }).code !== '57014') throw e; // query_canceled: over budget
+        }
+        await em.execute(`set local statement_timeout = 0`);
       }
-      await em.execute(`set local statement_timeout = 0`);
       const rows = [...new Set([...byCase.keys(), ...similar.map((r) => r.id)])].map((id) => ({ id }));
       const ids = rows.map((r) => r.id);
       if (!ids.length) return [];

@@ -1,0 +1,89 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startTestHub, ok, type TestHub } from './helpers/hub';
+import { generateImportFile } from '../scripts/gen-import';
+import { importFile } from './helpers/fixtures';
+import { contentIndexText } from '../src/modules/sharing/duplicate-method';
+import { contentCandidateQuery, pickSearchGrams } from '../src/modules/sharing/content-grams';
+
+/**
+ * The duplicate check's content index on a few thousand generated cases (templated text, so many
+ * bigrams are common): the bigrams are exact integers made by the database, the statistics come
+ * from ANALYZE, the look-up leaves the common bigrams out and goes through the GIN index, and a
+ * case's own content still finds it.
+ */
+let t: TestHub;
+const N = 3000;
+
+beforeAll(async () => {
+  t = await startTestHub();
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'content-index-')), 'cases.jsonl');
+  await generateImportFile(N, file);
+  await importFile(t, file);
+  fs.rmSync(path.dirname(file), { recursive: true, force: true });
+}, 120_000);
+afterAll(() => t.close());
+
+async function someTerminatedCase() {
+  const [c] = await t.sql<{ id: number; text: string }>(
+    `select id, facts_and_reasons || requests as text from petition_case
+      where status = 'TERMINATED' order by id limit 1 offset 17`,
+  );
+  return c;
+}
+
+describe('content index of terminated cases', () => {
+  it('stores a bigram as one exact integer: (first code point − 32768) × 65536 + second', async () => {
+    const code = (a: string, b: string) => (a.codePointAt(0)! - 32768) * 65536 + b.codePointAt(0)!;
+    const [{ grams }] = await t.sql<{ grams: number[] }>(`select content_grams('拆迁补偿拆迁') as grams`);
+    expect(grams).toEqual(
+      [code('拆', '迁'), code('迁', '补'), code('补', '偿'), code('偿', '拆')].sort((x, y) => x - y),
+    );
+    const [{ empty }] = await t.sql<{ empty: number }>(
+      `select count(*)::int as empty from petition_case where status = 'TERMINATED' and cardinality(dup_grams) = 0`,
+    );
+    expect(empty).toBe(0);
+  });
+
+  it("reads the planner's statistics after an import and looks up only the uncommon bigrams, through the GIN index", async () => {
+    const em = t.orm.em.fork();
+    const stats = await t.hub.deps.gramStatistics.get(em);
+    expect(stats.rows).toBeGreaterThan(N * 0.9);
+    expect(stats.freq.size).toBeGreaterThan(100);
+    const c = await someTerminatedCase();
+    const [{ grams }] = await t.sql<{ grams: number[] }>(`select content_grams($1) as grams`, [
+      contentIndexText(c.text),
+    ]);
+    // A budget of 5 % of the rows, as 20 000 is of a million.
+    const picked = pickSearchGrams(grams, stats, N * 0.05);
+    expect(picked.length).toBeGreaterThan(0);
+    const common = grams.filter((g) => (stats.freq.get(g) ?? 0) > 0.05);
+    expect(common.length).toBeGreaterThan(0); // the template's words are there …
+    expect(picked.filter((g) => common.includes(g))).toEqual([]); // … and not looked up
+
+    const q = contentCandidateQuery(picked, grams, 20);
+    const found = await em.execute<{ id: number }[]>(q.sql, q.params);
+    expect(found[0].id).toBe(c.id);
+    // The import merged the index's pending list and ran ANALYZE: the planner takes the index.
+    const plan = (await em.execute<{ 'QUERY PLAN': string }[]>(`explain ${q.sql}`, q.params)).map(
+      (r) => r['QUERY PLAN'],
+    );
+    expect(plan.join('\n')).toMatch(/Bitmap Index Scan on petition_case_dup_grams/);
+    expect(plan.join('\n')).not.toMatch(/Seq Scan on petition_case/);
+  });
+
+  it("finds a terminated case from its content alone, as the department's check sees it", async () => {
+    const c = await someTerminatedCase();
+    const staff = await t.token('DEPARTMENT_STAFF', 'GEN-C01-D1');
+    const r = ok(
+      await t.gql(
+        `query($input: DuplicateCheckInput!) { checkDuplicate(input: $input) { verdict matches { sameIdentity case { id } } } }`,
+        { input: { content: c.text } },
+        staff,
+      ),
+    ).checkDuplicate;
+    expect(r.verdict).toBe('POSSIBLE_DUPLICATE');
+    expect(r.matches[0]).toEqual({ sameIdentity: false, case: { id: String(c.id) } });
+  });
+});
