@@ -14,11 +14,12 @@
  *      (a) ID number of a terminated case's petitioner + that case's facts lightly altered,
  *      (b) ID number of an existing petitioner + an unrelated matter,
  *      (c) no identity + the content of an existing terminated case,
- *      (d) no identity + random Chinese characters;
+ *      (d) no identity + random Chinese characters,
+ *      (e) no identity + a terminated case's facts lightly altered (another person retelling);
  *      p50/p95/max latency, SQL statements per call (counted through the ORM query logger),
- *      the time of the content-candidate query, the verdicts, and for (c) whether the case whose
- *      content was sent came back among the matches (recall of the bounded content search). The calls run interleaved
- *      (a b c d a b c d …); when they take longer than --budget seconds in all, fewer than 200
+ *      the time and number of the content look-ups, the verdicts, and for (c) and (e) whether the
+ *      case whose content was sent came back among the matches (recall of the bounded content
+ *      search). The calls run interleaved (a b c d e a b c d e …); when they take longer than --budget seconds in all, fewer than 200
  *      per kind are made and the script says so (at 1M cases one call can take a minute).
  *   2. EXPLAIN (ANALYZE, BUFFERS) of the content-candidate query exactly as SharingService
  *      issues it (content-grams.ts: the bigrams picked, their estimated rows, the GIN index).
@@ -44,7 +45,7 @@ import type { UnitKind } from '../src/modules/org/unit.entity';
 import { importData, validateImportFile } from '../src/modules/import/import.service';
 import { PETITIONER_AAD } from '../src/modules/petitioner/sealing';
 import { contentIndexText } from '../src/modules/sharing/duplicate-method';
-import { contentCandidateQuery, pickSearchGrams } from '../src/modules/sharing/content-grams';
+import { contentCandidateQuery, estimateRows, pickSearchGrams } from '../src/modules/sharing/content-grams';
 import type { TerminatedCaseFilter } from '../src/modules/sharing/sharing.service';
 import { Category } from '../src/modules/case/case.enums';
 import { generateImportFile } from './gen-import';
@@ -127,11 +128,11 @@ async function counting<T>(f: () => Promise<T>): Promise<{ result: T; ms: number
     captured = null;
   }
 }
-/** "took N ms" of the first logged statement that contains `needle` (ORM timing, 1 ms grain). */
-function took(queries: string[], needle: string): number {
-  const q = queries.find((x) => x.includes(needle));
-  const m = q && / \[took (\d+) ms/.exec(q);
-  return m ? Number(m[1]) : NaN;
+/** Sum of "took N ms" of the logged statements that contain `needle` (ORM timing, 1 ms grain). */
+function took(queries: string[], needle: string): { ms: number; n: number } {
+  const qs = queries.filter((x) => x.includes(needle));
+  const ms = qs.reduce((t, q) => t + Number(/ \[took (\d+) ms/.exec(q)?.[1] ?? NaN), 0);
+  return { ms: qs.length ? ms : NaN, n: qs.length };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -351,7 +352,7 @@ async function main() {
     const [{ max_id }] = await sql<{ max_id: number }>(`select max(id)::int as max_id from petition_case`);
     const samples: Sample[] = [];
     const seen = new Set<number>();
-    while (samples.length < 2 * CALLS_PER_KIND + 20) {
+    while (samples.length < 3 * CALLS_PER_KIND + 20) {
       const ids = Array.from({ length: 200 }, () => rng.int(1, max_id)).filter((i) => !seen.has(i));
       const rows = await sql<{
         id: number;
@@ -379,11 +380,12 @@ async function main() {
     }
     const idOf = (s: Sample) => deps.cipher.decrypt(s.idNumberEnc, PETITIONER_AAD.idNumber);
     type Input = { idNumber?: string; content: string; target?: number };
-    const kinds: Record<'a' | 'b' | 'c' | 'd', { label: string; inputs: Input[] }> = {
+    const kinds: Record<'a' | 'b' | 'c' | 'd' | 'e', { label: string; inputs: Input[] }> = {
       a: { label: '(a) same ID + altered facts of a terminated case', inputs: [] },
       b: { label: '(b) same ID + unrelated matter', inputs: [] },
       c: { label: '(c) no identity + content of a terminated case', inputs: [] },
       d: { label: '(d) no identity + random Chinese text', inputs: [] },
+      e: { label: '(e) no identity + altered facts of a terminated case', inputs: [] },
     };
     for (let i = 0; i < CALLS_PER_KIND; i++) {
       const s = samples[i];
@@ -392,6 +394,8 @@ async function main() {
       kinds.b.inputs.push({ idNumber: idOf(t), content: unrelatedMatter() });
       kinds.c.inputs.push({ content: `${t.facts}${t.requests}`, target: t.caseId });
       kinds.d.inputs.push({ content: randomChinese() });
+      const u = samples[2 * CALLS_PER_KIND + i];
+      kinds.e.inputs.push({ content: `${alter(u.facts)}${u.requests}`, target: u.caseId });
     }
 
     // ---- 1. checkDuplicate -------------------------------------------------------------------
@@ -399,7 +403,7 @@ async function main() {
     const check = (input: Input, by: Actor = actor) =>
       counting(() => createServices(orm!.em.fork(), deps).sharing.checkDuplicate(by, input));
     const warm: number[] = [];
-    for (const k of ['a', 'b', 'c', 'd'] as const) {
+    for (const k of ['a', 'b', 'c', 'd', 'e'] as const) {
       const r = await check(kinds[k].inputs[CALLS_PER_KIND - 1]);
       warm.push(r.ms);
     }
@@ -410,6 +414,7 @@ async function main() {
         ms: number[];
         nq: number[];
         cand: number[];
+        rounds: number[];
         verdicts: Map<string, number>;
         matches: number[];
         found: number;
@@ -422,12 +427,22 @@ async function main() {
         console.log(`time budget of ${budgetS} s reached: ${i} calls per kind instead of ${CALLS_PER_KIND}`);
         break;
       }
-      for (const k of ['a', 'b', 'c', 'd'] as const) {
+      for (const k of ['a', 'b', 'c', 'd', 'e'] as const) {
         const r = await check(kinds[k].inputs[i]);
-        const x = (res[k] ??= { ms: [], nq: [], cand: [], verdicts: new Map(), matches: [], found: 0 });
+        const x = (res[k] ??= {
+          ms: [],
+          nq: [],
+          cand: [],
+          rounds: [],
+          verdicts: new Map(),
+          matches: [],
+          found: 0,
+        });
         x.ms.push(r.ms);
         x.nq.push(r.queries.length);
-        x.cand.push(took(r.queries, 'dup_grams &&'));
+        const look = took(r.queries, 'dup_grams &&');
+        x.cand.push(look.ms);
+        x.rounds.push(look.n);
         const target = kinds[k].inputs[i].target;
         if (target && r.result.matches.some((m) => m.case.id === target)) x.found++;
         x.verdicts.set(r.result.verdict, (x.verdicts.get(r.result.verdict) ?? 0) + 1);
@@ -435,16 +450,19 @@ async function main() {
         if (k === 'a' && !example) example = r.queries;
       }
     }
-    for (const k of ['a', 'b', 'c', 'd'] as const) {
+    for (const k of ['a', 'b', 'c', 'd', 'e'] as const) {
       const x = res[k];
       const nq = [...new Set(x.nq)].sort((p, q) => p - q).join('/');
       console.log(`${kinds[k].label}`);
       console.log(`    call            ${stats(x.ms)}   mean ${f1(mean(x.ms))} ms`);
-      console.log(`    candidate query ${stats(x.cand)}   (ORM "took", 1 ms grain)`);
+      console.log(
+        `    content look-ups ${stats(x.cand)}   (ORM "took", 1 ms grain, all rounds); ` +
+          `rounds per call ${[0, 1, 2, 3].map((k) => `${k}: ${x.rounds.filter((n) => n === k).length}`).join(', ')}`,
+      );
       console.log(
         `    SQL statements per call: ${nq}; matches shown avg ${f1(mean(x.matches))}; verdicts ` +
           [...x.verdicts].map(([v, c]) => `${v} ${c}`).join(', ') +
-          (k === 'c' ? `; the source case among the matches in ${x.found}/${x.ms.length}` : ''),
+          (k === 'c' || k === 'e' ? `; the source case among the matches in ${x.found}/${x.ms.length}` : ''),
       );
     }
     console.log('statements of one call of kind (a):');
@@ -453,7 +471,7 @@ async function main() {
 
     // ---- 2. EXPLAIN of the content-candidate query ------------------------------------------
     console.log(
-      '\n== 2. EXPLAIN (ANALYZE, BUFFERS) of the content-candidate query, as SharingService issues it ==',
+      '\n== 2. EXPLAIN (ANALYZE, BUFFERS) of the first content look-up, as SharingService issues it ==',
     );
     const explainCandidates = async (label: string, content: string) => {
       const em = orm!.em.fork();
@@ -462,10 +480,7 @@ async function main() {
       ]);
       const gramStats = await deps.gramStatistics.get(em);
       const picked = pickSearchGrams(grams, gramStats);
-      const estimate = picked.reduce(
-        (n, g) => n + (gramStats.freq.get(g) ?? gramStats.unlistedFreq) * gramStats.rows,
-        0,
-      );
+      const estimate = estimateRows(picked, gramStats);
       const listed = picked.filter((g) => gramStats.freq.has(g)).length;
       console.log(
         `-- ${label}: ${grams.length} bigrams, ${picked.length} looked up (${listed} of them among the ` +

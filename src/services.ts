@@ -28,7 +28,7 @@ export function createDeps(config: Config, now: () => Date = () => new Date()): 
     cipher: FieldCipher.fromSpec(config.personalDataKeys),
     blindIndex: new BlindIndex(Buffer.from(config.blindIndexKey, 'base64')),
     now,
-    gramStatistics: new GramStatisticsCache(now),
+    gramStatistics: new GramStatisticsCache(),
   };
 }
 

@@ -5,7 +5,11 @@ import { startTestHub, ok, type TestHub } from './helpers/hub';
 import { generateImportFile } from '../scripts/gen-import';
 import { importFile } from './helpers/fixtures';
 import { contentIndexText } from '../src/modules/sharing/duplicate-method';
-import { contentCandidateQuery, pickSearchGrams } from '../src/modules/sharing/content-grams';
+import {
+  contentCandidateQuery,
+  findContentCandidates,
+  pickSearchGrams,
+} from '../src/modules/sharing/content-grams';
 
 /**
  * The duplicate check's content index on a few thousand generated cases (templated text, so many
@@ -65,12 +69,55 @@ describe('content index of terminated cases', () => {
     const q = contentCandidateQuery(picked, grams, 20);
     const found = await em.execute<{ id: number }[]>(q.sql, q.params);
     expect(found[0].id).toBe(c.id);
+    // all look-ups of a check together stay within the budget
+    const all = await findContentCandidates(em, grams, stats, 20, { budget: N * 0.05 });
+    expect(all.ids[0]).toBe(c.id);
+    expect(all.read).toBeLessThanOrEqual(N * 0.05);
     // The import merged the index's pending list and ran ANALYZE: the planner takes the index.
     const plan = (await em.execute<{ 'QUERY PLAN': string }[]>(`explain ${q.sql}`, q.params)).map(
       (r) => r['QUERY PLAN'],
     );
     expect(plan.join('\n')).toMatch(/Bitmap Index Scan on petition_case_dup_grams/);
     expect(plan.join('\n')).not.toMatch(/Seq Scan on petition_case/);
+  });
+
+  it('looks up the next rarest bigrams when the rarest ones found too little (words no case uses)', async () => {
+    const em = t.orm.em.fork();
+    const stats = await t.hub.deps.gramStatistics.get(em);
+    const c = await someTerminatedCase();
+    // The case's text with 300 bigrams no case contains (rare CJK characters): unlisted, so
+    // estimated rarest, and looked up first; they find nothing.
+    const rare = Array.from({ length: 301 }, (_, i) => String.fromCodePoint(0x3400 + i)).join('');
+    const [{ grams }] = await t.sql<{ grams: number[] }>(`select content_grams($1) as grams`, [
+      contentIndexText(rare + c.text),
+    ]);
+    const budget = N * 0.05;
+    const first = contentCandidateQuery(pickSearchGrams(grams, stats, budget), grams, 20);
+    expect(await em.execute(first.sql, first.params)).toEqual([]);
+    const found = await findContentCandidates(em, grams, stats, 20, { budget });
+    expect(found.ids[0]).toBe(c.id);
+    expect(found.lookUps).toBeGreaterThan(1);
+  });
+
+  it('gives up when its time is up, keeping the transaction usable', async () => {
+    const c = await someTerminatedCase();
+    const [{ grams }] = await t.sql<{ grams: number[] }>(`select content_grams($1) as grams`, [
+      contentIndexText(c.text),
+    ]);
+    const stats = await t.hub.deps.gramStatistics.get(t.orm.em.fork());
+    // Another session holds the table: the look-up waits until its time limit cancels it.
+    await t.sql('begin');
+    await t.sql('lock table petition_case in access exclusive mode');
+    try {
+      const after = await t.orm.em.fork().transactional(async (em) => {
+        const r = await findContentCandidates(em, grams, stats, 20, { timeLimitMs: 300 });
+        const [{ ok: usable }] = await em.execute<{ ok: number }[]>('select 1 as ok');
+        return { ...r, usable };
+      });
+      expect(after).toMatchObject({ ids: [], timedOut: true, lookUps: 1, usable: 1 });
+    } finally {
+      await t.sql('rollback');
+    }
   });
 
   it("finds a terminated case from its content alone, as the department's check sees it", async () => {

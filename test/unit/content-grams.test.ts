@@ -42,6 +42,12 @@ describe('pickSearchGrams: which bigrams the duplicate check looks up', () => {
     expect(pickSearchGrams(many, NO_STATISTICS)).toHaveLength(MAX_SEARCH_GRAMS);
   });
 
+  it("on a big table never analysed, bounds the look-up by the planner's default guess", () => {
+    const unanalysed: GramStatistics = { rows: 1_000_000, freq: new Map(), unlistedFreq: 0.005 };
+    const grams = Array.from({ length: 200 }, (_, i) => i);
+    expect(pickSearchGrams(grams, unanalysed, 20_000)).toHaveLength(4);
+  });
+
   it('is deterministic and does not favour low or high codes among equally rare bigrams', () => {
     const grams = Array.from({ length: 2000 }, (_, i) => 1000 + i);
     const picked = pickSearchGrams(grams, stats, 50 * 500);

@@ -122,7 +122,12 @@ export interface ImportResult {
   counters: number;
   /** Archives created for terminated cases that had none. */
   archivesCreated: number;
+  /** After a large import: statistics refreshed at once (false: that failed, autovacuum will do it). */
+  analyzed?: boolean;
 }
+
+/** From this many cases an import refreshes the statistics itself (ANALYZE takes seconds at 1M). */
+const ANALYZE_AFTER_CASES = 1000;
 
 /** A file with problems, refused by importData. */
 export class ImportRejectedError extends Error {
@@ -956,13 +961,22 @@ export async function importData(
     });
     return result;
   });
-  // What autovacuum would do later, at once: merge the content index's pending list (new entries
-  // wait there unsorted and every look-up reads them all), and fresh statistics, by which the
-  // duplicate check judges which bigrams are rare (sharing/content-grams.ts).
-  const conn = em.getConnection();
-  await conn.execute(`select gin_clean_pending_list('petition_case_dup_grams'::regclass)`);
-  await conn.execute('analyze petition_case');
-  deps.gramStatistics.forget();
+  // After a large import, what autovacuum would do later, at once: merge the content index's
+  // pending list (new entries wait there unsorted and every look-up reads them all) and refresh
+  // the statistics by which the duplicate check judges which bigrams are rare
+  // (sharing/content-grams.ts). The import is committed already: a failure here only leaves
+  // the work to autovacuum, so it does not fail the import.
+  if (result.cases.created + result.cases.updated >= ANALYZE_AFTER_CASES) {
+    const conn = em.getConnection();
+    try {
+      await conn.execute(`select gin_clean_pending_list('petition_case_dup_grams'::regclass)`);
+      await conn.execute('analyze petition_case');
+      result.analyzed = true;
+    } catch {
+      result.analyzed = false;
+    }
+    deps.gramStatistics.forget();
+  }
   return result;
 }
 

@@ -10,10 +10,10 @@ import type { EntityManager } from '@mikro-orm/postgresql';
  * bigrams: those the planner's element statistics (ANALYZE's most common elements and their
  * frequencies) do not list, then the least frequent listed ones, within a budget of estimated
  * rows. A retelling of the same facts shares its rare words (names of places, projects,
- * companies, figures) with the original, so it is still found; the rows read stay under the
- * budget whether there are a thousand cases or a million. The candidates are ranked by the
- * share of all the query's bigrams they contain, and the comparison proper happens in
- * duplicate-method.ts.
+ * companies, figures) with the original, so it is still found; the rows read stay near the
+ * budget whether there are a thousand cases or a million, and a time limit caps a bad estimate.
+ * Candidates are ranked by bigram overlap (shared / union, as pg_trgm's similarity), and the
+ * comparison proper happens in duplicate-method.ts.
  */
 
 /** Estimated rows the rare-bigram look-up may read (sum over the chosen bigrams). */
@@ -24,19 +24,29 @@ export const SEARCH_ROW_BUDGET = 20_000;
  * pick only those and find nothing; the row budget is what bounds the work.
  */
 export const MAX_SEARCH_GRAMS = 512;
-/** Refresh the statistics this often (ANALYZE runs after imports and by autovacuum). */
-const STATISTICS_TTL_MS = 10 * 60_000;
+/** Refresh the statistics this often (ANALYZE runs after large imports and by autovacuum). */
+const STATISTICS_TTL_MS = 60_000;
+/** The planner's guess for an array element when a column has no statistics (DEFAULT_CONTAIN_SEL). */
+const DEFAULT_ELEMENT_FREQ = 0.005;
+/** Time limit of all look-ups of one check together. */
+export const SEARCH_TIME_LIMIT_MS = 800;
 
 export interface GramStatistics {
   /** estimated number of rows in the table */
   rows: number;
   /** fraction of rows containing each most-common bigram */
   freq: Map<number, number>;
-  /** estimated fraction for a bigram not listed (0: no statistics yet) */
+  /** estimated fraction for a bigram not listed */
   unlistedFreq: number;
 }
 
-export const NO_STATISTICS: GramStatistics = { rows: 0, freq: new Map(), unlistedFreq: 0 };
+/** A table that has never been analysed and holds no rows to speak of. */
+export const NO_STATISTICS: GramStatistics = { rows: 0, freq: new Map(), unlistedFreq: DEFAULT_ELEMENT_FREQ };
+
+/** Estimated rows holding any of `grams` (the sum over them: an upper bound of the union). */
+export function estimateRows(grams: readonly number[], stats: GramStatistics): number {
+  return grams.reduce((n, g) => n + (stats.freq.get(g) ?? stats.unlistedFreq) * stats.rows, 0);
+}
 
 /** A fixed pseudo-random order among equally rare bigrams, so no script or range is favoured. */
 const scramble = (g: number) => Math.imul(g, 0x9e3779b1) >>> 0;
@@ -52,7 +62,7 @@ export function pickSearchGrams(
   budget = SEARCH_ROW_BUDGET,
   max = MAX_SEARCH_GRAMS,
 ): number[] {
-  const estimate = (g: number) => (stats.freq.get(g) ?? stats.unlistedFreq) * stats.rows;
+  const estimate = (g: number) => estimateRows([g], stats);
   const ranked = [...new Set(grams)]
     .map((g) => ({ g, rows: estimate(g), order: scramble(g) }))
     .sort((a, b) => a.rows - b.rows || a.order - b.order);
@@ -71,7 +81,8 @@ export const intArrayLiteral = (xs: readonly number[]) => `{${xs.join(',')}}`;
 
 /**
  * The content-candidate query exactly as the check issues it (the benchmark EXPLAINs this):
- * terminated cases holding any of the chosen bigrams, best share of the query's bigrams first.
+ * terminated cases holding any of the chosen bigrams, best share of the query's bigrams first,
+ * with the number of rows the look-up read (`matched`, the same on every row).
  */
 export function contentCandidateQuery(
   searchGrams: readonly number[],
@@ -79,37 +90,103 @@ export function contentCandidateQuery(
   limit: number,
 ) {
   return {
-    sql: `select c.id from petition_case c
+    sql: `select c.id, icount(c.dup_grams & ?::int[])::float4
+                       / (icount(c.dup_grams) + ? - icount(c.dup_grams & ?::int[])) as share,
+                 count(*) over ()::int as matched
+            from petition_case c
            where c.status = 'TERMINATED' and c.dup_grams && ?::int[]
-           order by icount(c.dup_grams & ?::int[])::float4
-                    / (icount(c.dup_grams) + ? - icount(c.dup_grams & ?::int[])) desc, c.id
+           order by share desc, c.id
            limit ${limit}`,
     params: [
-      intArrayLiteral(searchGrams),
       intArrayLiteral(queryGrams),
       queryGrams.length,
       intArrayLiteral(queryGrams),
+      intArrayLiteral(searchGrams),
     ],
   };
 }
 
+/** At most this many look-ups per check (see findContentCandidates). */
+export const MAX_SEARCH_ROUNDS = 3;
+
 /**
- * The planner's statistics of `petition_case.dup_grams`, cached per process. pg_stats lists the
- * most common elements' frequencies followed by three more numbers (minimum, maximum, nulls); an
- * element not listed is rarer than the least frequent listed one.
+ * Terminated cases whose content overlaps most with the query's bigrams, best first, reading
+ * about SEARCH_ROW_BUDGET rows at most. Estimates are only estimates: a bigram the statistics do
+ * not list may occur in no case at all (a new name, a retelling's own words), so a look-up that
+ * found fewer than `limit` cases is followed by one with the next rarest bigrams, paid from the
+ * rows actually read so far (at most MAX_SEARCH_ROUNDS look-ups); when a look-up read less than a
+ * quarter of its estimate, the next one estimates unlisted bigrams at a quarter. All look-ups
+ * together get SEARCH_TIME_LIMIT_MS, each in its own savepoint: when time runs out, what earlier
+ * look-ups found is kept and the transaction goes on.
+ */
+export async function findContentCandidates(
+  em: EntityManager,
+  grams: readonly number[],
+  stats: GramStatistics,
+  limit: number,
+  { budget = SEARCH_ROW_BUDGET, timeLimitMs = SEARCH_TIME_LIMIT_MS } = {},
+): Promise<{ ids: number[]; read: number; lookUps: number; timedOut: boolean }> {
+  const share = new Map<number, number>();
+  const used = new Set<number>();
+  const started = performance.now();
+  let read = 0;
+  let lookUps = 0;
+  let timedOut = false;
+  let estimates = stats;
+  while (lookUps < MAX_SEARCH_ROUNDS && share.size < limit) {
+    const picked = pickSearchGrams(
+      grams.filter((g) => !used.has(g)),
+      estimates,
+      budget - read,
+    );
+    const timeLeft = Math.floor(timeLimitMs - (performance.now() - started));
+    if (!picked.length || timeLeft < 1) break;
+    for (const g of picked) used.add(g);
+    const q = contentCandidateQuery(picked, grams, limit);
+    lookUps++;
+    let rows: { id: number; share: number; matched: number }[];
+    try {
+      rows = await em.transactional(async (sp) => {
+        await sp.execute(`set local statement_timeout = ${timeLeft}`);
+        return sp.execute<{ id: number; share: number; matched: number }[]>(q.sql, q.params);
+      });
+    } catch (e) {
+      if ((e as { code?: string }).code !== '57014') throw e; // query_canceled: out of time
+      timedOut = true;
+      break;
+    }
+    for (const r of rows) share.set(r.id, Number(r.share));
+    const matched = rows[0]?.matched ?? 0;
+    read += matched;
+    if (matched < estimateRows(picked, estimates) / 4 && picked.some((g) => !stats.freq.has(g)))
+      estimates = { ...estimates, unlistedFreq: estimates.unlistedFreq / 4 };
+  }
+  // A released savepoint keeps its SET LOCAL: give the rest of the transaction its usual limit.
+  if (lookUps && !timedOut) await em.execute('set local statement_timeout to default');
+  const ids = [...share]
+    .sort((a, b) => b[1] - a[1] || a[0] - b[0])
+    .slice(0, limit)
+    .map(([id]) => id);
+  return { ids, read, lookUps, timedOut };
+}
+
+/**
+ * The planner's statistics of `petition_case.dup_grams`, cached per process for a minute (a
+ * monotonic clock, not the hub's movable one). pg_stats lists the most common elements'
+ * frequencies followed by three more numbers (minimum, maximum, nulls); an element not listed is
+ * rarer than the least frequent listed one. Without element statistics (never analysed) the
+ * planner's default guess is used with the table's size, so a big table is never searched whole.
  */
 export class GramStatisticsCache {
   private cached: { at: number; stats: GramStatistics } | null = null;
 
-  constructor(private readonly now: () => Date) {}
-
-  /** After a bulk change (an import): read them again on the next check. */
+  /** After a bulk change in this process (an import): read them again on the next check. */
   forget() {
     this.cached = null;
   }
 
   async get(em: EntityManager): Promise<GramStatistics> {
-    const at = this.now().getTime();
+    const at = performance.now();
     if (this.cached && at - this.cached.at < STATISTICS_TTL_MS) return this.cached.stats;
     const [row] = await em.execute<{ elems: number[] | null; freqs: number[] | null; rows: number }[]>(
       `select s.most_common_elems::text::int[] as elems, s.most_common_elem_freqs::float8[] as freqs,
@@ -121,14 +198,12 @@ export class GramStatisticsCache {
     );
     const elems = row?.elems ?? [];
     const freqs = (row?.freqs ?? []).map(Number);
-    const stats: GramStatistics = elems.length
-      ? {
-          rows: Number(row.rows),
-          freq: new Map(elems.map((g, i) => [Number(g), freqs[i]])),
-          // the planner's own estimate for an unlisted element: half the least listed frequency
-          unlistedFreq: (freqs[elems.length] ?? 0) / 2,
-        }
-      : NO_STATISTICS;
+    const stats: GramStatistics = {
+      rows: Number(row?.rows ?? 0),
+      freq: new Map(elems.map((g, i) => [Number(g), freqs[i]])),
+      // the planner's own estimate for an unlisted element: half the least listed frequency
+      unlistedFreq: elems.length ? (freqs[elems.length] ?? 0) / 2 : DEFAULT_ELEMENT_FREQ,
+    };
     this.cached = { at, stats };
     return stats;
   }

@@ -1,4 +1,4 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
+import { ReferenceKind, type EntityManager } from '@mikro-orm/postgresql';
 import type { Actor } from '../../auth/actor';
 import type { Deps } from '../../services';
 import { NotFoundError, Problems, RateLimitedError } from '../../errors';
@@ -18,7 +18,7 @@ import {
   type DuplicateCandidate,
   type DuplicateVerdict,
 } from './duplicate-method';
-import { contentCandidateQuery, pickSearchGrams } from './content-grams';
+import { findContentCandidates } from './content-grams';
 
 export interface TerminatedCaseFilter {
   category?: Category | null;
@@ -46,8 +46,16 @@ export interface DuplicateCheckOutcome {
 export const MAX_TERMINATED_PAGE = 100;
 /** Terminated cases fetched by content for the comparison, besides the petitioner's own. */
 const CONTENT_CANDIDATES = 20;
-/** Time limit of the content search for other people's similar matters (see checkDuplicate). */
-const CONTENT_SEARCH_BUDGET_MS = 800;
+
+/** The case's mapped columns as `c.x, …`: `c.*` would also fetch dup_grams, which only the database uses. */
+const caseColumns = (em: EntityManager) =>
+  em
+    .getMetadata()
+    .get(PetitionCase.name)
+    .props.filter((p) => p.kind !== ReferenceKind.EMBEDDED && p.persist !== false)
+    .flatMap((p) => p.fieldNames ?? [])
+    .map((f) => `c.${f}`)
+    .join(', ');
 
 const encodeCursor = (terminatedAt: string, id: number) =>
   Buffer.from(`${terminatedAt}|${id}`).toString('base64url');
@@ -133,7 +141,7 @@ export class SharingService {
     const pageWhere = cursor ? `${filtered} and (c.terminated_at, c.id) < (?, ?)` : filtered;
     const pageParams = cursor ? [...params, cursor.terminatedAt, cursor.id] : params;
     const rows = await this.em.execute<Record<string, unknown>[]>(
-      `select c.* from petition_case c where ${pageWhere} order by c.terminated_at desc, c.id desc limit ?`,
+      `select ${caseColumns(this.em)} from petition_case c where ${pageWhere} order by c.terminated_at desc, c.id desc limit ?`,
       [...pageParams, first + 1],
     );
     const nodes = rows.slice(0, first).map((r) => this.em.map(PetitionCase, r));
@@ -203,26 +211,18 @@ export class SharingService {
       const byCase = new Map([...matched].reverse().map((r) => [r.id, r]));
       // Other people's matters with near-identical content only ever make POSSIBLE_DUPLICATE (the
       // verdict DUPLICATE needs the identity found above). Their look-up reads only the query's
-      // rarest bigrams (content-grams.ts), so it is bounded by a row budget, not by the corpus; a
-      // statement timeout stays as a second guard.
+      // rarest bigrams (content-grams.ts): bounded by a row budget and a time limit, not by the
+      // number of cases.
       const [{ grams }] = await em.execute<{ grams: number[] }[]>(`select content_grams(?) as grams`, [
         contentIndexText(content),
       ]);
-      const searchGrams = pickSearchGrams(grams, await this.deps.gramStatistics.get(em));
-      let similar: { id: number }[] = [];
-      if (searchGrams.length) {
-        try {
-          similar = await em.transactional(async (sp) => {
-            await sp.execute(`set local statement_timeout = ${CONTENT_SEARCH_BUDGET_MS}`);
-            const q = contentCandidateQuery(searchGrams, grams, CONTENT_CANDIDATES);
-            return sp.execute<{ id: number }[]>(q.sql, q.params);
-          });
-        } catch (e) {
-          if ((e as { code?: string }).code !== '57014') throw e; // query_canceled: over budget
-        }
-        await em.execute(`set local statement_timeout = 0`);
-      }
-      const rows = [...new Set([...byCase.keys(), ...similar.map((r) => r.id)])].map((id) => ({ id }));
+      const similar = await findContentCandidates(
+        em,
+        grams,
+        await this.deps.gramStatistics.get(em),
+        CONTENT_CANDIDATES,
+      );
+      const rows = [...new Set([...byCase.keys(), ...similar.ids])].map((id) => ({ id }));
       const ids = rows.map((r) => r.id);
       if (!ids.length) return [];
       const cases = await em.find(PetitionCase, { id: { $in: ids } });
