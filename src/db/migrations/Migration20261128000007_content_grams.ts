@@ -15,8 +15,10 @@ export class Migration20261128000007_content_grams extends Migration {
   override async up(): Promise<void> {
     // intarray: GIN for int[] overlap, and a fast intersection count (icount(a & b)) for ranking.
     this.addSql('create extension if not exists intarray;');
-    // A bigram as one exact integer (no hash, no collisions for the Basic Multilingual Plane):
-    // (first code point - 32768) * 65536 + second code point. Sorted, without repeats.
+    // A bigram as one integer, no hash: (first code point - 32768) * 65536 + second code point;
+    // exact within the Basic Multilingual Plane, rarer characters beyond it fold onto it (more
+    // candidates, never fewer).
+    // Sorted, without repeats.
     this.addSql(`create function content_grams(t text) returns int[]
       language sql immutable strict parallel safe as $$
         select coalesce(array_agg(distinct g order by g), '{}') from (

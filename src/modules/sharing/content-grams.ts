@@ -81,27 +81,30 @@ export const intArrayLiteral = (xs: readonly number[]) => `{${xs.join(',')}}`;
 
 /**
  * The content-candidate query exactly as the check issues it (the benchmark EXPLAINs this):
- * terminated cases holding any of the chosen bigrams, best share of the query's bigrams first,
- * with the number of rows the look-up read (`matched`, the same on every row).
+ * terminated cases holding any of the chosen bigrams, at most `maxRows` of them read (the inner
+ * LIMIT stops the heap scan, whatever the estimates said), best overlap with the query's bigrams
+ * first, with the number of rows read (`matched`, the same on every row).
  */
 export function contentCandidateQuery(
   searchGrams: readonly number[],
   queryGrams: readonly number[],
   limit: number,
+  maxRows = SEARCH_ROW_BUDGET,
 ) {
   return {
-    sql: `select c.id, icount(c.dup_grams & ?::int[])::float4
-                       / (icount(c.dup_grams) + ? - icount(c.dup_grams & ?::int[])) as share,
+    sql: `select x.id, icount(x.dup_grams & ?::int[])::float4
+                       / (icount(x.dup_grams) + ? - icount(x.dup_grams & ?::int[])) as share,
                  count(*) over ()::int as matched
-            from petition_case c
-           where c.status = 'TERMINATED' and c.dup_grams && ?::int[]
-           order by share desc, c.id
+            from (select c.id, c.dup_grams from petition_case c
+                   where c.status = 'TERMINATED' and c.dup_grams && ?::int[] limit ?) x
+           order by share desc, x.id
            limit ${limit}`,
     params: [
       intArrayLiteral(queryGrams),
       queryGrams.length,
       intArrayLiteral(queryGrams),
       intArrayLiteral(searchGrams),
+      Math.max(1, Math.floor(maxRows)),
     ],
   };
 }
@@ -110,14 +113,16 @@ export function contentCandidateQuery(
 export const MAX_SEARCH_ROUNDS = 3;
 
 /**
- * Terminated cases whose content overlaps most with the query's bigrams, best first, reading
- * about SEARCH_ROW_BUDGET rows at most. Estimates are only estimates: a bigram the statistics do
- * not list may occur in no case at all (a new name, a retelling's own words), so a look-up that
- * found fewer than `limit` cases is followed by one with the next rarest bigrams, paid from the
- * rows actually read so far (at most MAX_SEARCH_ROUNDS look-ups); when a look-up read less than a
- * quarter of its estimate, the next one estimates unlisted bigrams at a quarter. All look-ups
- * together get SEARCH_TIME_LIMIT_MS, each in its own savepoint: when time runs out, what earlier
- * look-ups found is kept and the transaction goes on.
+ * Terminated cases whose content overlaps most with the query's bigrams, best first, reading at
+ * most `budget` rows in all (each look-up is capped at what is left). Estimates are only
+ * estimates: a bigram the statistics do not list may occur in no case at all (a new name, a
+ * retelling's own words), so a look-up that found fewer than `limit` cases is followed by one
+ * with the next rarest bigrams, paid from the rows actually read so far (at most
+ * MAX_SEARCH_ROUNDS look-ups). The estimates are never lowered on the strength of one look-up:
+ * the planner estimates the same way, and a look-up it expects to find more rows than its cap
+ * could be planned as a sequential scan that stops at the cap. All look-ups together get
+ * SEARCH_TIME_LIMIT_MS, each in its own savepoint: when time runs out, what earlier look-ups
+ * found is kept and the transaction goes on.
  */
 export async function findContentCandidates(
   em: EntityManager,
@@ -132,17 +137,16 @@ export async function findContentCandidates(
   let read = 0;
   let lookUps = 0;
   let timedOut = false;
-  let estimates = stats;
   while (lookUps < MAX_SEARCH_ROUNDS && share.size < limit) {
     const picked = pickSearchGrams(
       grams.filter((g) => !used.has(g)),
-      estimates,
+      stats,
       budget - read,
     );
     const timeLeft = Math.floor(timeLimitMs - (performance.now() - started));
     if (!picked.length || timeLeft < 1) break;
     for (const g of picked) used.add(g);
-    const q = contentCandidateQuery(picked, grams, limit);
+    const q = contentCandidateQuery(picked, grams, limit, budget - read);
     lookUps++;
     let rows: { id: number; share: number; matched: number }[];
     try {
@@ -156,10 +160,7 @@ export async function findContentCandidates(
       break;
     }
     for (const r of rows) share.set(r.id, Number(r.share));
-    const matched = rows[0]?.matched ?? 0;
-    read += matched;
-    if (matched < estimateRows(picked, estimates) / 4 && picked.some((g) => !stats.freq.has(g)))
-      estimates = { ...estimates, unlistedFreq: estimates.unlistedFreq / 4 };
+    read += rows[0]?.matched ?? 0;
   }
   // A released savepoint keeps its SET LOCAL: give the rest of the transaction its usual limit.
   if (lookUps && !timedOut) await em.execute('set local statement_timeout to default');
