@@ -163,7 +163,7 @@ export async function findContentCandidates(
     read += rows[0]?.matched ?? 0;
   }
   // A released savepoint keeps its SET LOCAL: give the rest of the transaction its usual limit.
-  if (lookUps && !timedOut) await em.execute('set local statement_timeout to default');
+  if (lookUps) await em.execute('set local statement_timeout to default');
   const ids = [...share]
     .sort((a, b) => b[1] - a[1] || a[0] - b[0])
     .slice(0, limit)
