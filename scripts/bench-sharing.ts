@@ -605,13 +605,20 @@ async function main() {
         );
       }
     }
-    // The plans of the text filter, the SQL copied from SharingService.terminatedCases.
+    // The plans of the text filter, the SQL as SharingService.terminatedCases issues it.
     const textWhere = `c.status = 'TERMINATED' and (c.title || ' ' || c.facts_and_reasons) ilike ?`;
     for (const [label, q, p] of [
       [
-        "page, text '补偿', first 20",
+        "page, text '补偿', first 100: the newest 5000 terminated cases read in order",
+        `select * from (select c.* from petition_case c where c.status = 'TERMINATED'
+           order by c.terminated_at desc, c.id desc limit 5000) c
+          where (c.title || ' ' || c.facts_and_reasons) ilike ? order by c.terminated_at desc, c.id desc limit ?`,
+        ['%补偿%', 101],
+      ],
+      [
+        "page, text '补偿', first 100: through the trigram index (when the above does not fill the page)",
         `select c.* from petition_case c where ${textWhere} order by c.terminated_at desc, c.id desc limit ?`,
-        ['%补偿%', 21],
+        ['%补偿%', 101],
       ],
       ["count, text '补偿'", `select count(*)::int as n from petition_case c where ${textWhere}`, ['%补偿%']],
       [

@@ -145,3 +145,43 @@ describe('content index of terminated cases', () => {
     expect(r.matches[0]).toEqual({ sameIdentity: false, case: { id: String(c.id) } });
   });
 });
+
+describe('terminatedCases text filter on a few thousand cases', () => {
+  const PAGE = `query($f: TerminatedCaseFilterInput, $first: Int, $after: String) {
+    terminatedCases(filter: $f, first: $first, after: $after) { pageInfo { hasNextPage endCursor } nodes { id } } }`;
+
+  async function pages(text: string, first: number, max: number) {
+    const staff = await t.token('DEPARTMENT_STAFF', 'GEN-C01-D1');
+    const ids: string[] = [];
+    let after: string | null = null;
+    for (let i = 0; i < max; i++) {
+      const r: any = ok(await t.gql(PAGE, { f: { text }, first, after }, staff)).terminatedCases;
+      ids.push(...r.nodes.map((n: { id: string }) => n.id));
+      if (!r.pageInfo.hasNextPage) break;
+      after = r.pageInfo.endCursor;
+    }
+    return ids;
+  }
+  const expected = async (text: string) =>
+    (
+      await t.sql<{ id: number }>(
+        `select id from petition_case where status = 'TERMINATED'
+            and (title || ' ' || facts_and_reasons) ilike $1 order by terminated_at desc, id desc`,
+        [`%${text}%`],
+      )
+    ).map((r) => String(r.id));
+
+  it('pages a common word from the newest cases and a rare one through the index, both in order', async () => {
+    // a word of the template: most cases hold it, pages fill from the newest cases
+    const common = await expected('问题');
+    expect(common.length).toBeGreaterThan(1000);
+    expect(await pages('问题', 7, 3)).toEqual(common.slice(0, 21));
+    // a word of one case (its event code): the page does not fill, the trigram index answers
+    const c = await someTerminatedCase();
+    const code = /事件编号([A-Z]\d{4})/.exec(c.text)?.[1];
+    expect(code).toBeDefined();
+    const rare = await expected(code!);
+    expect(rare.length).toBeGreaterThan(0);
+    expect(await pages(code!, 1, 50)).toEqual(rare);
+  });
+});

@@ -44,6 +44,8 @@ export interface DuplicateCheckOutcome {
 }
 
 export const MAX_TERMINATED_PAGE = 100;
+/** Newest terminated cases read in order for a text filter before the trigram index is asked. */
+const RECENT_SCAN = 5000;
 /** Terminated cases fetched by content for the comparison, besides the petitioner's own. */
 const CONTENT_CANDIDATES = 20;
 
@@ -132,17 +134,36 @@ export class SharingService {
       where.push('c.terminated_at <= ?');
       params.push(filter.terminatedTo);
     }
+    const base = where.join(' and ');
+    const baseParams = [...params];
+    const textClause = `(c.title || ' ' || c.facts_and_reasons) ilike ?`;
+    const textParam = `%${text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
     if (text) {
       // Matches the partial trigram index on (title || ' ' || facts_and_reasons).
-      where.push(`(c.title || ' ' || c.facts_and_reasons) ilike ?`);
-      params.push(`%${text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`);
+      where.push(textClause);
+      params.push(textParam);
     }
     const filtered = where.join(' and ');
-    const pageWhere = cursor ? `${filtered} and (c.terminated_at, c.id) < (?, ?)` : filtered;
-    const pageParams = cursor ? [...params, cursor.terminatedAt, cursor.id] : params;
-    const rows = await this.em.execute<Record<string, unknown>[]>(
-      `select ${caseColumns(this.em)} from petition_case c where ${pageWhere} order by c.terminated_at desc, c.id desc limit ?`,
-      [...pageParams, first + 1],
+    const withCursor = (w: string) => (cursor ? `${w} and (c.terminated_at, c.id) < (?, ?)` : w);
+    const afterParams = cursor ? [cursor.terminatedAt, cursor.id] : [];
+    const columns = caseColumns(this.em);
+    const order = 'order by c.terminated_at desc, c.id desc';
+    let rows: Record<string, unknown>[] | null = null;
+    if (text) {
+      // A common word fills the page from the newest cases: read those in order, at most
+      // RECENT_SCAN of them, and stop. Only when that does not fill the page does the trigram
+      // index look for a rarer word (the planner cannot tell a two-character word's frequency,
+      // and would otherwise scan every case for a common one).
+      const recent = await this.em.execute<Record<string, unknown>[]>(
+        `select * from (select ${columns} from petition_case c where ${withCursor(base)} ${order} limit ${RECENT_SCAN}) c
+          where ${textClause} ${order} limit ?`,
+        [...baseParams, ...afterParams, textParam, first + 1],
+      );
+      if (recent.length > first) rows = recent;
+    }
+    rows ??= await this.em.execute<Record<string, unknown>[]>(
+      `select ${columns} from petition_case c where ${withCursor(filtered)} ${order} limit ?`,
+      [...params, ...afterParams, first + 1],
     );
     const nodes = rows.slice(0, first).map((r) => this.em.map(PetitionCase, r));
     const last = nodes[nodes.length - 1];
