@@ -49,6 +49,7 @@ import { contentCandidateQuery, estimateRows, pickSearchGrams } from '../src/mod
 import type { TerminatedCaseFilter } from '../src/modules/sharing/sharing.service';
 import { Category } from '../src/modules/case/case.enums';
 import { generateImportFile } from './gen-import';
+import { arrayLiteral } from '../src/shared/sql';
 
 // ---------------------------------------------------------------------------------------------
 // arguments
@@ -364,7 +365,7 @@ async function main() {
         `select c.id, c.petitioner_id, c.petitioner_id_number_enc as id_number_enc, c.facts_and_reasons, c.requests
            from petition_case c
           where c.status = 'TERMINATED' and c.id = any(?::int[]) order by c.id`,
-        [`{${ids.join(',')}}`],
+        [arrayLiteral(ids)],
       );
       for (const r of rows) {
         if (seen.has(r.id)) continue;

@@ -3,6 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { Unit } from '../modules/org/unit.entity';
 import { CaseStep, PetitionCase } from '../modules/case/case.entity';
 import { TerminationApplication } from '../modules/termination/termination.entity';
+import { arrayLiteral } from '../shared/sql';
 
 /** Groups rows by a key, in the order of `keys`, for DataLoader batch functions. */
 export function groupBy<K, V>(keys: readonly K[], rows: V[], keyOf: (v: V) => K): V[][] {
@@ -34,7 +35,7 @@ export function createLoaders(em: EntityManager) {
                        where p.path @> u.path and p.id <> u.id and p.kind = 'PETITION_AGENCY'
                        order by nlevel(p.path) desc limit 1) as examining_agency_id
            from unit u where u.id = any(?::int[])`,
-        [`{${ids.join(',')}}`], // knex would expand a JS array into a list
+        [arrayLiteral(ids)],
       );
       return byKey(
         ids,
@@ -100,9 +101,7 @@ async function unitsRelatedTo(
           where u.id = any(?::int[]) order by u.id, nlevel(p.path)`
       : `select u.id as for_id, p.* from unit u join unit p on p.path <@ u.path and p.id <> u.id
           where u.id = any(?::int[]) order by u.id, p.path`;
-  const rows = await em.execute<(Record<string, unknown> & { for_id: number })[]>(sql, [
-    `{${ids.join(',')}}`,
-  ]);
+  const rows = await em.execute<(Record<string, unknown> & { for_id: number })[]>(sql, [arrayLiteral(ids)]);
   return groupBy(
     ids,
     rows.map(({ for_id, ...unit }) => ({ forId: for_id, unit: em.map(Unit, unit) })),

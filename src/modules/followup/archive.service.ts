@@ -18,6 +18,7 @@ import { ArchiveDocument, ArchiveDocumentVersion, StoredFile, TerminationArchive
 import { ARCHIVE_ITEM_LABEL, ArchiveItemKind } from './followup.enums';
 import { checkIdempotencyKey, claim, complete } from './idempotency';
 import { SEALED_COLUMN, openText, sealText } from './sealed-text';
+import { arrayLiteral } from '../../shared/sql';
 
 export interface AddDocumentData {
   caseId: string | number;
@@ -140,7 +141,7 @@ export async function ensureArchives(em: EntityManager, caseIds: number[] | 'ALL
     `insert into termination_archive (case_id, created_at)
      select id, now() from petition_case where status = 'TERMINATED' ${caseIds === 'ALL' ? '' : 'and id = any(?::int[])'}
      on conflict (case_id) do nothing returning id`,
-    caseIds === 'ALL' ? [] : [`{${caseIds.join(',')}}`],
+    caseIds === 'ALL' ? [] : [arrayLiteral(caseIds)],
   );
   return rows.length;
 }

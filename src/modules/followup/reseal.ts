@@ -4,6 +4,7 @@ import type { Deps } from '../../services';
 import { AuditService, type AuditActor } from '../audit/audit.service';
 import { fileCipherFor } from './file-cipher';
 import { SEALED_COLUMN, type SealedColumn } from './sealed-text';
+import { arrayLiteral } from '../../shared/sql';
 
 /**
  * Key rotation for the follow-up module (npm run keys:reencrypt): re-seals, under the newest key
@@ -48,7 +49,6 @@ export function sealedTables(): SealedTable[] {
 const snake = (s: string) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 const IDENT = /^[a-z_][a-z0-9_]*$/;
 /** Postgres array literal: knex would expand a JS array into a list of parameters. */
-const intArray = (ids: number[]) => `{${ids.join(',')}}`;
 
 /** At most this many bytes of file content are held in memory by one file batch (at least one file). */
 export const FILE_BATCH_BYTES = 64 * 1024 * 1024;
@@ -218,7 +218,7 @@ async function resealFiles(
   if (stale.length) {
     const rows = await em.execute<{ id: number; content: Buffer }[]>(
       'select id, content from stored_file where id = any(?::int[])',
-      [intArray(stale)],
+      [arrayLiteral(stale)],
     );
     for (const r of rows) contents.set(r.id, r.content);
   }

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { arrayLiteral } from '../../shared/sql';
 
 /**
  * Candidate retrieval by content for `checkDuplicate`, bounded at any corpus size.
@@ -76,9 +77,6 @@ export function pickSearchGrams(
   return picked;
 }
 
-/** `{1,2,3}`: an int[] parameter (knex would expand a JS array into a list). */
-export const intArrayLiteral = (xs: readonly number[]) => `{${xs.join(',')}}`;
-
 /**
  * The content-candidate query exactly as the check issues it (the benchmark EXPLAINs this):
  * terminated cases holding any of the chosen bigrams, at most `maxRows` of them read (the inner
@@ -100,10 +98,10 @@ export function contentCandidateQuery(
            order by share desc, x.id
            limit ${limit}`,
     params: [
-      intArrayLiteral(queryGrams),
+      arrayLiteral(queryGrams),
       queryGrams.length,
-      intArrayLiteral(queryGrams),
-      intArrayLiteral(searchGrams),
+      arrayLiteral(queryGrams),
+      arrayLiteral(searchGrams),
       Math.max(1, Math.floor(maxRows)),
     ],
   };

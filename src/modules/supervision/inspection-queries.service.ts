@@ -29,6 +29,7 @@ import {
   type InspectionScope,
   type Period,
 } from './scope';
+import { arrayLiteral } from '../../shared/sql';
 
 export interface InspectionFilter {
   /** A unit's subtree (within the actor's jurisdiction); default the actor's own. */
@@ -378,7 +379,7 @@ export class InspectionQueryService {
     const bounds = periodInstants(period);
     const ops = Object.values(LOOKUP_OPERATIONS);
     const where = ['a.user_id is not null', 'a.operation = any(?::text[])', inScope.sql];
-    const params: unknown[] = [`{${ops.join(',')}}`, ...inScope.params];
+    const params: unknown[] = [arrayLiteral(ops), ...inScope.params];
     if (bounds.from) {
       where.push('a.at >= ?::timestamptz');
       params.push(bounds.from);
