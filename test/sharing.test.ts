@@ -326,4 +326,35 @@ describe('duplicate-check allowance', () => {
       await q.close();
     }
   });
+
+  it('counts checks made at the same moment: aliased fields and parallel requests cannot pass together', async () => {
+    const q = await startTestHub({ DUPLICATE_CHECKS_PER_HOUR: '3' });
+    try {
+      await loadDemoUnits(q);
+      const input = { content: '反映小区物业乱收停车费的问题，要求退还多收的费用。' };
+      const a = await q.token('DEPARTMENT_STAFF', 'ZJ-HZ-RS', '甲');
+      // five checks in one request (GraphQL resolves them at the same time) …
+      const aliased = `query($input: DuplicateCheckInput!) {
+        ${[1, 2, 3, 4, 5].map((i) => `c${i}: checkDuplicate(input: $input) { verdict }`).join('\n')} }`;
+      // (one refused non-null field nulls the whole answer, so count what was checked in the log)
+      const r = await q.gql(aliased, { input }, a);
+      expect(r.errors?.length).toBeGreaterThan(0);
+      expect(r.errors!.every((e: any) => e.extensions?.code === 'RATE_LIMITED')).toBe(true);
+      const checked = async (user: string) =>
+        (
+          await q.sql<{ n: number }>(
+            `select count(*)::int as n from audit_log where operation = 'sharing.checkDuplicate' and user_name = $1`,
+            [user],
+          )
+        )[0].n;
+      expect(await checked('甲')).toBe(3);
+      // … and five requests at once from another user
+      const b = await q.token('DEPARTMENT_STAFF', 'ZJ-HZ-SCJG', '乙');
+      const all = await Promise.all([1, 2, 3, 4, 5].map(() => q.gql(CHECK, { input }, b)));
+      expect(all.filter((x) => !x.errors?.length)).toHaveLength(3);
+      expect(await checked('乙')).toBe(3);
+    } finally {
+      await q.close();
+    }
+  });
 });

@@ -3,9 +3,10 @@ import type { Actor } from '../../auth/actor';
 import type { Deps } from '../../services';
 import { NotFoundError, Problems, RateLimitedError } from '../../errors';
 import { isIsoDate } from '../../shared/dates';
+import { arrayLiteral } from '../../shared/sql';
 import type { AuditService } from '../audit/audit.service';
 import { PetitionCase } from '../case/case.entity';
-import { CaseStatus, Category, StepKind } from '../case/case.enums';
+import { CaseStatus, Category } from '../case/case.enums';
 import { Unit } from '../org/unit.entity';
 import { checkIdNumber, checkPhone, normaliseName } from '../petitioner/identity';
 import { isSameOrBelow } from '../petitioner/personal-data';
@@ -206,106 +207,122 @@ export class SharingService {
     }
     const name = input.name?.trim() ? normaliseName(input.name) : null;
     p.throwIfAny();
-    await this.enforceQuota(actor);
 
     const { blindIndex } = this.deps;
     const idBidx = idNumber ? blindIndex.idNumber(idNumber) : null;
     const namePhoneBidx = name && phone ? blindIndex.namePhone(name, phone) : null;
-    const profile = profileContent(content);
-
-    const candidates = await this.em.transactional(async (em) => {
-      // Terminated cases whose petitioner matches by identity: the person's ID number, or the name
-      // and phone recorded on the case. A name+phone match whose ID number differs from a given one
-      // is a different person (a spouse sharing a phone).
-      // Two indexed look-ups (an OR across the join would scan every case).
-      const matched = await em.execute<{ id: number; by: 'ID_NUMBER' | 'NAME_PHONE'; conflict: boolean }[]>(
-        `select c.id, 'ID_NUMBER' as by, false as conflict
-           from petitioner p join petition_case c on c.petitioner_id = p.id
-          where p.id_number_bidx = ? and c.status = 'TERMINATED'
-         union all
-         select c.id, 'NAME_PHONE' as by, (?::text is not null and p.id_number_bidx <> ?::text) as conflict
-           from petition_case c join petitioner p on p.id = c.petitioner_id
-          where c.petitioner_name_phone_bidx = ? and c.status = 'TERMINATED'`,
-        [idBidx ?? '', idBidx, idBidx, namePhoneBidx ?? ''],
-      );
-      // A case found both ways counts as found by ID number (listed first).
-      const byCase = new Map([...matched].reverse().map((r) => [r.id, r]));
-      // Other people's matters with near-identical content only ever make POSSIBLE_DUPLICATE (the
-      // verdict DUPLICATE needs the identity found above). Their look-up reads only the query's
-      // rarest bigrams (content-grams.ts): bounded by a row budget and a time limit, not by the
-      // number of cases.
-      const [{ grams }] = await em.execute<{ grams: number[] }[]>(`select content_grams(?) as grams`, [
-        contentIndexText(content),
+    return this.em.transactional(async (em) => {
+      // One check at a time per user, its allowance counted and the check audited in the same
+      // transaction: parallel requests or aliased fields cannot all pass before any is recorded.
+      await em.execute('select pg_advisory_xact_lock(hashtext(?))', [
+        `petition-hub:checkDuplicate:${actor.userId}`,
       ]);
-      const similar = await findContentCandidates(
-        em,
-        grams,
-        await this.deps.gramStatistics.get(em),
-        CONTENT_CANDIDATES,
-      );
-      const rows = [...new Set([...byCase.keys(), ...similar.ids])].map((id) => ({ id }));
-      const ids = rows.map((r) => r.id);
-      if (!ids.length) return [];
-      const cases = await em.find(PetitionCase, { id: { $in: ids } });
-      const facts = await em.execute<
-        { case_id: number; dates: string[]; decision_number: string | null; decided_at: string | null }[]
-      >(
-        `select c.id as case_id,
-                array(select s.decided_at::text from case_step s where s.case_id = c.id and s.kind <> ?) as dates,
-                a.decision_number, a.decided_at::text as decided_at
-           from petition_case c
-           left join termination_application a on a.case_id = c.id and a.status = 'APPROVED'
-          where c.id = any(?::int[])`,
-        [StepKind.ACCEPTANCE, `{${ids.join(',')}}`],
-      );
-      const accepted = await em.execute<{ case_id: number; decided_at: string }[]>(
-        `select case_id, decided_at::text as decided_at from case_step where kind = 'ACCEPTANCE' and case_id = any(?::int[])`,
-        [`{${ids.join(',')}}`],
-      );
-      const factsOf = new Map(facts.map((f) => [f.case_id, f]));
-      const acceptedOf = new Map(accepted.map((a) => [a.case_id, a.decided_at]));
-      return cases.map((c) => {
-        const who = byCase.get(c.id);
-        const f = factsOf.get(c.id);
-        const candidate: DuplicateCandidate & { case: PetitionCase } = {
-          case: c,
-          caseId: String(c.id),
-          sameIdentity: !!who,
-          identityBy: who?.by ?? null,
-          idNumberConflict: who?.conflict ?? false,
-          ...compareContent(profile, {
-            text: `${c.factsAndReasons}\n${c.requests}`,
-            acceptedAt: acceptedOf.get(c.id) ?? null,
-            processDates: [...(f?.dates ?? []), f?.decided_at, c.terminatedAt],
-            terminatedAt: f?.decided_at ?? c.terminatedAt,
-            decisionNumber: f?.decision_number ?? null,
-          }),
-        };
-        return candidate;
+      await this.enforceQuota(em, actor);
+      const candidates = await this.duplicateCandidates(em, idBidx, namePhoneBidx, content);
+      const judgement = judge(candidates);
+      const byId = new Map(candidates.map((c) => [c.caseId, c.case]));
+      await this.audit.withEm(em).record({
+        actor,
+        operation: 'sharing.checkDuplicate',
+        details: {
+          idNumberBidx: idBidx,
+          namePhoneBidx,
+          verdict: judgement.verdict,
+          matchedCaseIds: judgement.matches.map((m) => Number(m.caseId)),
+        },
       });
-    });
-
-    const judgement = judge(candidates);
-    const byId = new Map(candidates.map((c) => [c.caseId, c.case]));
-    await this.audit.record({
-      actor,
-      operation: 'sharing.checkDuplicate',
-      details: {
-        idNumberBidx: idBidx,
-        namePhoneBidx,
+      return {
         verdict: judgement.verdict,
-        matchedCaseIds: judgement.matches.map((m) => Number(m.caseId)),
-      },
+        matches: judgement.matches.map((m) => ({
+          case: byId.get(m.caseId)!,
+          sameIdentity: m.sameIdentity,
+          contentSimilarity: m.contentSimilarity,
+          score: m.score,
+        })),
+      };
     });
-    return {
-      verdict: judgement.verdict,
-      matches: judgement.matches.map((m) => ({
-        case: byId.get(m.caseId)!,
-        sameIdentity: m.sameIdentity,
-        contentSimilarity: m.contentSimilarity,
-        score: m.score,
-      })),
-    };
+  }
+
+  /** The petitioner's own terminated cases and other people's with similar content, compared. */
+  private async duplicateCandidates(
+    em: EntityManager,
+    idBidx: string | null,
+    namePhoneBidx: string | null,
+    content: string,
+  ): Promise<(DuplicateCandidate & { case: PetitionCase })[]> {
+    const profile = profileContent(content);
+    // Terminated cases whose petitioner matches by identity: the person's ID number, or the name
+    // and phone recorded on the case. A name+phone match whose ID number differs from a given one
+    // is a different person (a spouse sharing a phone).
+    // Two indexed look-ups (an OR across the join would scan every case).
+    const matched = await em.execute<{ id: number; by: 'ID_NUMBER' | 'NAME_PHONE'; conflict: boolean }[]>(
+      `select c.id, 'ID_NUMBER' as by, false as conflict
+         from petitioner p join petition_case c on c.petitioner_id = p.id
+        where p.id_number_bidx = ? and c.status = 'TERMINATED'
+       union all
+       select c.id, 'NAME_PHONE' as by, (?::text is not null and p.id_number_bidx <> ?::text) as conflict
+         from petition_case c join petitioner p on p.id = c.petitioner_id
+        where c.petitioner_name_phone_bidx = ? and c.status = 'TERMINATED'`,
+      [idBidx ?? '', idBidx, idBidx, namePhoneBidx ?? ''],
+    );
+    // A case found both ways counts as found by ID number (listed first).
+    const byCase = new Map([...matched].reverse().map((r) => [r.id, r]));
+    // Other people's matters with near-identical content only ever make POSSIBLE_DUPLICATE (the
+    // verdict DUPLICATE needs the identity found above). Their look-up reads only the query's
+    // rarest bigrams (content-grams.ts): bounded by a row budget and a time limit, not by the
+    // number of cases.
+    const [{ grams }] = await em.execute<{ grams: number[] }[]>(`select content_grams(?) as grams`, [
+      contentIndexText(content),
+    ]);
+    const similar = await findContentCandidates(
+      em,
+      grams,
+      await this.deps.gramStatistics.get(em),
+      CONTENT_CANDIDATES,
+    );
+    const ids = [...new Set([...byCase.keys(), ...similar.ids])];
+    if (!ids.length) return [];
+    const cases = await em.find(PetitionCase, { id: { $in: ids } });
+    // Per case: the acceptance date, the other steps' dates, and the approved decision.
+    const facts = await em.execute<
+      {
+        case_id: number;
+        accepted_at: string | null;
+        dates: string[];
+        decision_number: string | null;
+        decided_at: string | null;
+      }[]
+    >(
+      `select s.case_id,
+              min(s.decided_at) filter (where s.kind = 'ACCEPTANCE')::text as accepted_at,
+              coalesce(array_agg(s.decided_at::text) filter (where s.kind <> 'ACCEPTANCE'), '{}') as dates,
+              a.decision_number, a.decided_at::text as decided_at
+         from case_step s
+         left join termination_application a on a.case_id = s.case_id and a.status = 'APPROVED'
+        where s.case_id = any(?::int[])
+        group by s.case_id, a.decision_number, a.decided_at`,
+      [arrayLiteral(ids)],
+    );
+    const factsOf = new Map(facts.map((f) => [f.case_id, f]));
+    return cases.map((c) => {
+      const who = byCase.get(c.id);
+      const f = factsOf.get(c.id);
+      const candidate: DuplicateCandidate & { case: PetitionCase } = {
+        case: c,
+        caseId: String(c.id),
+        sameIdentity: !!who,
+        identityBy: who?.by ?? null,
+        idNumberConflict: who?.conflict ?? false,
+        ...compareContent(profile, {
+          text: `${c.factsAndReasons}\n${c.requests}`,
+          acceptedAt: f?.accepted_at ?? null,
+          processDates: [...(f?.dates ?? []), f?.decided_at, c.terminatedAt],
+          terminatedAt: f?.decided_at ?? c.terminatedAt,
+          decisionNumber: f?.decision_number ?? null,
+        }),
+      };
+      return candidate;
+    });
   }
 
   /**
@@ -314,10 +331,10 @@ export class SharingService {
    * has an hourly and a daily allowance (counted from the audit log, index on user and time); the
    * supervisors' look-up activity query shows who comes near it.
    */
-  private async enforceQuota(actor: Actor) {
+  private async enforceQuota(em: EntityManager, actor: Actor) {
     const { perHour, perDay } = this.deps.config.duplicateCheckQuota;
     const now = this.deps.now();
-    const [{ hour, day }] = await this.em.execute<{ hour: number; day: number }[]>(
+    const [{ hour, day }] = await em.execute<{ hour: number; day: number }[]>(
       `select count(*) filter (where at > ?::timestamptz - interval '1 hour')::int as hour, count(*)::int as day
          from audit_log where user_id = ? and operation = 'sharing.checkDuplicate' and at > ?::timestamptz - interval '1 day'`,
       [now.toISOString(), actor.userId, now.toISOString()],
