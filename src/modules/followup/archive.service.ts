@@ -131,17 +131,16 @@ export async function ensureArchive(
 /**
  * The archives of many terminated cases in one statement (for batch writers such as the
  * historical import, inside their own transaction and covered by their own audit entry).
- * ('ALL': every terminated case.) Cases that are not TERMINATED, or already have an archive, are
- * left alone. Returns how many
+ * Cases that are not TERMINATED, or already have an archive, are left alone. Returns how many
  * archives were created.
  */
-export async function ensureArchives(em: EntityManager, caseIds: number[] | 'ALL'): Promise<number> {
-  if (caseIds !== 'ALL' && !caseIds.length) return 0;
+export async function ensureArchives(em: EntityManager, caseIds: number[]): Promise<number> {
+  if (!caseIds.length) return 0;
   const rows = await em.execute<{ id: number }[]>(
     `insert into termination_archive (case_id, created_at)
-     select id, now() from petition_case where status = 'TERMINATED' ${caseIds === 'ALL' ? '' : 'and id = any(?::int[])'}
+     select id, now() from petition_case where status = 'TERMINATED' and id = any(?::int[])
      on conflict (case_id) do nothing returning id`,
-    caseIds === 'ALL' ? [] : [arrayLiteral(caseIds)],
+    [arrayLiteral(caseIds)],
   );
   return rows.length;
 }

@@ -933,7 +933,9 @@ export async function importData(
     for (let i = 0; i < total; i += batchSize) {
       const batch = parsed.cases.slice(i, i + batchSize);
       const petitionerIds = await writePetitioners(sql, deps, batch, createdPetitioners, updatedPetitioners);
-      await writeCases(sql, deps, actor, batch, unitIds, petitionerIds, counters, result);
+      const terminated = await writeCases(sql, deps, actor, batch, unitIds, petitionerIds, counters, result);
+      // Every terminated case has its archive (DESIGN.md §2.3), imported ones included.
+      result.archivesCreated += await ensureArchives(tem, terminated);
       onProgress?.({ done: Math.min(i + batchSize, total), total });
     }
     result.petitioners.created = createdPetitioners.size;
@@ -950,9 +952,6 @@ export async function importData(
       );
       result.counters = counters.size;
     }
-
-    // Every terminated case has its archive (DESIGN.md §2.3), imported ones included.
-    result.archivesCreated = await ensureArchives(tem, 'ALL');
 
     await new AuditService(tem, deps.now).record({
       actor,
@@ -1056,7 +1055,7 @@ async function writeCases(
   petitionerIds: Map<string, number>,
   counters: Map<string, { agency: number; year: number; n: number }>,
   result: ImportResult,
-) {
+): Promise<number[]> {
   const caseRows = batch.map((c) => {
     // The petitioner as this line records them, sealed onto the case (sealing.ts, as registration does).
     const sealed = sealPetitioner(deps, c.petitioner);
@@ -1250,4 +1249,5 @@ async function writeCases(
     );
     result.terminations.created += toInsert.length;
   }
+  return apps.map((a) => a.case_id);
 }
