@@ -496,6 +496,37 @@ describe('inspection → finding → rectification → completion → verificati
     const v = ok(await t.gql(`{ verifyAuditChain { ok } }`, {}, tok.supervisor)).verifyAuditChain;
     expect(v.ok).toBe(true);
   });
+
+  it("shows a unit's officers, through the finding, only the orders they may read", async () => {
+    // Another unit's order on the same finding, written directly (the inspection is concluded).
+    const cols = (
+      await t.sql<{ c: string }>(
+        `select column_name as c from information_schema.columns
+          where table_name = 'rectification_order' and column_name <> 'id' order by ordinal_position`,
+      )
+    ).map((r) => r.c);
+    const values = cols.map((c) =>
+      c === 'responsible_unit_id'
+        ? `(select id from unit where code = 'ZJ-HZ-RS')`
+        : c === 'reissue_of_id'
+          ? 'null'
+          : c,
+    );
+    const [{ id: rsOrderId }] = await t.sql<{ id: number }>(
+      `insert into rectification_order (${cols.join(', ')}) select ${values.join(', ')}
+         from rectification_order where id = $1 returning id`,
+      [orderId],
+    );
+    const VIA = `query($id: ID!) { rectificationOrder(id: $id) { finding { rectificationOrders { responsibleUnit { code } } } } }`;
+    const units = async (id: string | number, who: string) =>
+      ok(await t.gql(VIA, { id: String(id) }, who)).rectificationOrder.finding.rectificationOrders.map(
+        (o: { responsibleUnit: { code: string } }) => o.responsibleUnit.code,
+      );
+    expect(new Set(await units(orderId, tok.officer))).toEqual(new Set(['ZJ-HZ-ZJ']));
+    expect(await units(rsOrderId, tok.rsOfficer)).toEqual(['ZJ-HZ-RS']);
+    expect(new Set(await units(orderId, tok.supervisor))).toEqual(new Set(['ZJ-HZ-ZJ', 'ZJ-HZ-RS']));
+    expect(errorOf(await t.gql(VIA, { id: String(orderId) }, tok.rsOfficer)).code).toBe('NOT_FOUND');
+  });
 });
 
 describe('accountability (责任追究)', () => {
@@ -634,6 +665,34 @@ describe('accountability (责任追究)', () => {
     // A supervisor elsewhere sees none of them.
     expect(ok(await t.gql(LIST, {}, tok.wzSupervisor)).accountabilityRecords.totalCount).toBe(0);
     expect(ok(await t.gql(STATS, {}, tok.wzSupervisor)).accountabilityStatistics.total).toBe(0);
+  });
+
+  it('through a finding, shows a supervisor only the records for staff in their jurisdiction, as the list does', async () => {
+    // A record for staff of the provincial bureau on the same finding, written directly.
+    const cols = (
+      await t.sql<{ c: string }>(
+        `select column_name as c from information_schema.columns
+          where table_name = 'accountability_record' and column_name <> 'id' order by ordinal_position`,
+      )
+    ).map((r) => r.c);
+    const values = cols.map((c) => (c === 'staff_unit_id' ? `(select id from unit where code = 'ZJ')` : c));
+    await t.sql(
+      `insert into accountability_record (${cols.join(', ')}) select ${values.join(', ')}
+         from accountability_record where finding_id = $1 limit 1`,
+      [findingId],
+    );
+    const [{ inspection_id: inspectionId }] = await t.sql(
+      'select inspection_id from inspection_finding where id = $1',
+      [findingId],
+    );
+    const VIA = `query($id: ID!) { inspection(id: $id) { findings { id accountabilityRecords { id } } } }`;
+    const records = async (who: string) =>
+      ok(await t.gql(VIA, { id: String(inspectionId) }, who)).inspection.findings.find(
+        (f: { id: string }) => f.id === findingId,
+      ).accountabilityRecords.length;
+    expect(await records(tok.supervisor)).toBe(3);
+    expect(await records(tok.hzSupervisor)).toBe(2);
+    expect(ok(await t.gql(LIST, {}, tok.hzSupervisor)).accountabilityRecords.totalCount).toBe(2);
   });
 
   it('cannot be changed or deleted, even in the database', async () => {

@@ -10,6 +10,7 @@ import { checkDay, checkId, checkText, trimOrNull } from '../followup/access';
 import { AccountabilityRecord, Inspection, InspectionFinding } from './supervision.entity';
 import { AccountabilityMeasure, Misconduct } from './supervision.enums';
 import { checkPage, checkPeriod, emptyPage, encodeCursor } from './scope';
+import { arrayLiteral } from '../../shared/sql';
 
 export interface RecordAccountabilityData {
   findingId: string | number;
@@ -225,14 +226,20 @@ export class AccountabilityService {
     };
   }
 
-  /** A finding's records, for the Finding.accountabilityRecords field (readers only). */
+  /**
+   * A finding's records, for the Finding.accountabilityRecords field: readers only, and only
+   * records for staff of units in the reader's jurisdiction, as in the list.
+   */
   async forFindings(actor: Actor, findingIds: readonly number[]): Promise<AccountabilityRecord[]> {
     this.assertReader(actor);
     if (!findingIds.length) return [];
-    return this.em.find(
-      AccountabilityRecord,
-      { finding: { $in: [...findingIds] } },
-      { orderBy: { id: 'asc' } },
+    const rows = await this.em.execute<{ id: number }[]>(
+      `select a.id from accountability_record a join unit u on u.id = a.staff_unit_id
+        where a.finding_id = any(?::int[]) and u.path <@ ?::ltree order by a.id`,
+      [arrayLiteral([...findingIds]), actor.unitPath],
     );
+    return rows.length
+      ? this.em.find(AccountabilityRecord, { id: { $in: rows.map((r) => r.id) } }, { orderBy: { id: 'asc' } })
+      : [];
   }
 }

@@ -501,11 +501,31 @@ export class InspectionService {
       Number.isSafeInteger(id) && id > 0
         ? await this.em.findOne(RectificationOrder, { id }, { populate: ['responsibleUnit'] })
         : null;
-    if (!order) throw new NotFoundError('整改通知');
-    if (isSameOrBelow(order.responsibleUnit.path, actor.unitPath)) return order;
-    const i = actor.role === 'CASE_OFFICER' ? null : await this.loadInspection(this.em, order.inspectionId);
-    if (!i || !this.canSee(actor, i)) throw new NotFoundError('整改通知');
-    return order;
+    const [readable] = order ? await this.readableOrders(actor, [order]) : [];
+    if (!readable) throw new NotFoundError('整改通知');
+    return readable;
+  }
+
+  /**
+   * The orders the actor may read, in the order given: the one rule for the order itself, the
+   * orders of a finding and a reissued order's predecessor.
+   */
+  async readableOrders(actor: Actor, orders: readonly RectificationOrder[]): Promise<RectificationOrder[]> {
+    if (!ORDER_READERS.includes(actor.role) || !orders.length) return [];
+    await this.em.populate(orders as RectificationOrder[], ['responsibleUnit']);
+    const others = orders.filter((o) => !isSameOrBelow(o.responsibleUnit.path, actor.unitPath));
+    const visibleInspections = new Set<number>();
+    if (others.length && actor.role !== 'CASE_OFFICER') {
+      const inspections = await this.em.find(
+        Inspection,
+        { id: { $in: [...new Set(others.map((o) => o.inspectionId))] } },
+        { populate: ['scopeUnit', 'organizingUnit'] },
+      );
+      for (const i of inspections) if (this.canSee(actor, i)) visibleInspections.add(i.id);
+    }
+    return orders.filter(
+      (o) => isSameOrBelow(o.responsibleUnit.path, actor.unitPath) || visibleInspections.has(o.inspectionId),
+    );
   }
 
   /** Orders whose responsible unit is in the actor's jurisdiction, newest first. */

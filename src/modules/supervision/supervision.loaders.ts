@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Context } from '../../graphql/context';
+import { byKey, groupBy } from '../../graphql/loaders';
 import { PetitionCase } from '../case/case.entity';
 import {
   AccountabilityRecord,
@@ -9,19 +10,11 @@ import {
   RectificationOrder,
 } from './supervision.entity';
 
-function groupBy<K, V>(keys: readonly K[], rows: V[], keyOf: (v: V) => K): V[][] {
-  const map = new Map<K, V[]>(keys.map((k) => [k, []]));
-  for (const r of rows) map.get(keyOf(r))?.push(r);
-  return keys.map((k) => map.get(k)!);
-}
-function byKey<K, V>(keys: readonly K[], rows: V[], keyOf: (v: V) => K): (V | null)[] {
-  const map = new Map<K, V>(rows.map((r) => [keyOf(r), r]));
-  return keys.map((k) => map.get(k) ?? null);
-}
-
 function create(ctx: Pick<Context, 'em' | 'actor' | 'services'>) {
   const { em } = ctx;
   const ids = (keys: readonly number[]) => ({ $in: [...keys] });
+  const readable = (orders: RectificationOrder[]) =>
+    ctx.services.supervision.inspections.readableOrders(ctx.actor, orders);
   return {
     caseById: new DataLoader<number, PetitionCase | null>(async (keys) =>
       byKey(keys, await em.find(PetitionCase, { id: ids(keys) }), (c) => c.id),
@@ -32,8 +25,9 @@ function create(ctx: Pick<Context, 'em' | 'actor' | 'services'>) {
     finding: new DataLoader<number, InspectionFinding | null>(async (keys) =>
       byKey(keys, await em.find(InspectionFinding, { id: ids(keys) }), (f) => f.id),
     ),
+    /** Orders the actor may read (InspectionService.readableOrders); others come back null. */
     order: new DataLoader<number, RectificationOrder | null>(async (keys) =>
-      byKey(keys, await em.find(RectificationOrder, { id: ids(keys) }), (o) => o.id),
+      byKey(keys, await readable(await em.find(RectificationOrder, { id: ids(keys) })), (o) => o.id),
     ),
     findingsByInspection: new DataLoader<number, InspectionFinding[]>(async (keys) =>
       groupBy(
@@ -42,10 +36,11 @@ function create(ctx: Pick<Context, 'em' | 'actor' | 'services'>) {
         (f) => f.inspection.id,
       ),
     ),
+    /** A finding's orders that the actor may read. */
     ordersByFinding: new DataLoader<number, RectificationOrder[]>(async (keys) =>
       groupBy(
         keys,
-        await em.find(RectificationOrder, { finding: ids(keys) }, { orderBy: { id: 'asc' } }),
+        await readable(await em.find(RectificationOrder, { finding: ids(keys) }, { orderBy: { id: 'asc' } })),
         (o) => o.finding.id,
       ),
     ),
