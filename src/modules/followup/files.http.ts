@@ -1,13 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import busboy from 'busboy';
-import { Router, type Request, type Response } from 'express';
-import type { MikroORM } from '@mikro-orm/postgresql';
-import type { ActorResolver } from '../../auth/authenticate';
-import { bearerToken } from '../../auth/authenticate';
-import { DomainError, UnauthenticatedError } from '../../errors';
-import type { Logger } from '../../logger';
-import { createServices, type Deps } from '../../services';
-import type { Actor } from '../../auth/actor';
+import { Router, type Request } from 'express';
+import { DomainError } from '../../errors';
+import { authenticate, sendError, sendFailure, type RouteOptions } from '../../http/routes';
 
 /**
  * Plain HTTP for archive files (GraphQL carries no bytes):
@@ -19,35 +14,11 @@ import type { Actor } from '../../auth/actor';
  *   GET /files/:id   the bytes, for readers entitled to the case's personal data in clear;
  *                    every download is audited first.
  *
- * Errors are JSON `{ "error": { "code", "message", "fields"? } }` with the same codes as GraphQL
- * and the HTTP status to match; a file over FILE_MAX_BYTES is refused with 413.
- * The token is checked exactly as for GraphQL (createActorResolver).
+ * Errors as every plain route's (src/http/routes.ts); a file over FILE_MAX_BYTES is refused with 413.
  */
-
-const STATUS: Record<string, number> = {
-  UNAUTHENTICATED: 401,
-  FORBIDDEN: 403,
-  NOT_FOUND: 404,
-  BAD_USER_INPUT: 400,
-  CONFLICT: 409,
-  PAYLOAD_TOO_LARGE: 413,
-  UNSUPPORTED_MEDIA_TYPE: 415,
-};
 
 /** Multipart framing around one file: boundaries, part headers, a short field or two. */
 const MULTIPART_OVERHEAD = 64 * 1024;
-
-interface Options {
-  orm: MikroORM;
-  deps: Deps;
-  logger: Logger;
-  resolveActor: ActorResolver;
-}
-
-function sendError(res: Response, code: string, message: string, extra: Record<string, unknown> = {}) {
-  if (res.headersSent) return;
-  res.status(STATUS[code] ?? 500).json({ error: { code, message, ...extra } });
-}
 
 function mibText(bytes: number): string {
   return bytes >= 1024 * 1024
@@ -118,34 +89,15 @@ function readUpload(req: Request, maxBytes: number): Promise<ParsedUpload> {
   });
 }
 
-export function createFileRouter({ orm, deps, logger, resolveActor }: Options): Router {
+export function createFileRouter(opts: RouteOptions): Router {
+  const { deps, logger } = opts;
   const router = Router();
   const maxBytes = deps.config.fileMaxBytes;
-
-  async function authenticate(req: Request) {
-    const token = bearerToken(req.headers.authorization);
-    if (!token) throw new UnauthenticatedError('未认证：缺少访问令牌（Authorization: Bearer …）');
-    const em = orm.em.fork();
-    const actor: Actor = await resolveActor(token, em);
-    return { actor, services: createServices(em, deps) };
-  }
-
-  function fail(res: Response, e: unknown, requestId: string) {
-    if (e instanceof DomainError) {
-      const { code: _c, http: _h, ...extra } = (e.extensions ?? {}) as Record<string, unknown>;
-      return sendError(res, e.code, e.message, extra);
-    }
-    logger.error(
-      { err: { name: (e as Error)?.name, code: (e as { code?: string })?.code }, requestId },
-      'file route failed',
-    );
-    return sendError(res, 'INTERNAL_SERVER_ERROR', '服务器内部错误，请稍后重试');
-  }
 
   router.post('/files', async (req, res) => {
     const requestId = (req.headers['x-request-id'] as string) || randomUUID();
     try {
-      const { actor, services } = await authenticate(req);
+      const { actor, services } = await authenticate(req, opts);
       if (actor.role !== 'CASE_OFFICER') {
         req.resume();
         return sendError(res, 'FORBIDDEN', '只有经办人员可以上传档案材料');
@@ -188,14 +140,14 @@ export function createFileRouter({ orm, deps, logger, resolveActor }: Options): 
       });
     } catch (e) {
       req.resume();
-      fail(res, e, requestId);
+      sendFailure(res, e, logger, requestId, 'file');
     }
   });
 
   router.get('/files/:id', async (req, res) => {
     const requestId = (req.headers['x-request-id'] as string) || randomUUID();
     try {
-      const { actor, services } = await authenticate(req);
+      const { actor, services } = await authenticate(req, opts);
       const id = /^[1-9][0-9]{0,9}$/.test(req.params.id) ? Number(req.params.id) : NaN;
       const d = await services.followup.files.download(actor, id);
       const ascii = d.fileName.replace(/[^\x20-\x7e]|["\\]/g, '_');
@@ -212,7 +164,7 @@ export function createFileRouter({ orm, deps, logger, resolveActor }: Options): 
       res.setHeader('Content-Security-Policy', "default-src 'none'; sandbox");
       res.end(d.content);
     } catch (e) {
-      fail(res, e, requestId);
+      sendFailure(res, e, logger, requestId, 'file');
     }
   });
 
