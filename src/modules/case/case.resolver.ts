@@ -18,7 +18,12 @@ import type { Context } from '../../graphql/context';
 import { Connection, toConnection } from '../../graphql/connection';
 import { Unit } from '../org/unit.entity';
 import { PetitionerView, petitionerView } from '../petitioner/petitioner.graphql';
-import { PERSONAL_DATA_MARK, visibilityFor, type Visibility } from '../petitioner/personal-data';
+import {
+  PERSONAL_DATA_MARK,
+  isSameOrBelow,
+  visibilityFor,
+  type Visibility,
+} from '../petitioner/personal-data';
 import { loadUnit } from '../../graphql/loaders';
 import { TerminationApplication } from '../termination/termination.entity';
 import { CaseStep, PetitionCase } from './case.entity';
@@ -94,6 +99,20 @@ class CaseProgress {
 const CaseConnection = Connection('Case', PetitionCase, '信访事项列表');
 
 const caseId = (id: string) => Number(id);
+
+/**
+ * The application's case as this reader may see it, through the request's loaders (one query
+ * per list, not one per row): a TERMINATED case is shared with everyone (as `terminatedCase`
+ * does); any other case only within the reader's jurisdiction (the rule of CaseService.visible:
+ * its handling unit is the reader's unit or below). Otherwise null, never an error.
+ */
+export async function visibleCase(ctx: Context, caseId: number): Promise<PetitionCase | null> {
+  const c = await ctx.loaders.cases.load(caseId);
+  if (!c) return null;
+  if (c.status === CaseStatus.TERMINATED) return c;
+  const info = await ctx.loaders.unitInfo.load(c.handlingUnit.id);
+  return info && isSameOrBelow(info.unit.path, ctx.actor.unitPath) ? c : null;
+}
 
 /**
  * Officer-written text on a case: shown only to readers who see the case's petitioner in clear,

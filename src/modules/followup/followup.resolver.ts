@@ -18,7 +18,7 @@ import { loadUnit } from '../../graphql/loaders';
 import type { ClearReadField } from '../../graphql/request-audit';
 import { PetitionCase } from '../case/case.entity';
 import { CaseStatus, Category } from '../case/case.enums';
-import { caseVisibility } from '../case/case.resolver';
+import { caseVisibility, visibleCase } from '../case/case.resolver';
 import { PERSONAL_DATA_MARK, isSameOrBelow } from '../petitioner/personal-data';
 import { FOLLOWUP_READERS } from './access';
 import { Unit } from '../org/unit.entity';
@@ -429,12 +429,8 @@ export class CaseFollowUpFieldsResolver {
     nullable: true,
     description: '本事项所由产生的已终结事项（报告办结时作为新事项登记的）',
   })
-  async relatedCase(@Root() c: PetitionCase, @Ctx() { actor, services }: Context) {
-    if (!c.relatedCaseId) return null;
-    return services.cases
-      .visible(actor, c.relatedCaseId)
-      .catch(() => services.sharing.terminatedCase(actor, c.relatedCaseId!))
-      .catch(() => null);
+  relatedCase(@Root() c: PetitionCase, @Ctx() ctx: Context) {
+    return c.relatedCaseId ? visibleCase(ctx, c.relatedCaseId) : null;
   }
 }
 
@@ -690,9 +686,8 @@ export class EscalationResolver {
   }
 
   @FieldResolver(() => PetitionCase, { nullable: true, description: '作为新事项登记的信访事项' })
-  async newCase(@Root() r: EscalationReport, @Ctx() { actor, services }: Context) {
-    if (!r.newCaseId) return null;
-    return services.cases.visible(actor, r.newCaseId).catch(() => null);
+  newCase(@Root() r: EscalationReport, @Ctx() ctx: Context) {
+    return r.newCaseId ? visibleCase(ctx, r.newCaseId) : null;
   }
 
   @FieldResolver(() => Boolean, { description: '报告内容对当前用户是否为明文（false 时为空）' })

@@ -2,7 +2,6 @@ import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Context } from '../../graphql/context';
 import { byKey, groupBy } from '../../graphql/loaders';
-import { PetitionCase } from '../case/case.entity';
 import {
   AccountabilityRecord,
   Inspection,
@@ -16,9 +15,6 @@ function create(ctx: Pick<Context, 'em' | 'actor' | 'services'>) {
   const readable = (orders: RectificationOrder[]) =>
     ctx.services.supervision.inspections.readableOrders(ctx.actor, orders);
   return {
-    caseById: new DataLoader<number, PetitionCase | null>(async (keys) =>
-      byKey(keys, await em.find(PetitionCase, { id: ids(keys) }), (c) => c.id),
-    ),
     inspection: new DataLoader<number, Inspection | null>(async (keys) =>
       byKey(keys, await em.find(Inspection, { id: ids(keys) }), (i) => i.id),
     ),

@@ -14,11 +14,11 @@ import {
   Root,
 } from 'type-graphql';
 import type { Context } from '../../graphql/context';
+import { visibleCase } from '../case/case.resolver';
 import { Connection, PageInfo, toConnection } from '../../graphql/connection';
 import { loadUnit } from '../../graphql/loaders';
 import { daysBetween, todayInChina } from '../../shared/dates';
 import { PetitionCase } from '../case/case.entity';
-import { CaseStatus } from '../case/case.enums';
 import { Unit } from '../org/unit.entity';
 import { PERSONAL_DATA_MARK } from '../petitioner/personal-data';
 import { EscalationReport } from '../followup/followup.entity';
@@ -675,7 +675,7 @@ export class InspectionQueryResolver {
 export class OpenEscalationResolver {
   @FieldResolver(() => PetitionCase, { description: '所属的已终结事项（信访人信息按权限脱敏）' })
   async case(@Root() o: OpenEscalation, @Ctx() ctx: Context) {
-    return (await supervisionLoaders(ctx).caseById.load(o.report.case.id))!;
+    return (await ctx.loaders.cases.load(o.report.case.id))!;
   }
 }
 
@@ -757,11 +757,8 @@ export class InspectionFindingResolver {
     nullable: true,
     description: '问题所涉的信访事项（信访人信息按权限脱敏；未终结且不在管辖范围内时为空）',
   })
-  async case(@Root() f: InspectionFinding, @Ctx() ctx: Context) {
-    const c = await supervisionLoaders(ctx).caseById.load(f.caseId);
-    if (!c) return null;
-    if (c.status === CaseStatus.TERMINATED) return c; // shared with every department
-    return ctx.services.cases.visible(ctx.actor, c.id).catch(() => null);
+  case(@Root() f: InspectionFinding, @Ctx() ctx: Context) {
+    return visibleCase(ctx, f.caseId);
   }
 
   @FieldResolver(() => [RectificationOrder], { description: '整改通知' })
@@ -1020,7 +1017,7 @@ export class PublicFeedbackResolver {
     description: '所涉及的已终结事项（信访人信息按权限脱敏）',
   })
   case(@Root() f: PublicFeedback, @Ctx() ctx: Context) {
-    return f.caseId ? supervisionLoaders(ctx).caseById.load(f.caseId) : null;
+    return f.caseId ? visibleCase(ctx, f.caseId) : null;
   }
 }
 

@@ -3,25 +3,11 @@ import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'ty
 import type { Context } from '../../graphql/context';
 import { Unit } from '../org/unit.entity';
 import { PetitionCase } from '../case/case.entity';
-import { CaseStatus, DeliveryMethod, TerminationCondition } from '../case/case.enums';
-import { clearText } from '../case/case.resolver';
-import { PERSONAL_DATA_MARK, isSameOrBelow } from '../petitioner/personal-data';
+import { DeliveryMethod, TerminationCondition } from '../case/case.enums';
+import { clearText, visibleCase } from '../case/case.resolver';
+import { PERSONAL_DATA_MARK } from '../petitioner/personal-data';
 import { TerminationApplication } from './termination.entity';
 import { loadUnit } from '../../graphql/loaders';
-
-/**
- * The application's case as this reader may see it, through the request's loaders (one query
- * per list, not one per row): a TERMINATED case is shared with everyone (as `terminatedCase`
- * does); any other case only within the reader's jurisdiction (the rule of CaseService.visible:
- * its handling unit is the reader's unit or below). Otherwise null, never an error.
- */
-async function visibleCase(ctx: Context, caseId: number): Promise<PetitionCase | null> {
-  const c = await ctx.loaders.cases.load(caseId);
-  if (!c) return null;
-  if (c.status === CaseStatus.TERMINATED) return c;
-  const info = await ctx.loaders.unitInfo.load(c.handlingUnit.id);
-  return info && isSameOrBelow(info.unit.path, ctx.actor.unitPath) ? c : null;
-}
 
 type OfficerText = 'statement' | 'returnReasons' | 'notificationExplanation';
 
