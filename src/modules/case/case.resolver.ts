@@ -15,6 +15,7 @@ import {
 } from 'type-graphql';
 import type { GraphQLResolveInfo } from 'graphql';
 import type { Context } from '../../graphql/context';
+import type { ClearReadField } from '../../graphql/request-audit';
 import { Connection, toConnection } from '../../graphql/connection';
 import { Unit } from '../org/unit.entity';
 import { PetitionerView, petitionerView } from '../petitioner/petitioner.graphql';
@@ -115,18 +116,20 @@ export async function visibleCase(ctx: Context, caseId: number): Promise<Petitio
 }
 
 /**
- * Officer-written text on a case: shown only to readers who see the case's petitioner in clear,
- * and each such read is audited like the petitioner's own fields; null for everyone else.
+ * Officer-written text on a case, an application or its follow-up: shown only to readers who see
+ * the case's petitioner in clear, and each such read is audited like the petitioner's own fields;
+ * null for everyone else.
  */
-export async function clearText(
+export async function clearText<T = string>(
   ctx: Context,
   c: PetitionCase,
-  field: `${string}.${string}`,
-  value?: string | null,
-) {
+  field: ClearReadField,
+  value?: T | null | (() => T | null),
+): Promise<T | null> {
   if (!value || (await caseVisibility(ctx, c)) !== 'CLEAR') return null;
   ctx.audit.clearRead({ caseId: c.id, petitionerId: c.petitioner.id, fields: [field] });
-  return value;
+  // a function is only called for a reader entitled to the value (decrypt nothing for the others)
+  return typeof value === 'function' ? (value as () => T | null)() : value;
 }
 
 /** Whether this reader sees this case's personal data in clear (one rule: visibilityFor). */

@@ -2,7 +2,6 @@ import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Context } from '../../graphql/context';
 import { byKey, groupBy } from '../../graphql/loaders';
-import { PetitionCase } from '../case/case.entity';
 import {
   ArchiveDocument,
   ArchiveDocumentVersion,
@@ -16,9 +15,6 @@ import {
 function create(em: EntityManager) {
   const ids = (keys: readonly number[]) => ({ $in: [...keys] });
   return {
-    caseById: new DataLoader<number, PetitionCase | null>(async (keys) =>
-      byKey(keys, await em.find(PetitionCase, { id: ids(keys) }), (c) => c.id),
-    ),
     archiveByCase: new DataLoader<number, TerminationArchive | null>(async (caseIds) =>
       byKey(caseIds, await em.find(TerminationArchive, { case: ids(caseIds) }), (a) => a.case.id),
     ),

@@ -18,7 +18,7 @@ import { loadUnit } from '../../graphql/loaders';
 import type { ClearReadField } from '../../graphql/request-audit';
 import { PetitionCase } from '../case/case.entity';
 import { CaseStatus, Category } from '../case/case.enums';
-import { caseVisibility, visibleCase } from '../case/case.resolver';
+import { caseVisibility, clearText, visibleCase } from '../case/case.resolver';
 import { PERSONAL_DATA_MARK, isSameOrBelow } from '../petitioner/personal-data';
 import { FOLLOWUP_READERS } from './access';
 import { Unit } from '../org/unit.entity';
@@ -306,14 +306,12 @@ async function clearOrNull<T>(
   field: ClearReadField,
   open: () => T,
 ): Promise<T | null> {
-  const c = await followUpLoaders(ctx).caseById.load(caseId);
-  if (!c || (await caseVisibility(ctx, c)) !== 'CLEAR') return null;
-  ctx.audit.clearRead({ caseId: c.id, petitionerId: c.petitioner.id, fields: [field] });
-  return open();
+  const c = await ctx.loaders.cases.load(caseId);
+  return c ? clearText(ctx, c, field, open) : null;
 }
 
 async function isClear(ctx: Context, caseId: number): Promise<boolean> {
-  const c = await followUpLoaders(ctx).caseById.load(caseId);
+  const c = await ctx.loaders.cases.load(caseId);
   return !!c && (await caseVisibility(ctx, c)) === 'CLEAR';
 }
 
@@ -439,7 +437,7 @@ export class TerminationArchiveResolver {
   private async completeness(a: TerminationArchive, ctx: Context) {
     const loaders = followUpLoaders(ctx);
     const [c, steps, docs] = await Promise.all([
-      loaders.caseById.load(a.case.id),
+      ctx.loaders.cases.load(a.case.id),
       ctx.loaders.steps.load(a.case.id),
       loaders.documents.load(a.id),
     ]);
@@ -672,7 +670,7 @@ export class EscalationResolver {
 
   @FieldResolver(() => PetitionCase, { description: '所属的已终结事项' })
   async case(@Root() r: EscalationReport, @Ctx() ctx: Context) {
-    return (await followUpLoaders(ctx).caseById.load(r.case.id))!;
+    return (await ctx.loaders.cases.load(r.case.id))!;
   }
 
   @FieldResolver(() => Unit, { description: '接收报告的信访工作机构（承办单位最近的上一级）' })
