@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Actor } from '../../auth/actor';
 import type { Deps } from '../../services';
 import { ConflictError, ForbiddenError, NotFoundError, Problems } from '../../errors';
-import { isIsoDate, todayInChina } from '../../shared/dates';
+import { todayInChina } from '../../shared/dates';
 import { Unit } from '../org/unit.entity';
 import type { PetitionerData, PetitionerService } from '../petitioner/petitioner.service';
 import { isSameOrBelow } from '../petitioner/personal-data';
@@ -11,6 +11,7 @@ import { CaseStatus, Category, STEP_LABEL, STEP_ORDER, StepKind } from './case.e
 import { progressOf, type ProcedureFacts } from './procedure';
 import type { AuditService } from '../audit/audit.service';
 import { contentIndexText } from '../sharing/duplicate-method';
+import { checkDay, checkText } from '../../shared/checks';
 
 export interface RegisterCaseData {
   petitioner: PetitionerData;
@@ -79,35 +80,6 @@ export class CaseService {
 
   private today() {
     return todayInChina(this.deps.now());
-  }
-
-  /** Dates must be real calendar days and not in the future. */
-  private checkDate(p: Problems, field: string, value: string | null | undefined, required = true): boolean {
-    if (value == null || value === '') {
-      if (required) p.add(field, '日期不能为空');
-      return false;
-    }
-    if (!isIsoDate(value)) {
-      p.add(field, '日期格式应为 YYYY-MM-DD');
-      return false;
-    }
-    if (value > this.today()) {
-      p.add(field, '日期不能晚于今天');
-      return false;
-    }
-    return true;
-  }
-
-  private checkText(
-    p: Problems,
-    field: string,
-    value: string | null | undefined,
-    label: string,
-    max: number,
-  ) {
-    const v = value?.trim() ?? '';
-    p.check(v.length > 0, field, `${label}不能为空`);
-    p.check(v.length <= max, field, `${label}不超过${max}字`);
   }
 
   // ---- reading ----
@@ -203,12 +175,18 @@ export class CaseService {
   /** Checks the matter's fields of a registration (all but the petitioner); problems go under `prefix`. */
   checkMatter(data: MatterData, p: Problems, prefix = ''): void {
     p.check(Object.values(Category).includes(data.category), `${prefix}category`, '类别无效');
-    this.checkText(p, `${prefix}title`, data.title, '标题', 200);
-    this.checkText(p, `${prefix}factsAndReasons`, data.factsAndReasons, '事实和理由', 5000);
-    this.checkText(p, `${prefix}requests`, data.requests, '诉求', 2000);
-    this.checkText(p, `${prefix}acceptanceOpinion`, data.acceptanceOpinion, '受理意见', 5000);
-    const accepted = this.checkDate(p, `${prefix}acceptedAt`, data.acceptedAt);
-    const delivered = this.checkDate(p, `${prefix}acceptanceDeliveredAt`, data.acceptanceDeliveredAt, false);
+    checkText(p, `${prefix}title`, data.title, '标题', 200);
+    checkText(p, `${prefix}factsAndReasons`, data.factsAndReasons, '事实和理由', 5000);
+    checkText(p, `${prefix}requests`, data.requests, '诉求', 2000);
+    checkText(p, `${prefix}acceptanceOpinion`, data.acceptanceOpinion, '受理意见', 5000);
+    const accepted = checkDay(p, `${prefix}acceptedAt`, data.acceptedAt, this.deps.now());
+    const delivered = checkDay(
+      p,
+      `${prefix}acceptanceDeliveredAt`,
+      data.acceptanceDeliveredAt,
+      this.deps.now(),
+      false,
+    );
     if (accepted && delivered)
       p.check(
         data.acceptanceDeliveredAt! >= data.acceptedAt,
@@ -280,9 +258,9 @@ export class CaseService {
   async recordStep(actor: Actor, caseId: number, kind: StepKind, data: StepData): Promise<PetitionCase> {
     const p = new Problems();
     p.check(kind !== StepKind.ACCEPTANCE, 'kind', '受理在登记时记录');
-    this.checkText(p, 'opinion', data.opinion, `${STEP_LABEL[kind]}意见`, 5000);
-    const decidedOk = this.checkDate(p, 'decidedAt', data.decidedAt);
-    const deliveredOk = this.checkDate(p, 'deliveredAt', data.deliveredAt, false);
+    checkText(p, 'opinion', data.opinion, `${STEP_LABEL[kind]}意见`, 5000);
+    const decidedOk = checkDay(p, 'decidedAt', data.decidedAt, this.deps.now());
+    const deliveredOk = checkDay(p, 'deliveredAt', data.deliveredAt, this.deps.now(), false);
     if (decidedOk && deliveredOk)
       p.check(data.deliveredAt! >= data.decidedAt, 'deliveredAt', '送达日期不能早于作出意见的日期');
     p.throwIfAny();
@@ -335,7 +313,7 @@ export class CaseService {
     deliveredAt: string,
   ): Promise<PetitionCase> {
     const p = new Problems();
-    this.checkDate(p, 'deliveredAt', deliveredAt);
+    checkDay(p, 'deliveredAt', deliveredAt, this.deps.now());
     p.throwIfAny();
     return this.em.transactional(async (em) => {
       const c = await this.forHandlingUnit(actor, caseId, em);
@@ -363,7 +341,7 @@ export class CaseService {
   ): Promise<PetitionCase> {
     const p = new Problems();
     p.check(kind === StepKind.REVIEW || kind === StepKind.RE_REVIEW, 'kind', '只能申请复查或复核');
-    this.checkDate(p, 'requestedAt', requestedAt);
+    checkDay(p, 'requestedAt', requestedAt, this.deps.now());
     p.throwIfAny();
     return this.em.transactional(async (em) => {
       const c = await this.forHandlingUnit(actor, caseId, em);
@@ -396,8 +374,8 @@ export class CaseService {
     note: string,
   ): Promise<PetitionCase> {
     const p = new Problems();
-    this.checkDate(p, 'submittedAt', submittedAt);
-    this.checkText(p, 'note', note, '情况说明', 2000);
+    checkDay(p, 'submittedAt', submittedAt, this.deps.now());
+    checkText(p, 'note', note, '情况说明', 2000);
     p.throwIfAny();
     return this.em.transactional(async (em) => {
       const c = await this.forHandlingUnit(actor, caseId, em);
@@ -423,8 +401,8 @@ export class CaseService {
     recordedAt: string,
   ): Promise<PetitionCase> {
     const p = new Problems();
-    this.checkText(p, 'reason', reason, '正当理由', 2000);
-    this.checkDate(p, 'recordedAt', recordedAt);
+    checkText(p, 'reason', reason, '正当理由', 2000);
+    checkDay(p, 'recordedAt', recordedAt, this.deps.now());
     p.throwIfAny();
     return this.em.transactional(async (em) => {
       const c = await this.forHandlingUnit(actor, caseId, em);

@@ -6,14 +6,8 @@ import type { AuditActor, AuditService } from '../audit/audit.service';
 import type { PetitionCase } from '../case/case.entity';
 import type { CaseService } from '../case/case.service';
 import { StepKind } from '../case/case.enums';
-import {
-  checkDay,
-  checkId,
-  checkText,
-  terminatedCaseForOfficer,
-  terminatedCaseForReader,
-  trimOrNull,
-} from './access';
+import { terminatedCaseForOfficer, terminatedCaseForReader } from './access';
+import { checkDay, checkId, checkText, trimOrNull } from '../../shared/checks';
 import { ArchiveDocument, ArchiveDocumentVersion, StoredFile, TerminationArchive } from './followup.entity';
 import { ARCHIVE_ITEM_LABEL, ArchiveItemKind } from './followup.enums';
 import { checkIdempotencyKey, claim, complete } from './idempotency';

@@ -6,7 +6,7 @@ import type { Page } from '../../graphql/connection';
 import type { AuditService } from '../audit/audit.service';
 import { Unit } from '../org/unit.entity';
 import { isSameOrBelow } from '../petitioner/personal-data';
-import { checkDay, checkId, checkText, trimOrNull } from '../followup/access';
+import { checkDay, checkId, checkText, trimOrNull } from '../../shared/checks';
 import { AccountabilityRecord, Inspection, InspectionFinding } from './supervision.entity';
 import { AccountabilityMeasure, Misconduct } from './supervision.enums';
 import { checkPage, checkPeriod, emptyPage, encodeCursor } from './scope';

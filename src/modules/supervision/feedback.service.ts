@@ -11,7 +11,7 @@ import { Unit } from '../org/unit.entity';
 import { checkPhone, normaliseName } from '../petitioner/identity';
 import { maskName, maskPhone } from '../petitioner/masking';
 import { isSameOrBelow, type Visibility } from '../petitioner/personal-data';
-import { checkDay, checkId, checkText, trimOrNull } from '../followup/access';
+import { checkDay, checkId, checkText, trimOrNull } from '../../shared/checks';
 import { PublicFeedback } from './supervision.entity';
 import { FeedbackChannel, FeedbackSatisfaction, FeedbackStatus } from './supervision.enums';
 import { checkPage, checkPeriod, emptyPage, encodeCursor } from './scope';

@@ -8,7 +8,7 @@ import type { Page } from '../../graphql/connection';
 import type { AuditService } from '../audit/audit.service';
 import { Unit } from '../org/unit.entity';
 import { isSameOrBelow } from '../petitioner/personal-data';
-import { checkDay, checkId, checkText } from '../followup/access';
+import { checkDay, checkId, checkText } from '../../shared/checks';
 import { Inspection, InspectionFinding, RectificationOrder } from './supervision.entity';
 import {
   FindingProblem,
