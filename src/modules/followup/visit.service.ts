@@ -6,8 +6,6 @@ import { addDays, isIsoDate, todayInChina } from '../../shared/dates';
 import type { AuditService } from '../audit/audit.service';
 import { PetitionCase } from '../case/case.entity';
 import type { CaseService } from '../case/case.service';
-import { Unit } from '../org/unit.entity';
-import { isSameOrBelow } from '../petitioner/personal-data';
 import { assertFollowUpReader, terminatedCaseForOfficer } from './access';
 import { checkId, checkText, trimOrNull } from '../../shared/checks';
 import { ReturnVisit } from './followup.entity';
@@ -15,6 +13,7 @@ import { VisitMethod } from './followup.enums';
 import { checkIdempotencyKey, claim, complete } from './idempotency';
 import { SEALED_COLUMN, openJson, sealJson } from './sealed-text';
 import { visitSchedule, type ScheduleVisit, type VisitScheduleResult, type VisitSlot } from './visit.policy';
+import { jurisdictionPath } from '../org/jurisdiction';
 
 export interface RecordVisitData {
   caseId: string | number;
@@ -160,12 +159,8 @@ export class VisitService {
     p.check(!after || cursor !== null, 'after', '分页游标无效');
     p.throwIfAny();
     const empty = { nodes: [], totalCount: 0, hasNextPage: false, endCursor: null };
-    let scope = actor.unitPath;
-    if (filter.unitCode) {
-      const unit = await this.em.findOne(Unit, { code: filter.unitCode });
-      if (!unit || !isSameOrBelow(unit.path, actor.unitPath)) return empty;
-      scope = unit.path;
-    }
+    const scope = await jurisdictionPath(this.em, actor, filter.unitCode);
+    if (!scope) return empty;
     const policy = this.deps.config.visitPolicy;
     const today = this.today();
     const rows = await this.em.execute<

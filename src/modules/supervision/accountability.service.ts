@@ -11,6 +11,7 @@ import { AccountabilityRecord, Inspection, InspectionFinding } from './supervisi
 import { AccountabilityMeasure, Misconduct } from './supervision.enums';
 import { checkPage, checkPeriod, emptyPage, encodeCursor } from './scope';
 import { arrayLiteral } from '../../shared/sql';
+import { unitInJurisdiction } from '../org/jurisdiction';
 
 export interface RecordAccountabilityData {
   findingId: string | number;
@@ -137,9 +138,9 @@ export class AccountabilityService {
     );
     p.throwIfAny();
     const unit = filter.unitCode
-      ? await this.em.findOne(Unit, { code: filter.unitCode })
+      ? await unitInJurisdiction(this.em, actor, filter.unitCode)
       : await this.em.findOne(Unit, { id: actor.unitId });
-    if (!unit || !isSameOrBelow(unit.path, actor.unitPath)) return null;
+    if (!unit) return null;
     const where = ['u.path <@ ?::ltree'];
     const params: unknown[] = [unit.path];
     if (filter.misconduct) {

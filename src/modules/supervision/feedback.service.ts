@@ -15,6 +15,7 @@ import { checkDay, checkId, checkText, trimOrNull } from '../../shared/checks';
 import { PublicFeedback } from './supervision.entity';
 import { FeedbackChannel, FeedbackSatisfaction, FeedbackStatus } from './supervision.enums';
 import { checkPage, checkPeriod, emptyPage, encodeCursor } from './scope';
+import { jurisdictionPath } from '../org/jurisdiction';
 
 export interface RecordFeedbackData {
   receivedOn: string;
@@ -325,12 +326,8 @@ export class FeedbackService {
     const cursor = checkPage(p, first, after, ['n']);
     p.check(!filter.status || Object.values(FeedbackStatus).includes(filter.status), 'status', '状态无效');
     p.throwIfAny();
-    let root = actor.unitPath;
-    if (filter.unitCode) {
-      const unit = await this.em.findOne(Unit, { code: filter.unitCode });
-      if (!unit || !isSameOrBelow(unit.path, actor.unitPath)) return emptyPage();
-      root = unit.path;
-    }
+    const root = await jurisdictionPath(this.em, actor, filter.unitCode);
+    if (!root) return emptyPage();
     const jurisdiction =
       actor.role === 'CASE_OFFICER'
         ? 'au.path <@ ?::ltree'

@@ -27,6 +27,7 @@ import {
   type CursorKey,
 } from './scope';
 import type { InspectionFilter } from './inspection-queries.service';
+import { jurisdictionPath, unitInJurisdiction } from '../org/jurisdiction';
 
 export interface CreateInspectionData {
   title: string;
@@ -265,8 +266,8 @@ export class InspectionService {
     const where = ['(su.path <@ ?::ltree or ou.path <@ ?::ltree)'];
     const params: unknown[] = [actor.unitPath, actor.unitPath];
     if (filter.unitCode) {
-      const unit = await this.em.findOne(Unit, { code: filter.unitCode });
-      if (!unit || !isSameOrBelow(unit.path, actor.unitPath)) return emptyPage();
+      const unit = await unitInJurisdiction(this.em, actor, filter.unitCode);
+      if (!unit) return emptyPage();
       where.push('su.path <@ ?::ltree');
       params.push(unit.path);
     }
@@ -545,12 +546,8 @@ export class InspectionService {
     );
     const inspectionId = checkId(p, 'inspectionId', filter.inspectionId);
     p.throwIfAny();
-    let root = actor.unitPath;
-    if (filter.unitCode) {
-      const unit = await this.em.findOne(Unit, { code: filter.unitCode });
-      if (!unit || !isSameOrBelow(unit.path, actor.unitPath)) return emptyPage();
-      root = unit.path;
-    }
+    const root = await jurisdictionPath(this.em, actor, filter.unitCode);
+    if (!root) return emptyPage();
     const where = ['u.path <@ ?::ltree'];
     const params: unknown[] = [root];
     if (filter.status) {

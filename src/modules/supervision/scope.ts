@@ -5,7 +5,7 @@ import { ForbiddenError, NotFoundError, type Problems } from '../../errors';
 import { addDays, isIsoDate } from '../../shared/dates';
 import type { Page } from '../../graphql/connection';
 import { Unit } from '../org/unit.entity';
-import { isSameOrBelow } from '../petitioner/personal-data';
+import { unitInJurisdiction } from '../org/jurisdiction';
 
 /** Who runs the inspection queries (DESIGN.md §1): supervisors, and the petition agencies' reviewers. */
 export const INSPECTORS: readonly Role[] = ['SUPERVISOR', 'AGENCY_REVIEWER'];
@@ -53,9 +53,9 @@ export async function inspectionScope(
   assertInspector(actor);
   const exclude = actor.role === 'AGENCY_REVIEWER' ? actor.unitId : null;
   const unit = unitCode
-    ? await em.findOne(Unit, { code: unitCode })
+    ? await unitInJurisdiction(em, actor, unitCode)
     : await em.findOne(Unit, { id: actor.unitId });
-  if (!unit || !isSameOrBelow(unit.path, actor.unitPath)) {
+  if (!unit) {
     if (strict) throw new NotFoundError(`单位 ${unitCode ?? ''} `);
     return null;
   }
