@@ -13,7 +13,7 @@ import {
   Root,
 } from 'type-graphql';
 import type { Context } from '../../graphql/context';
-import { Connection, PageInfo, toConnection } from '../../graphql/connection';
+import { Connection, toConnection } from '../../graphql/connection';
 import { loadUnit } from '../../graphql/loaders';
 import type { ClearReadField } from '../../graphql/request-audit';
 import { PetitionCase } from '../case/case.entity';
@@ -279,15 +279,11 @@ class OverdueReturnVisit {
   overdue!: VisitSlotView[];
 }
 
-@ObjectType('OverdueReturnVisitConnection', { description: '超期未回访的事项（最早超期的在前）' })
-class OverdueReturnVisitConnection {
-  @Field(() => [OverdueReturnVisit])
-  nodes!: OverdueReturnVisit[];
-  @Field(() => PageInfo)
-  pageInfo!: PageInfo;
-  @Field(() => Int)
-  totalCount!: number;
-}
+const OverdueReturnVisitConnection = Connection(
+  'OverdueReturnVisit',
+  OverdueReturnVisit,
+  '超期未回访的事项（最早超期的在前）',
+);
 
 const EscalationReportConnection = Connection('EscalationReport', EscalationReport, '报告列表');
 
