@@ -1015,11 +1015,9 @@ async function writeUnits(sql: Sql, units: ImportUnit[], snap: Snapshot, result:
 }
 
 /**
- * One row per ID number (blind index) for the batch, sealed as PetitionerService.upsert does, and
- * upserted with the same rule: the name is replaced, a phone or address given replaces the old one,
- * one not given keeps it. Returns petitioner ids by ID-number blind index.
+ * One petitioner row per person (ID number's blind index); their data goes on each case. Returns
+ * petitioner ids by ID-number blind index.
  */
-/** One petitioner row per person (ID number's blind index); their data goes on each case. */
 async function writePetitioners(
   sql: Sql,
   deps: Deps,

@@ -23,7 +23,7 @@ export interface SealedPetitioner {
 
 /**
  * Seals one petitioner's (already validated and normalised) fields: the only place that
- * encrypts them (PetitionerService.upsert and the batch import both use it).
+ * encrypts them (PetitionerService.register and the batch import both use it).
  */
 export function sealPetitioner(
   deps: Pick<Deps, 'cipher' | 'blindIndex'>,
