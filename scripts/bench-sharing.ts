@@ -606,7 +606,8 @@ async function main() {
         );
       }
     }
-    // The plans of the text filter, the SQL as SharingService.terminatedCases issues it.
+    // The plans of the text filter: the statements of SharingService.terminatedCases in their shape
+    // (with c.* for the mapped columns and no cursor), written out here to be EXPLAINed.
     const textWhere = `c.status = 'TERMINATED' and (c.title || ' ' || c.facts_and_reasons) ilike ?`;
     for (const [label, q, p] of [
       [

@@ -43,10 +43,9 @@ class PetitionerInput {
   address?: string | null;
 }
 
-@InputType({ description: '登记（受理）信访事项' })
-class RegisterCaseInput {
-  @Field(() => PetitionerInput)
-  petitioner!: PetitionerInput;
+/** The matter as accepted: registration and an escalation's new matter take the same fields. */
+@InputType('MatterInput', { description: '受理的信访事项' })
+export class MatterInput {
   @Field(() => Category)
   category!: Category;
   @Field({ description: '标题' })
@@ -61,6 +60,12 @@ class RegisterCaseInput {
   acceptanceOpinion!: string;
   @Field(() => String, { nullable: true, description: '受理告知送达信访人的日期' })
   acceptanceDeliveredAt?: string | null;
+}
+
+@InputType({ description: '登记（受理）信访事项' })
+class RegisterCaseInput extends MatterInput {
+  @Field(() => PetitionerInput)
+  petitioner!: PetitionerInput;
 }
 
 @InputType({ description: '记录办理、复查或复核意见' })

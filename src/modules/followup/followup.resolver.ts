@@ -17,8 +17,8 @@ import { Connection, toConnection } from '../../graphql/connection';
 import { loadUnit } from '../../graphql/loaders';
 import type { ClearReadField } from '../../graphql/request-audit';
 import { PetitionCase } from '../case/case.entity';
-import { CaseStatus, Category } from '../case/case.enums';
-import { caseVisibility, clearText, visibleCase } from '../case/case.resolver';
+import { CaseStatus } from '../case/case.enums';
+import { MatterInput, caseVisibility, clearText, visibleCase } from '../case/case.resolver';
 import { PERSONAL_DATA_MARK, isSameOrBelow } from '../petitioner/personal-data';
 import { FOLLOWUP_READERS } from './access';
 import { Unit } from '../org/unit.entity';
@@ -161,26 +161,12 @@ class AcknowledgeEscalationInput {
 }
 
 @InputType({ description: '作为新的信访事项登记（信访人沿用原终结事项的信访人）' })
-class NewMatterInput {
+class NewMatterInput extends MatterInput {
   @Field(() => String, {
     nullable: true,
     description: '承办单位代码（默认原终结事项的承办单位；须在本机构管辖范围内）',
   })
   handlingUnitCode?: string | null;
-  @Field(() => Category)
-  category!: Category;
-  @Field({ description: '标题' })
-  title!: string;
-  @Field({ description: '事实和理由' })
-  factsAndReasons!: string;
-  @Field({ description: '诉求' })
-  requests!: string;
-  @Field({ description: '受理日期 YYYY-MM-DD' })
-  acceptedAt!: string;
-  @Field({ description: '受理意见' })
-  acceptanceOpinion!: string;
-  @Field(() => String, { nullable: true, description: '受理告知送达信访人的日期' })
-  acceptanceDeliveredAt?: string | null;
 }
 
 @InputType({ description: '办结报告' })
