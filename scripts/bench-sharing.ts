@@ -23,7 +23,7 @@
  *      per kind are made and the script says so (at 1M cases one call can take a minute).
  *   2. EXPLAIN (ANALYZE, BUFFERS) of the content-candidate query exactly as SharingService
  *      issues it (content-grams.ts: the bigrams picked, their estimated rows, the GIN index).
- *   3. The development set (shared/data/dup-dev, or --dev DIR) imported into the same database
+ *   3. The development set (test/fixtures/dup-dev, or --dev DIR) imported into the same database
  *      and its 120 queries asked: the verdicts per label among N other cases.
  *   4. terminatedCases first page (20 and 100) without a filter, with a text, category and unit
  *      subtree filter: page time and count(*) time separately, and the plans of the text filter.
@@ -251,7 +251,7 @@ async function main() {
   const server =
     arg('--server') ?? process.env.BENCH_SERVER_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const budgetS = Number(arg('--budget') ?? 900);
-  const devDir = path.resolve(arg('--dev') ?? path.join(__dirname, '../../shared/data/dup-dev'));
+  const devDir = path.resolve(arg('--dev') ?? path.join(__dirname, '../test/fixtures/dup-dev'));
   const n = process.argv[2] ? Number(process.argv[2]) : 100_000;
   if (
     !Number.isInteger(n) ||

@@ -45,7 +45,7 @@ interface Query {
 }
 
 const args = process.argv.slice(2);
-const dir = path.resolve(args.find((a) => !a.startsWith('--')) ?? '../shared/data/dup-dev');
+const dir = path.resolve(args.find((a) => !a.startsWith('--')) ?? 'test/fixtures/dup-dev');
 const retrieve = args.find((a) => a.startsWith('--retrieve='))?.split('=')[1] ?? 'trgm';
 const verbose = args.includes('--verbose');
 const TOP_K = 20;

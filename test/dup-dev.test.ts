@@ -4,11 +4,11 @@ import { startTestHub, ok, type TestHub } from './helpers/hub';
 import { importFile } from './helpers/fixtures';
 
 /**
- * The duplicate check on the development set (shared/data/dup-dev): import it, ask every query
+ * The duplicate check on the development set (test/fixtures/dup-dev): import it, ask every query
  * through GraphQL as department staff, and hold the method to DESIGN.md §4's bar. Set
  * DUP_REPORT=1 to print the figures.
  */
-const DIR = path.resolve(__dirname, '../../shared/data/dup-dev');
+const DIR = path.resolve(__dirname, 'fixtures/dup-dev');
 const CHECK = `query($input: DuplicateCheckInput!) { checkDuplicate(input: $input) { verdict matches { sameIdentity case { externalRef } } } }`;
 
 interface Query {

@@ -20,8 +20,8 @@ import { UnitService } from '../src/modules/org/unit.service';
 import { contentIndexText } from '../src/modules/sharing/duplicate-method';
 import { verifyAuditChain } from '../src/modules/audit/audit.verify';
 
-/** The dev set: in ../shared on every machine of the project (read-only in CI). */
-const DEV_SET = path.resolve(__dirname, '../../shared/data/dup-dev/import.jsonl');
+/** The development duplicate set, a fixture of the repository (test/fixtures/dup-dev). */
+const DEV_SET = path.resolve(__dirname, 'fixtures/dup-dev/import.jsonl');
 const ROOT = path.resolve(__dirname, '..');
 const actor = { userId: 'test:import', name: '历史数据导入', role: 'ADMIN', unitCode: 'SYSTEM' };
 

@@ -1,7 +1,7 @@
 /**
  * Unit tests of the duplicate-check method (pure functions, no database), plus a small
  * held-out set written for this purpose: paraphrases in other words and related-but-new
- * matters that are NOT in the dev set (/work/shared/data/dup-dev), so that the thresholds
+ * matters that are NOT in the dev set (test/fixtures/dup-dev), so that the thresholds
  * are checked on text they were not tuned on. The case texts are copied from the dev
  * import (fictitious people and projects).
  */

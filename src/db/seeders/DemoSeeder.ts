@@ -11,7 +11,7 @@ import { idNumberCheckChar } from '../../modules/petitioner/identity';
 import { createServices, type Deps } from '../../services';
 import { addDays, todayInChina } from '../../shared/dates';
 
-/** Demo unit tree; codes shared with shared/data/dup-dev so its import lands in the same tree. */
+/** Demo unit tree; codes shared with test/fixtures/dup-dev so its import lands in the same tree. */
 export const DEMO_UNITS: { code: string; name: string; kind: UnitKind; parentCode: string | null }[] = [
   { code: 'ZJ', name: '浙江省信访局', kind: UnitKind.PETITION_AGENCY, parentCode: null },
   { code: 'ZJ-HZ', name: '杭州市信访局', kind: UnitKind.PETITION_AGENCY, parentCode: 'ZJ' },
