@@ -22,6 +22,8 @@ import { RequestAudit } from './graphql/request-audit';
 import { AuditService } from './modules/audit/audit.service';
 import { createFileRouter } from './modules/followup/files.http';
 import { createReportRouter } from './modules/supervision/report.http';
+import { metricsPlugin, metricsRoute } from './http/metrics';
+import { readRoutingPlugin, readRoutingScope } from './graphql/read-routing';
 
 export interface HubOptions {
   config: Config;
@@ -153,9 +155,15 @@ export async function createApp({ config, orm, logger, now = () => new Date() }:
       costLimitPlugin<Context>(config.limits.maxCost),
       clearReadAuditPlugin(logger, now),
       requestLogPlugin(logger),
+      metricsPlugin(deps.metrics),
+      readRoutingPlugin(config),
     ],
   });
   await apollo.start();
+
+  // Prometheus metrics (http/metrics.ts): behind METRICS_TOKEN when set; off in production without it.
+  deps.metrics.watchDatabase(orm);
+  app.get('/metrics', metricsRoute(config, deps.metrics));
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -181,6 +189,7 @@ export async function createApp({ config, orm, logger, now = () => new Date() }:
   app.use(
     '/graphql',
     express.json({ limit: '2mb' }),
+    readRoutingScope(config),
     expressMiddleware(apollo, {
       context: async ({ req }): Promise<Context> => {
         const requestId = (req.headers['x-request-id'] as string) || randomUUID();

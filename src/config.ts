@@ -68,6 +68,13 @@ export interface Config {
   limits: { maxDepth: number; maxCost: number };
   /** Supervision (src/modules/supervision): TRACKING_STALE_DAYS, the default of the stale-tracking inspection. */
   supervision: { trackingStaleDays: number };
+  /** GET /metrics (src/http/metrics.ts): METRICS_TOKEN; without one it is open in development/test, off in production. */
+  metrics: { token?: string };
+  /**
+   * PostgreSQL streaming replicas for read-only look-ups (DATABASE_REPLICA_URLS), and how long after a
+   * user's write that user's requests still read from the primary (READ_YOUR_WRITES_SECONDS).
+   */
+  replicas: { urls: string[]; readYourWritesSeconds: number };
 }
 
 /** Development-only defaults. Production refuses every one of them. */
@@ -161,6 +168,19 @@ export function loadConfig(env: Env = process.env): Config {
     problems.push('BLIND_INDEX_KEY 必须是至少 32 字节的 base64 密钥');
   }
 
+  const metricsToken = str('METRICS_TOKEN');
+  if (metricsToken && !/^[\x21-\x7e]{16,200}$/.test(metricsToken))
+    problems.push('METRICS_TOKEN 须为 16–200 个可见 ASCII 字符（不含空格）');
+  const replicaUrls = (str('DATABASE_REPLICA_URLS') ?? '')
+    .split(',')
+    .map((u) => u.trim())
+    .filter(Boolean);
+  for (const [i, u] of replicaUrls.entries())
+    if (!/^postgres(ql)?:\/\//.test(u))
+      problems.push(`DATABASE_REPLICA_URLS 第 ${i + 1} 项必须是 postgres:// 连接串（以逗号分隔）`);
+  if (replicaUrls.length && !databaseUrl)
+    problems.push('DATABASE_REPLICA_URLS 需要同时设置 DATABASE_URL（主库），内嵌数据库没有只读副本');
+
   const decisionNumberFormat = str('DECISION_NUMBER_FORMAT') ?? '浙信终字〔{year}〕第{n}号';
   if (!decisionNumberFormat.includes('{n}')) problems.push('DECISION_NUMBER_FORMAT 必须包含 {n}（序号）');
 
@@ -204,6 +224,8 @@ export function loadConfig(env: Env = process.env): Config {
     supervision: {
       trackingStaleDays: int('TRACKING_STALE_DAYS', 60, 1, 3650),
     },
+    metrics: { token: metricsToken },
+    replicas: { urls: replicaUrls, readYourWritesSeconds: int('READ_YOUR_WRITES_SECONDS', 10, 1, 3600) },
   };
   const lvl = config.logLevel;
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(lvl)) {

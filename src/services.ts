@@ -10,6 +10,7 @@ import { SharingService } from './modules/sharing/sharing.service';
 import { GramStatisticsCache } from './modules/sharing/content-grams';
 import { createFollowUpServices } from './modules/followup';
 import { createSupervisionServices } from './modules/supervision';
+import { HubMetrics } from './shared/metrics';
 
 /** Process-wide dependencies that services share (configuration, keys, clock). */
 export interface Deps {
@@ -20,6 +21,8 @@ export interface Deps {
   now: () => Date;
   /** The duplicate check's bigram statistics, read from the database now and then. */
   gramStatistics: GramStatisticsCache;
+  /** This instance's Prometheus metrics (src/shared/metrics.ts), served at GET /metrics. */
+  metrics: HubMetrics;
 }
 
 export function createDeps(config: Config, now: () => Date = () => new Date()): Deps {
@@ -29,6 +32,7 @@ export function createDeps(config: Config, now: () => Date = () => new Date()): 
     blindIndex: new BlindIndex(Buffer.from(config.blindIndexKey, 'base64')),
     now,
     gramStatistics: new GramStatisticsCache(),
+    metrics: new HubMetrics(),
   };
 }
 

@@ -4,6 +4,7 @@ import { Client } from 'pg';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { loadConfig, type Config, type Role } from '../../src/config';
 import { initOrm } from '../../src/db/orm';
+import { replicaOptions } from '../../src/db/replicas';
 import { createApp, type Hub } from '../../src/app';
 import { createLogger } from '../../src/logger';
 import { signDevToken } from '../../src/auth/tokens';
@@ -51,6 +52,7 @@ export async function startTestHub(
   const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: databaseUrl, ...env });
   const queries: string[] = [];
   const orm = await initOrm(databaseUrl, {
+    ...replicaOptions(config),
     debug: ['query'],
     colors: false,
     logger: (message: string) => {

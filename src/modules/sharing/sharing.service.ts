@@ -211,7 +211,7 @@ export class SharingService {
     const { blindIndex } = this.deps;
     const idBidx = idNumber ? blindIndex.idNumber(idNumber) : null;
     const namePhoneBidx = name && phone ? blindIndex.namePhone(name, phone) : null;
-    return this.em.transactional(async (em) => {
+    const outcome = await this.em.transactional(async (em) => {
       // One check at a time per user, its allowance counted and the check audited in the same
       // transaction: parallel requests or aliased fields cannot all pass before any is recorded.
       await em.execute('select pg_advisory_xact_lock(hashtext(?))', [
@@ -241,6 +241,9 @@ export class SharingService {
         })),
       };
     });
+    // Counted once committed (audited), never before: a rolled-back check is no answer.
+    this.deps.metrics.duplicateChecks.inc({ verdict: outcome.verdict });
+    return outcome;
   }
 
   /** The petitioner's own terminated cases and other people's with similar content, compared. */
