@@ -618,9 +618,11 @@ async function waitUntilReady(
     if (gone !== undefined) {
       throw new Error(`PostgreSQL did not start (${gone}):\n${tail.join('\n')}`);
     }
-    // Line 1: the postmaster's pid; line 8: its status ("starting", "ready", "stopping").
+    // Line 1: the postmaster's pid; line 8: its status ("starting", "ready", "stopping"; a hot
+    // standby replica that accepts read-only connections says "standby").
     const lines = (await fsp.readFile(pidFile, 'utf8').catch(() => '')).split('\n');
-    if (Number(lines[0]) === child.pid && lines[7]?.trim() === 'ready') return;
+    const status = lines[7]?.trim();
+    if (Number(lines[0]) === child.pid && (status === 'ready' || status === 'standby')) return;
     if (Date.now() > deadline) {
       throw new Error(`PostgreSQL was not ready after ${READY_TIMEOUT_MS / 1000} s:\n${tail.join('\n')}`);
     }
