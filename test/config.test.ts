@@ -59,4 +59,20 @@ describe('configuration', () => {
     const problems = problemsOf({ PORT: 'eighty', NODE_ENV: 'staging', DATABASE_URL: 'mysql://x' });
     expect(problems.map((p) => p.split(' ')[0]).sort()).toEqual(['DATABASE_URL', 'NODE_ENV', 'PORT']);
   });
+
+  it('checks the metrics token and the replica addresses', () => {
+    expect(problemsOf({ METRICS_TOKEN: 'short' }).join('\n')).toMatch(/METRICS_TOKEN/);
+    expect(problemsOf({ METRICS_TOKEN: 'has a space in it, 16+' }).join('\n')).toMatch(/METRICS_TOKEN/);
+    expect(loadConfig({ METRICS_TOKEN: 'scraper-token-0123456789' }).metrics.token).toBe(
+      'scraper-token-0123456789',
+    );
+    const db = { DATABASE_URL: 'postgres://hub@db:5432/hub' };
+    expect(problemsOf({ ...db, DATABASE_REPLICA_URLS: 'postgres://r1/hub, mysql://r2' }).join('\n')).toMatch(
+      /DATABASE_REPLICA_URLS 第 2 项/,
+    );
+    expect(problemsOf({ DATABASE_REPLICA_URLS: 'postgres://r1/hub' }).join('\n')).toMatch(/DATABASE_URL/);
+    expect(
+      loadConfig({ ...db, DATABASE_REPLICA_URLS: 'postgres://r1/hub, postgres://r2/hub' }).replicas,
+    ).toEqual({ urls: ['postgres://r1/hub', 'postgres://r2/hub'], readYourWritesSeconds: 10 });
+  });
 });

@@ -3,6 +3,7 @@ import { REGISTER, STEP, caseInput, loadDemoUnits } from './helpers/fixtures';
 import { startPrimaryAndReplica, type PrimaryAndReplica } from './helpers/replica';
 import { initOrm, migrate } from '../src/db/orm';
 import { signDevToken } from '../src/auth/tokens';
+import { allowReplicaReads, readOnlyExecute, withReadRouting } from '../src/db/replicas';
 
 /**
  * A hub with DATABASE_REPLICA_URLS against a real streaming replica (started here from a base
@@ -128,6 +129,26 @@ describe('read replicas', () => {
     } finally {
       await pauseReplay(false);
     }
+  });
+
+  it('sends raw read-only SQL to the replica only where a service opts in and the request allows it', async () => {
+    const em = t.orm.em.fork();
+    const recovering = async () =>
+      (await readOnlyExecute<{ r: boolean }[]>(em, 'select pg_is_in_recovery() as r'))[0].r;
+    expect(await recovering()).toBe(false); // outside a request: primary
+    expect(await withReadRouting(recovering)).toBe(false); // a request not (yet) allowed: primary
+    expect(
+      await withReadRouting(() => {
+        allowReplicaReads();
+        return recovering();
+      }),
+    ).toBe(true);
+    // Plain em.execute always uses the primary.
+    const plain = await withReadRouting(async () => {
+      allowReplicaReads();
+      return (await em.execute<{ r: boolean }[]>('select pg_is_in_recovery() as r'))[0].r;
+    });
+    expect(plain).toBe(false);
   });
 
   it('shows both pools in the metrics', async () => {
