@@ -1,6 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Actor } from '../../auth/actor';
-import type { Role } from '../../config';
 import { AuditService, type AuditActor } from '../../modules/audit/audit.service';
 import { PetitionCase } from '../../modules/case/case.entity';
 import { Category, TerminationCondition } from '../../modules/case/case.enums';
@@ -12,8 +11,6 @@ import {
   VisitMethod,
 } from '../../modules/followup/followup.enums';
 import { importData, validateImportFile } from '../../modules/import/import.service';
-import type { Unit } from '../../modules/org/unit.entity';
-import { idNumberCheckChar } from '../../modules/petitioner/identity';
 import {
   AccountabilityMeasure,
   FeedbackChannel,
@@ -24,27 +21,10 @@ import {
 } from '../../modules/supervision/supervision.enums';
 import { createServices, type Deps } from '../../services';
 import { addDays, todayInChina } from '../../shared/dates';
-
-/** The demo's own units' actors; user ids name role and unit, so two officers are two people. */
-export function demoActor(unit: Unit, role: Role, name: string): Actor {
-  return {
-    userId: `demo:${role.toLowerCase()}:${unit.code}`,
-    name,
-    role,
-    unitId: unit.id,
-    unitCode: unit.code,
-    unitKind: unit.kind,
-    unitPath: unit.path,
-  };
-}
+import { demoActor, demoIdNumber } from './demo';
 
 /** The first case of the history; present means the history was seeded (it is one transaction). */
 export const HISTORY_MARKER_REF = 'DEMO-11';
-
-const idNumber = (birth: string, n: number) => {
-  const first17 = `330106${birth}${String(100 + n).padStart(3, '0')}`;
-  return first17 + idNumberCheckChar(first17);
-};
 
 /**
  * A year of follow-up history, all dated relative to the day of seeding, so that every
@@ -95,7 +75,7 @@ export async function seedDemoHistory(em: EntityManager, deps: Deps): Promise<bo
         handlingUnitCode: 'ZJ-HZ-ZJ',
         petitioner: {
           name: '何国庆',
-          idNumber: idNumber('19570812', 11),
+          idNumber: demoIdNumber('19570812', 11),
           phone: '13805710188',
           address: '浙江省杭州市拱墅区大关路58号3幢502室',
         },
@@ -123,7 +103,7 @@ export async function seedDemoHistory(em: EntityManager, deps: Deps): Promise<bo
         handlingUnitCode: 'ZJ-HZ-ZJ',
         petitioner: {
           name: '章丽萍',
-          idNumber: idNumber('19661104', 12),
+          idNumber: demoIdNumber('19661104', 12),
           phone: '13905712266',
           address: '浙江省杭州市上城区望江路120号2幢1单元301室',
         },
@@ -153,7 +133,7 @@ export async function seedDemoHistory(em: EntityManager, deps: Deps): Promise<bo
         handlingUnitCode: 'ZJ-WZ-OH-ZJ',
         petitioner: {
           name: '林志明',
-          idNumber: idNumber('19720226', 13),
+          idNumber: demoIdNumber('19720226', 13),
           phone: '13757712345',
           address: '浙江省温州市瓯海区娄桥街道古岸头村88号',
         },
@@ -359,7 +339,7 @@ export async function seedDemoHistory(em: EntityManager, deps: Deps): Promise<bo
 
     // ---- today's look-ups (what the look-up activity inspection counts) ----
     await s.sharing.checkDuplicate(staff, {
-      idNumber: idNumber('19661104', 12),
+      idNumber: demoIdNumber('19661104', 12),
       content: '我2018年拆迁后安置到望江家园2幢301室，到现在还没有拿到不动产权证，孩子上学和出租都受影响。',
     });
     await s.sharing.checkDuplicate(staff, {

@@ -7,9 +7,9 @@ import type { Role } from '../../config';
 import { AuditService } from '../../modules/audit/audit.service';
 import { PetitionCase } from '../../modules/case/case.entity';
 import { Category, DeliveryMethod, StepKind, TerminationCondition } from '../../modules/case/case.enums';
-import { idNumberCheckChar } from '../../modules/petitioner/identity';
 import { createServices, type Deps } from '../../services';
-import { demoActor, seedDemoHistory } from './DemoHistory';
+import { seedDemoHistory } from './DemoHistory';
+import { demoActor, demoIdNumber } from './demo';
 import { addDays, todayInChina } from '../../shared/dates';
 
 /** Demo unit tree; codes shared with test/fixtures/dup-dev so its import lands in the same tree. */
@@ -95,11 +95,6 @@ const DEMO_CASES = [
     title: '反映拆迁安置房面积缩水',
   },
 ] as const;
-
-const demoIdNumber = (birth: string, n: number) => {
-  const first17 = `330106${birth}${String(100 + n).padStart(3, '0')}`;
-  return first17 + idNumberCheckChar(first17);
-};
 
 /**
  * Loads the demo data: units; a year of follow-up history on cases terminated in the past
