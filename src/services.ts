@@ -36,9 +36,11 @@ export function createDeps(config: Config, now: () => Date = () => new Date()): 
   };
 }
 
-/** Per-request services, all bound to the request's EntityManager. */
-export function createServices(em: EntityManager, deps: Deps) {
-  const audit = new AuditService(em, deps.now);
+/**
+ * Per-request services, all bound to the request's EntityManager. `audit` may keep its own clock
+ * (the demo seeder writes past records through services on a past clock, audited at the real time).
+ */
+export function createServices(em: EntityManager, deps: Deps, audit = new AuditService(em, deps.now)) {
   const units = new UnitService(em, audit);
   const petitioners = new PetitionerService(em, deps);
   const cases = new CaseService(em, deps, petitioners, audit);

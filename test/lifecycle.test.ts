@@ -4,6 +4,7 @@ import {
   APPROVE,
   NOTIFY,
   REGISTER,
+  REQUEST,
   RETURN,
   STEP,
   caseInput,
@@ -11,6 +12,7 @@ import {
   loadDemoUnits,
   newIdNumber,
 } from './helpers/fixtures';
+import { addDays } from '../src/shared/dates';
 
 let t: TestHub;
 let officer: string; // 杭州市住建局 (ZJ-HZ-ZJ)
@@ -100,6 +102,86 @@ describe('happy paths', () => {
     );
     p = ok(await t.gql(CASE, { id }, officer)).case.progress;
     expect(p).toEqual({ currentStep: 'AWAITING_REVIEW_REQUEST', dueDate: '2026-06-24', overdue: false });
+  });
+});
+
+describe("progress once the petitioner's request period is over", () => {
+  // One case per period, walked at a clock set to the given China day; progress and the
+  // NO_NEW_REQUEST_IN_TIME check must turn on the same day.
+  const at = (hub: TestHub, day: string) => (hub.clock.now = new Date(`${day}T04:00:00+08:00`));
+  const progressOn = async (hub: TestHub, token: string, id: string, day: string) => {
+    at(hub, day);
+    return ok(await hub.gql(CASE, { id }, token)).case.progress;
+  };
+  const handledCase = async (hub: TestHub, token: string) => {
+    at(hub, '2026-06-01');
+    const id = ok(await hub.gql(REGISTER, { input: caseInput() }, token)).registerCase.id;
+    const handling = { caseId: id, kind: 'HANDLING', opinion: '办理意见', decidedAt: '2026-02-10' };
+    ok(await hub.gql(STEP, { input: { ...handling, deliveredAt: '2026-02-12' } }, token));
+    return id;
+  };
+  const cases: { name: string; env: Record<string, string>; reviewEnd: string; reReviewEnd: string }[] = [
+    { name: 'default periods (30 days)', env: {}, reviewEnd: '2026-03-14', reReviewEnd: '2026-04-11' },
+    {
+      name: 'configured periods (10 and 15 days)',
+      env: { PERIOD_REVIEW_REQUEST_DAYS: '10', PERIOD_RE_REVIEW_REQUEST_DAYS: '15' },
+      reviewEnd: '2026-02-22',
+      reReviewEnd: '2026-03-27',
+    },
+  ];
+  describe.each(cases)('$name', ({ env, reviewEnd, reReviewEnd }) => {
+    let hub: TestHub;
+    let me: string;
+    beforeAll(async () => {
+      hub = await startTestHub(env);
+      await loadDemoUnits(hub);
+      me = await hub.token('CASE_OFFICER', 'ZJ-HZ-ZJ', '王经办');
+    });
+    afterAll(() => hub.close());
+
+    it('after the handling reply: awaiting a review request until the period ends, then the handling opinion is final', async () => {
+      const id = await handledCase(hub, me); // handling reply delivered 2026-02-12
+      const awaiting = { currentStep: 'AWAITING_REVIEW_REQUEST', dueDate: reviewEnd, overdue: false };
+      expect(await progressOn(hub, me, id, '2026-02-12')).toEqual(awaiting);
+      expect(await progressOn(hub, me, id, reviewEnd)).toEqual(awaiting);
+      const after = addDays(reviewEnd, 1);
+      expect(await progressOn(hub, me, id, after)).toEqual({
+        currentStep: 'HANDLING_OPINION_FINAL',
+        dueDate: null,
+        overdue: false,
+      });
+      // Agrees with the termination check: without a review there is nothing to terminate.
+      const e = errorOf(await hub.gql(APPLY, { id, c: 'NO_NEW_REQUEST_IN_TIME' }, me));
+      expect(e.extensions.unmet).toEqual(['未记录复查意见']);
+      // A good reason for a late request keeps the door open.
+      ok(
+        await hub.gql(
+          `mutation($id: ID!, $d: String!) { recordGoodReason(caseId: $id, reason: "住院治疗未能按期申请", recordedAt: $d) { id } }`,
+          { id, d: after },
+          me,
+        ),
+      );
+      expect(await progressOn(hub, me, id, after)).toEqual(awaiting);
+    });
+
+    it('after the review reply: awaiting a re-review request until the period ends, then complete and ready for NO_NEW_REQUEST_IN_TIME', async () => {
+      const id = await handledCase(hub, me);
+      ok(await hub.gql(REQUEST, { id, kind: 'REVIEW', at: '2026-02-20' }, me));
+      const review = { caseId: id, kind: 'REVIEW', opinion: '复查意见', decidedAt: '2026-03-10' };
+      ok(await hub.gql(STEP, { input: { ...review, deliveredAt: '2026-03-12' } }, me));
+      const awaiting = { currentStep: 'AWAITING_RE_REVIEW_REQUEST', dueDate: reReviewEnd, overdue: false };
+      expect(await progressOn(hub, me, id, '2026-03-12')).toEqual(awaiting);
+      expect(await progressOn(hub, me, id, reReviewEnd)).toEqual(awaiting);
+      const early = errorOf(await hub.gql(APPLY, { id, c: 'NO_NEW_REQUEST_IN_TIME' }, me));
+      expect(early.extensions.unmet).toEqual([`复查意见送达后的请求期限尚未届满（至 ${reReviewEnd}）`]);
+      expect(await progressOn(hub, me, id, addDays(reReviewEnd, 1))).toEqual({
+        currentStep: 'PROCEDURE_COMPLETE',
+        dueDate: null,
+        overdue: false,
+      });
+      const app = ok(await hub.gql(APPLY, { id, c: 'NO_NEW_REQUEST_IN_TIME' }, me)).applyForTermination;
+      expect(app.status).toBe('PENDING');
+    });
   });
 });
 

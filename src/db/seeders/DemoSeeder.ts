@@ -1,14 +1,15 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Seeder } from '@mikro-orm/seeder';
-import { Unit, UnitKind } from '../../modules/org/unit.entity';
+import { UnitKind } from '../../modules/org/unit.entity';
 import { UnitService } from '../../modules/org/unit.service';
 import type { Actor } from '../../auth/actor';
 import type { Role } from '../../config';
 import { AuditService } from '../../modules/audit/audit.service';
 import { PetitionCase } from '../../modules/case/case.entity';
 import { Category, DeliveryMethod, StepKind, TerminationCondition } from '../../modules/case/case.enums';
-import { idNumberCheckChar } from '../../modules/petitioner/identity';
 import { createServices, type Deps } from '../../services';
+import { seedDemoHistory } from './DemoHistory';
+import { demoActor, demoIdNumber } from './demo';
 import { addDays, todayInChina } from '../../shared/dates';
 
 /** Demo unit tree; codes shared with test/fixtures/dup-dev so its import lands in the same tree. */
@@ -38,11 +39,17 @@ export const DEMO_USERS: readonly { role: Role; unit: string; who: string }[] = 
   { role: 'ADMIN', unit: 'ZJ', who: '系统管理员' },
 ];
 
-/** The demo cases, one at each stage; `stage` says how far the seeder walks it. */
+/**
+ * The demo cases, one at each stage; `stage` says how far the seeder walks it, `accepted` how many
+ * days before the seed it was accepted (the later steps keep their distances from that day):
+ * DEMO-01 is past its handling period, DEMO-02 within the period for a review request, DEMO-03
+ * past the period for a re-review request (ready for a NO_NEW_REQUEST_IN_TIME application).
+ */
 const DEMO_CASES = [
   {
     ref: 'DEMO-01',
     stage: 'ACCEPTED',
+    accepted: 75,
     name: '沈建平',
     birth: '19680523',
     title: '反映小区电梯长期故障无人维修',
@@ -50,6 +57,7 @@ const DEMO_CASES = [
   {
     ref: 'DEMO-02',
     stage: 'HANDLED',
+    accepted: 62,
     name: '陆美华',
     birth: '19750911',
     title: '反映物业擅自占用公共绿地建停车位',
@@ -57,6 +65,7 @@ const DEMO_CASES = [
   {
     ref: 'DEMO-03',
     stage: 'REVIEWED',
+    accepted: 132,
     name: '钱志强',
     birth: '19590302',
     title: '反映老旧小区加装电梯补贴未发放',
@@ -64,35 +73,35 @@ const DEMO_CASES = [
   {
     ref: 'DEMO-04',
     stage: 'APPLIED',
+    accepted: 300,
     name: '孙丽娟',
     birth: '19820117',
     title: '反映商品房延期交付违约金问题',
   },
-  { ref: 'DEMO-05', stage: 'APPROVED', name: '周海涛', birth: '19710728', title: '反映公租房资格被取消' },
-  { ref: 'DEMO-06', stage: 'TERMINATED', name: '吴秀英', birth: '19630415', title: '反映拆迁安置房面积缩水' },
+  {
+    ref: 'DEMO-05',
+    stage: 'APPROVED',
+    accepted: 300,
+    name: '周海涛',
+    birth: '19710728',
+    title: '反映公租房资格被取消',
+  },
+  {
+    ref: 'DEMO-06',
+    stage: 'TERMINATED',
+    accepted: 300,
+    name: '吴秀英',
+    birth: '19630415',
+    title: '反映拆迁安置房面积缩水',
+  },
 ] as const;
 
-const demoIdNumber = (birth: string, n: number) => {
-  const first17 = `330106${birth}${String(100 + n).padStart(3, '0')}`;
-  return first17 + idNumberCheckChar(first17);
-};
-
-function actorFor(unit: Unit, role: Role, name: string): Actor {
-  return {
-    userId: `demo:${role.toLowerCase()}`,
-    name,
-    role,
-    unitId: unit.id,
-    unitCode: unit.code,
-    unitKind: unit.kind,
-    unitPath: unit.path,
-  };
-}
-
 /**
- * Loads the demo data: units, and cases at every stage of the procedure handled by
+ * Loads the demo data: units; a year of follow-up history on cases terminated in the past
+ * (DemoHistory.ts: visits, tracking, escalations, archives, an inspection with rectification and
+ * accountability, public feedback); and cases at every stage of the procedure handled by
  * 杭州市住建局 and examined by 杭州市信访局. Running it twice changes nothing (units are keyed by
- * code, cases by their DEMO-nn reference).
+ * code, cases by their DEMO-nn reference, the history by its first case).
  */
 export class DemoSeeder extends Seeder {
   constructor(private readonly deps?: Deps) {
@@ -113,18 +122,21 @@ export class DemoSeeder extends Seeder {
       unitPath: root?.path ?? '',
     };
     for (const u of DEMO_UNITS) if (!(await units.byCode(u.code))) await units.create(admin, u);
-    if (this.deps) await this.seedCases(em, this.deps);
+    if (!this.deps) return;
+    await seedDemoHistory(em, this.deps);
+    await this.seedCases(em, this.deps);
   }
 
   private async seedCases(em: EntityManager, deps: Deps) {
     const s = createServices(em, deps);
-    const officer = actorFor((await s.units.byCode('ZJ-HZ-ZJ'))!, 'CASE_OFFICER', '演示经办人员');
-    const reviewer = actorFor((await s.units.byCode('ZJ-HZ'))!, 'AGENCY_REVIEWER', '演示审核人员');
+    const officer = demoActor((await s.units.byCode('ZJ-HZ-ZJ'))!, 'CASE_OFFICER', '演示经办人员');
+    const reviewer = demoActor((await s.units.byCode('ZJ-HZ'))!, 'AGENCY_REVIEWER', '演示审核人员');
     const today = todayInChina(deps.now());
-    const day = (n: number) => addDays(today, -n); // n days ago
     const order = ['ACCEPTED', 'HANDLED', 'REVIEWED', 'APPLIED', 'APPROVED', 'TERMINATED'];
     for (const [i, d] of DEMO_CASES.entries()) {
       if (await em.findOne(PetitionCase, { externalRef: d.ref })) continue;
+      // n days before the seed on the timeline of a case accepted 300 days before it
+      const day = (n: number) => addDays(today, 300 - n - d.accepted);
       const reached = (stage: string) => order.indexOf(d.stage) >= order.indexOf(stage);
       const c = await s.cases.register(officer, {
         petitioner: {

@@ -50,6 +50,7 @@ export const STEP_LABEL: Record<StepKind, string> = {
 export enum CurrentStep {
   HANDLING = 'HANDLING',
   AWAITING_REVIEW_REQUEST = 'AWAITING_REVIEW_REQUEST',
+  HANDLING_OPINION_FINAL = 'HANDLING_OPINION_FINAL',
   REVIEW = 'REVIEW',
   AWAITING_RE_REVIEW_REQUEST = 'AWAITING_RE_REVIEW_REQUEST',
   RE_REVIEW = 'RE_REVIEW',
@@ -63,11 +64,22 @@ registerEnumType(CurrentStep, {
   description: '当前环节',
   valuesConfig: {
     HANDLING: { description: '办理中（办理期限自受理起计算）' },
-    AWAITING_REVIEW_REQUEST: { description: '等待信访人申请复查（申请期限内）' },
+    AWAITING_REVIEW_REQUEST: {
+      description: '等待信访人申请复查（申请期限内；已记录正当理由的，期限过后仍可申请）',
+    },
+    HANDLING_OPINION_FINAL: {
+      description:
+        '办理意见已生效：送达后申请复查的期限已过，信访人未申请复查，亦无正当理由（未经复查，不符合信访终结条件）',
+    },
     REVIEW: { description: '复查中' },
-    AWAITING_RE_REVIEW_REQUEST: { description: '等待信访人申请复核（申请期限内）' },
+    AWAITING_RE_REVIEW_REQUEST: {
+      description: '等待信访人申请复核（申请期限内；已记录正当理由的，期限过后仍可申请）',
+    },
     RE_REVIEW: { description: '复核中' },
-    PROCEDURE_COMPLETE: { description: '程序已走完（复核意见已送达或申请期限已过）' },
+    PROCEDURE_COMPLETE: {
+      description:
+        '程序已走完：复查意见送达后申请复核的期限已过且无正当理由（可按 NO_NEW_REQUEST_IN_TIME 申请终结），或复核意见已作出（信访人以同一事实和理由再次提出，或复核意见送达后期限内未提出新的请求，即可申请终结）',
+    },
     TERMINATION_EXAMINATION: { description: '终结申请待审核' },
     NOTIFICATION: { description: '终结已批准，待告知信访人' },
     TERMINATED: { description: '已终结' },

@@ -1,6 +1,6 @@
 import type { PeriodPolicy } from '../../config';
 import { addDays } from '../../shared/dates';
-import { CaseStatus, CurrentStep, StepKind, TerminationCondition } from './case.enums';
+import { CaseStatus, CurrentStep, STEP_LABEL, StepKind, TerminationCondition } from './case.enums';
 
 /** The facts of a case that the statutory rules look at; no ORM, so the rules are plain functions. */
 export interface ProcedureFacts {
@@ -43,20 +43,47 @@ export function progressOf(f: ProcedureFacts, p: PeriodPolicy, today: string): P
   }
   if (!s.REVIEW) {
     if (f.reviewRequestedAt) return due(CurrentStep.REVIEW, addDays(f.reviewRequestedAt, p.reviewDays), true);
-    const from = s.HANDLING.deliveredAt;
-    return due(CurrentStep.AWAITING_REVIEW_REQUEST, from ? addDays(from, p.reviewRequestDays) : null, false);
+    const period = requestPeriod(f, StepKind.HANDLING, p, today);
+    if (period?.lapsed) return due(CurrentStep.HANDLING_OPINION_FINAL, null, false);
+    return due(CurrentStep.AWAITING_REVIEW_REQUEST, period?.end ?? null, false);
   }
   if (!s.RE_REVIEW) {
     if (f.reReviewRequestedAt)
       return due(CurrentStep.RE_REVIEW, addDays(f.reReviewRequestedAt, p.reReviewDays), true);
-    const from = s.REVIEW.deliveredAt;
-    return due(
-      CurrentStep.AWAITING_RE_REVIEW_REQUEST,
-      from ? addDays(from, p.reReviewRequestDays) : null,
-      false,
-    );
+    const period = requestPeriod(f, StepKind.REVIEW, p, today);
+    if (period?.lapsed) return due(CurrentStep.PROCEDURE_COMPLETE, null, false);
+    return due(CurrentStep.AWAITING_RE_REVIEW_REQUEST, period?.end ?? null, false);
   }
   return due(CurrentStep.PROCEDURE_COMPLETE, null, false);
+}
+
+/** The petitioner's request period after one reply, as progress and the termination check both read it. */
+export interface RequestPeriod {
+  /** Last day on which a request counts as in time (YYYY-MM-DD). */
+  end: string;
+  /** The period is over (today is after `end`). */
+  over: boolean;
+  /** Over with no good reason (正当理由) recorded: no request can come in time any more. */
+  lapsed: boolean;
+}
+
+/**
+ * The statutory request period after the reply of `reply` (null until that reply reached the
+ * petitioner): a review may be requested within the review request period after the handling
+ * reply, a re-review within the re-review request period after the review reply; after the
+ * re-review reply the same re-review period is the window in which a new request would count.
+ */
+export function requestPeriod(
+  f: ProcedureFacts,
+  reply: StepKind.HANDLING | StepKind.REVIEW | StepKind.RE_REVIEW,
+  p: PeriodPolicy,
+  today: string,
+): RequestPeriod | null {
+  const deliveredAt = f.steps[reply]?.deliveredAt;
+  if (!deliveredAt) return null;
+  const end = addDays(deliveredAt, reply === StepKind.HANDLING ? p.reviewRequestDays : p.reReviewRequestDays);
+  const over = today > end;
+  return { end, over, lapsed: over && !f.goodReason };
 }
 
 /**
@@ -89,16 +116,11 @@ export function unmetTerminationCondition(
     return unmet;
   }
   if (f.reReviewRequestedAt && !s.RE_REVIEW) unmet.push('信访人已申请复核，但未记录复核意见');
-  const last = s.RE_REVIEW ?? s.REVIEW;
-  const lastName = s.RE_REVIEW ? '复核' : '复查';
-  if (!last.deliveredAt) {
-    unmet.push(`${lastName}意见尚未送达信访人`);
-  } else {
-    // After the review reply the petitioner may request re-review within this period; after the
-    // re-review reply the same period is the window in which a new request would count.
-    const periodEnd = addDays(last.deliveredAt, p.reReviewRequestDays);
-    if (today <= periodEnd) unmet.push(`${lastName}意见送达后的请求期限尚未届满（至 ${periodEnd}）`);
-  }
+  const last = s.RE_REVIEW ? StepKind.RE_REVIEW : StepKind.REVIEW;
+  const lastName = STEP_LABEL[last];
+  const period = requestPeriod(f, last, p, today);
+  if (!period) unmet.push(`${lastName}意见尚未送达信访人`);
+  else if (!period.over) unmet.push(`${lastName}意见送达后的请求期限尚未届满（至 ${period.end}）`);
   if (s.RE_REVIEW && f.repeatSubmittedAt)
     unmet.push('信访人在复核后再次提出了请求（应适用 REPEAT_AFTER_RE_REVIEW）');
   if (f.goodReason) unmet.push('已记录正当理由');
