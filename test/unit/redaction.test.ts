@@ -1,4 +1,7 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { redactPersonalText } from '../../src/modules/petitioner/redaction';
+import { addressParts } from '../../src/modules/petitioner/masking';
 
 /** The dev set's D-0005 petitioner and the README's walkthrough petitioner. */
 const SHEN = {
@@ -97,5 +100,49 @@ describe('redaction: shapes, whoever they belong to', () => {
   it('leaves text without personal data alone and is null-safe on empty text', () => {
     expect(redact('', YU)).toBe('');
     expect(redact('开发商未按期维修', YU)).toBe('开发商未按期维修');
+  });
+});
+
+describe('redaction: the development duplicate set', () => {
+  const cases = fs
+    .readFileSync(path.resolve(__dirname, '../fixtures/dup-dev/import.jsonl'), 'utf8')
+    .split('\n')
+    .filter((l) => l.includes('"kind": "case"'))
+    .map((l) => JSON.parse(l));
+  const TEXTS = [
+    'title',
+    'factsAndReasons',
+    'requests',
+    'handlingOpinion',
+    'reviewOpinion',
+    'reReviewOpinion',
+  ];
+
+  it("leaves none of a petitioner's own values in its case's text", () => {
+    let redacted = 0;
+    for (const c of cases) {
+      const p = c.petitioner;
+      const detail = addressParts(p.address).detail;
+      for (const f of TEXTS) {
+        if (!c[f]) continue;
+        const out = redactPersonalText(c[f], [p]);
+        if (out !== c[f]) redacted++;
+        for (const value of [p.name, p.idNumber, p.phone, detail, detail.replace(/\d+室$/, '')])
+          expect({ ref: c.externalRef, f, leaked: out.includes(value) }).toEqual({
+            ref: c.externalRef,
+            f,
+            leaked: false,
+          });
+      }
+    }
+    // the five cases of the issue whose facts carry the street address, and more (titles, opinions)
+    expect(redacted).toBeGreaterThanOrEqual(5);
+  });
+
+  it('still finds the estate of D-0005 and D-0034 written without province and city', () => {
+    const d5 = cases.find((c) => c.externalRef === 'D-0005');
+    expect(redactPersonalText(d5.factsAndReasons, [d5.petitioner])).toMatch(/^本人住上城区\*{4}。2022年7月/);
+    const d34 = cases.find((c) => c.externalRef === 'D-0034');
+    expect(redactPersonalText(d34.factsAndReasons, [d34.petitioner])).toMatch(/^本人住瓯海区\*{4}。/);
   });
 });

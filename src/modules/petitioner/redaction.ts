@@ -75,18 +75,23 @@ const SEPARATOR = /[\s\u3000\u200B-\u200D\u2060\uFEFF\-－—–·.()（）]/;
  * spaced or dashed form in the text.
  */
 function foldedView(text: string): { s: string; map: number[] } {
-  let s = '';
+  const out: string[] = [];
   const map: number[] = [];
   for (let i = 0; i < text.length; i++) {
-    let c = text[i];
-    if (SEPARATOR.test(c)) continue;
-    const code = c.charCodeAt(0);
-    if (code >= 0xff01 && code <= 0xff5e) c = String.fromCharCode(code - 0xfee0);
-    const up = c.toUpperCase();
-    s += up.length === 1 ? up : c;
+    let code = text.charCodeAt(i);
+    // CJK, ASCII letters and digits (by far the most common) are never separators
+    const plain =
+      (code >= 0x4e00 && code <= 0x9fff) ||
+      (code >= 0x30 && code <= 0x39) ||
+      (code >= 0x41 && code <= 0x5a) ||
+      (code >= 0x61 && code <= 0x7a);
+    if (!plain && SEPARATOR.test(text[i])) continue;
+    if (code >= 0xff01 && code <= 0xff5e) code -= 0xfee0; // full-width ASCII
+    if (code >= 0x61 && code <= 0x7a) code -= 0x20; // upper case
+    out.push(code === text.charCodeAt(i) ? text[i] : String.fromCharCode(code));
     map.push(i);
   }
-  return { s, map };
+  return { s: out.join(''), map };
 }
 
 function fold(value: string): string {
@@ -274,9 +279,16 @@ const HOUSE_SHAPE = new RegExp(
   'g',
 );
 
+/** Cheap tests first: most text has no long digit run and no numbered house part at all. */
+const MAYBE_NUMBER = /\d[\d\s\u3000-]{6}/;
+const MAYBE_HOUSE = /\d\s?(?:[-－之]\d+\s?)?(?:幢|栋|号|座|单元|室|弄|组|户)/;
+
 function redactShapes(text: string): string {
-  return text
-    .replace(ID_SHAPE, (m) => maskIdNumber(m.replace(/[\s\u3000-]/g, '')))
-    .replace(PHONE_SHAPE, (m) => maskPhone(m))
-    .replace(HOUSE_SHAPE, STARS);
+  let out = text;
+  if (MAYBE_NUMBER.test(out))
+    out = out
+      .replace(ID_SHAPE, (m) => maskIdNumber(m.replace(/[\s\u3000-]/g, '')))
+      .replace(PHONE_SHAPE, (m) => maskPhone(m));
+  if (MAYBE_HOUSE.test(out)) out = out.replace(HOUSE_SHAPE, STARS);
+  return out;
 }
