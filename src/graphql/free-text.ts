@@ -1,6 +1,6 @@
 import type { IMiddlewareFunction, IMiddlewareTypeMap } from 'graphql-middleware';
 import type { Context } from './context';
-import type { CaseStep, PetitionCase } from '../modules/case/case.entity';
+import { PetitionCase, type CaseStep } from '../modules/case/case.entity';
 import type { ArchiveDocumentVersion } from '../modules/followup/followup.entity';
 import type {
   AccountabilityRecord,
@@ -36,7 +36,11 @@ function freeText<R>(
   };
 }
 
-const aboutCase = freeText((c: PetitionCase) => ({ caseIds: [c.id] }));
+const aboutCase = freeText((c: PetitionCase, ctx: Context) => {
+  // the case at hand is the one the redaction needs: no second query for it
+  if (c instanceof PetitionCase) ctx.loaders.cases.prime(c.id, c);
+  return { caseIds: [c.id] };
+});
 const aboutStep = freeText((s: CaseStep) => ({ caseIds: [s.case.id] }));
 const aboutVersion = freeText((v: ArchiveDocumentVersion) => ({ caseIds: [v.caseId] }));
 const aboutFinding = freeText((f: InspectionFinding) => ({ caseIds: [f.caseId] }));
