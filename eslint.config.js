@@ -4,7 +4,7 @@ const tseslint = require('typescript-eslint');
 const prettier = require('eslint-config-prettier');
 
 module.exports = tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.data/**', 'coverage/**', '*.js'] },
+  { ignores: ['dist/**', 'node_modules/**', '.data/**', 'coverage/**', '*.js', 'test/fixtures/**'] },
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
   prettier,

@@ -1,5 +1,5 @@
 import type { Actor } from '../auth/actor';
-import type { PersonalField } from '../modules/petitioner/personal-data';
+import { PERSONAL_FIELDS, type PersonalField } from '../modules/petitioner/personal-data';
 
 /**
  * What was read in clear: a petitioner's field, or officer-written text about the petitioner that
@@ -30,8 +30,19 @@ export class RequestAudit {
     else this.reads.set(key, { ...r, fields: [...r.fields] });
   }
 
+  /** The petitioner's fields first, in their usual order, whatever order the query named them in. */
   pending(): ClearRead[] {
-    return [...this.reads.values()];
+    const rank = (f: ClearReadField) => {
+      const i = PERSONAL_FIELDS.indexOf(f as PersonalField);
+      return i < 0 ? PERSONAL_FIELDS.length : i;
+    };
+    return [...this.reads.values()].map((r) => ({
+      ...r,
+      fields: r.fields
+        .map((f, i) => ({ f, i }))
+        .sort((a, b) => rank(a.f) - rank(b.f) || a.i - b.i)
+        .map((x) => x.f),
+    }));
   }
 
   clear() {

@@ -4,16 +4,19 @@ import { applyMiddleware } from 'graphql-middleware';
 import { buildSchemaSync } from 'type-graphql';
 import { UnitResolver } from '../modules/org/unit.resolver';
 import { CaseResolver } from '../modules/case/case.resolver';
+import { PetitionerResolver } from '../modules/petitioner/petitioner.graphql';
 import { TerminationResolver } from '../modules/termination/termination.resolver';
 import { SharingResolver, TerminatedCaseConnectionResolver } from '../modules/sharing/sharing.resolver';
 import { AuditResolver } from '../modules/audit/audit.resolver';
 import { followUpResolvers } from '../modules/followup/followup.resolver';
 import { supervisionResolvers } from '../modules/supervision/supervision.resolver';
 import { permissions } from './permissions';
+import { freeTextMiddleware } from './free-text';
 
 export const resolvers = [
   UnitResolver,
   CaseResolver,
+  PetitionerResolver,
   TerminationResolver,
   SharingResolver,
   TerminatedCaseConnectionResolver,
@@ -33,9 +36,12 @@ export function baseSchema(): GraphQLSchema {
   return base;
 }
 
-/** The served schema: permissions (graphql-shield) wrapped around every field. */
+/**
+ * The served schema: permissions (graphql-shield) wrapped around every field, and inside them the
+ * redaction of personal data in free text (free-text.ts).
+ */
 export function buildHubSchema(): GraphQLSchema {
-  return applyMiddleware(baseSchema(), permissions);
+  return applyMiddleware(baseSchema(), permissions, freeTextMiddleware);
 }
 
 export function printHubSchema(): string {

@@ -169,6 +169,22 @@ function recordOf(r: ChainedRow): AuditLogRecord {
   };
 }
 
+/**
+ * The entries a supervisor of the unit at `unitPath` may read: what users of that unit and the
+ * units below it did, and whatever anyone did to a case handled there (its blind indexes, reasons
+ * and field names are about that unit's petitioners). A supervisor of a top-level unit reads the
+ * whole log, the hub's own (system) entries included. Null: no restriction.
+ */
+export function auditJurisdiction(unitPath: string): { sql: string; params: string[] } | null {
+  if (!unitPath.includes('.')) return null;
+  return {
+    sql: `(unit_code in (select code from unit where path <@ ?::ltree)
+      or case_id in (select c.id from petition_case c join unit u on u.id = c.handling_unit_id
+                      where u.path <@ ?::ltree))`,
+    params: [unitPath, unitPath],
+  };
+}
+
 function assertSupervisor(actor: { role: string }) {
   if (actor.role !== 'SUPERVISOR') throw new ForbiddenError('只有监督检查人员可以查看审计日志');
 }
@@ -249,9 +265,12 @@ export class AuditService {
     return verifyAuditChain(this.em, options);
   }
 
-  /** Newest first; `first` defaults to 50 and is capped at 200; `after` is an endCursor. */
+  /**
+   * Newest first; `first` defaults to 50 and is capped at 200; `after` is an endCursor. Only the
+   * entries within the supervisor's jurisdiction (auditJurisdiction).
+   */
   async list(
-    actor: { role: string },
+    actor: { role: string; unitPath: string },
     filter: AuditLogFilter = {},
     first: number = AUDIT_PAGE_DEFAULT,
     after?: string | null,
@@ -281,6 +300,11 @@ export class AuditService {
       where.push(sql);
       params.push(value);
     };
+    const scope = auditJurisdiction(actor.unitPath);
+    if (scope) {
+      where.push(scope.sql);
+      params.push(...scope.params);
+    }
     if (caseId !== null) add('case_id = ?::bigint', caseId);
     if (filter.userId != null) add('user_id = ?', filter.userId);
     if (filter.operation != null) add('operation = ?', filter.operation);

@@ -4,7 +4,6 @@ import {
   Field,
   FieldResolver,
   ID,
-  Info,
   InputType,
   Int,
   Mutation,
@@ -13,18 +12,13 @@ import {
   Resolver,
   Root,
 } from 'type-graphql';
-import type { GraphQLResolveInfo } from 'graphql';
 import type { Context } from '../../graphql/context';
 import type { ClearReadField } from '../../graphql/request-audit';
 import { Connection, toConnection } from '../../graphql/connection';
 import { Unit } from '../org/unit.entity';
 import { PetitionerView, petitionerView } from '../petitioner/petitioner.graphql';
-import {
-  PERSONAL_DATA_MARK,
-  isSameOrBelow,
-  visibilityFor,
-  type Visibility,
-} from '../petitioner/personal-data';
+import { PERSONAL_DATA_MARK, isSameOrBelow } from '../petitioner/personal-data';
+import { caseVisibility } from '../petitioner/reader-text';
 import { loadUnit } from '../../graphql/loaders';
 import { TerminationApplication } from '../termination/termination.entity';
 import { CaseStep, PetitionCase } from './case.entity';
@@ -137,11 +131,7 @@ export async function clearText<T = string>(
   return typeof value === 'function' ? (value as () => T | null)() : value;
 }
 
-/** Whether this reader sees this case's personal data in clear (one rule: visibilityFor). */
-export async function caseVisibility(ctx: Context, c: PetitionCase): Promise<Visibility> {
-  const info = await ctx.loaders.unitInfo.load(c.handlingUnit.id);
-  return visibilityFor(ctx.actor, info!.unit, info!.examiningAgencyId);
-}
+export { caseVisibility };
 
 @Resolver(() => PetitionCase)
 export class CaseResolver {
@@ -220,12 +210,8 @@ export class CaseResolver {
   // ---- fields ----
 
   @FieldResolver(() => PetitionerView, { description: '信访人（个人信息按角色和单位脱敏）' })
-  async petitioner(
-    @Root() c: PetitionCase,
-    @Ctx() ctx: Context,
-    @Info() info: GraphQLResolveInfo,
-  ): Promise<PetitionerView> {
-    return petitionerView(ctx, c, await caseVisibility(ctx, c), info);
+  async petitioner(@Root() c: PetitionCase, @Ctx() ctx: Context): Promise<PetitionerView> {
+    return petitionerView(ctx, c, await caseVisibility(ctx, c));
   }
 
   @FieldResolver(() => Unit, { description: '承办单位' })

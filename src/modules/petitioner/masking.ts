@@ -162,27 +162,40 @@ export function maskAddress(address: string): string;
 export function maskAddress(address: string | null | undefined): string | null;
 export function maskAddress(address: string | null | undefined): string | null {
   if (address == null) return null;
+  const { admin, detail } = addressParts(address);
+  if (admin.length) return admin.join('') + STARS;
+  if (detail === '') return '';
+
+  const chars = Array.from(detail);
+  let keep = chars.slice(0, Math.min(6, Math.floor(chars.length / 2)));
+  const firstDigit = keep.findIndex((c) => /\d/.test(c));
+  if (firstDigit >= 0) keep = keep.slice(0, firstDigit);
+  return keep.join('') + STARS;
+}
+
+/**
+ * An address split where its mask cuts it: the administrative units down to county level that the
+ * mask keeps (`['浙江省', '杭州市', '上城区']`, each optional) and the rest it hides
+ * (`采荷街道芙蓉新村21幢1单元102室`). Full-width characters are folded and whitespace dropped.
+ * Free-text redaction (redaction.ts) uses the same cut to find the hidden part inside text.
+ */
+export function addressParts(address: string): { admin: string[]; detail: string } {
   const addr = address
     .replace(/[\uFF01-\uFF5E]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
     .replace(/[\s\u200B-\u200D\u2060\uFEFF]+/g, '');
-  if (addr === '') return '';
-
+  const admin: string[] = [];
   let pos = 0;
   const province = matchProvince(addr);
   if (province) {
     pos = province.length;
     if (province.municipality && addr.startsWith('市辖区', pos)) pos += 3;
+    admin.push(addr.slice(0, pos));
   }
   const prefecture = province?.municipality ? 0 : matchLevel(addr.slice(pos), PREFECTURE);
+  if (prefecture) admin.push(addr.slice(pos, pos + prefecture));
   pos += prefecture;
   const county = matchLevel(addr.slice(pos), COUNTY);
+  if (county) admin.push(addr.slice(pos, pos + county));
   pos += county;
-
-  if (province || prefecture || county) return addr.slice(0, pos) + STARS;
-
-  const chars = Array.from(addr);
-  let keep = chars.slice(0, Math.min(6, Math.floor(chars.length / 2)));
-  const firstDigit = keep.findIndex((c) => /\d/.test(c));
-  if (firstDigit >= 0) keep = keep.slice(0, firstDigit);
-  return keep.join('') + STARS;
+  return { admin, detail: addr.slice(pos) };
 }

@@ -1,9 +1,16 @@
-import { Field, ObjectType } from 'type-graphql';
-import type { GraphQLResolveInfo } from 'graphql';
+import { Ctx, Field, FieldResolver, ObjectType, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../graphql/context';
 import type { PetitionCase } from '../case/case.entity';
 import { maskAddress, maskIdNumber, maskName, maskPhone } from './masking';
-import { PERSONAL_DATA_MARK, PERSONAL_FIELDS, type PersonalField, type Visibility } from './personal-data';
+import { PERSONAL_DATA_MARK, type PersonalField, type Visibility } from './personal-data';
+import type { PetitionerClear } from './petitioner.service';
+
+/** How a view's personal fields are produced: opened once, on the first field a query asks for. */
+interface PetitionerSource {
+  caseId: number;
+  petitionerId: number;
+  open: () => PetitionerClear;
+}
 
 /**
  * The petitioner as a reader sees it. Every personal field is nullable: a reader who may not see
@@ -14,52 +21,65 @@ export class PetitionerView {
   @Field(() => Boolean, { description: '个人信息是否为明文（false 表示已脱敏）' })
   clear!: boolean;
 
-  @Field(() => String, { nullable: true, description: `${PERSONAL_DATA_MARK}姓名` })
-  name!: string | null;
-
-  @Field(() => String, { nullable: true, description: `${PERSONAL_DATA_MARK}居民身份证号码` })
-  idNumber!: string | null;
-
-  @Field(() => String, { nullable: true, description: `${PERSONAL_DATA_MARK}联系电话` })
-  phone!: string | null;
-
-  @Field(() => String, { nullable: true, description: `${PERSONAL_DATA_MARK}住址` })
-  address!: string | null;
+  /** Not in the schema: read by the field resolvers below. */
+  source!: PetitionerSource;
 }
 
-/** The personal fields a query actually selected on a Petitioner, so the audit names what was read. */
-function selectedPersonalFields(info: GraphQLResolveInfo): PersonalField[] {
-  const names = new Set<string>();
-  for (const node of info.fieldNodes) {
-    for (const sel of node.selectionSet?.selections ?? [])
-      if (sel.kind === 'Field') names.add(sel.name.value);
+const MASKS: Record<PersonalField, (v: string | null) => string | null> = {
+  name: maskName,
+  idNumber: maskIdNumber,
+  phone: maskPhone,
+  address: maskAddress,
+};
+
+/**
+ * Each personal field is its own resolver, so what is audited is exactly what the query returned:
+ * a field reached through a named or inline fragment is resolved (and audited) like a direct one,
+ * a field left out by `@skip` / `@include` is neither resolved nor audited.
+ */
+function personalField(ctx: Context, p: PetitionerView, field: PersonalField): string | null {
+  const value = p.source.open()[field];
+  if (!p.clear) return MASKS[field](value);
+  ctx.audit.clearRead({ caseId: p.source.caseId, petitionerId: p.source.petitionerId, fields: [field] });
+  return value;
+}
+
+@Resolver(() => PetitionerView)
+export class PetitionerResolver {
+  @FieldResolver(() => String, { nullable: true, description: `${PERSONAL_DATA_MARK}姓名` })
+  name(@Root() p: PetitionerView, @Ctx() ctx: Context) {
+    return personalField(ctx, p, 'name');
   }
-  return PERSONAL_FIELDS.filter((f) => names.has(f));
+
+  @FieldResolver(() => String, { nullable: true, description: `${PERSONAL_DATA_MARK}居民身份证号码` })
+  idNumber(@Root() p: PetitionerView, @Ctx() ctx: Context) {
+    return personalField(ctx, p, 'idNumber');
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: `${PERSONAL_DATA_MARK}联系电话` })
+  phone(@Root() p: PetitionerView, @Ctx() ctx: Context) {
+    return personalField(ctx, p, 'phone');
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: `${PERSONAL_DATA_MARK}住址` })
+  address(@Root() p: PetitionerView, @Ctx() ctx: Context) {
+    return personalField(ctx, p, 'address');
+  }
 }
 
 /**
- * The single path from a case's stored petitioner record to what a reader receives: opened, then masked unless
- * `visibility` is CLEAR; a clear read is queued for the audit log with the fields it showed.
+ * The single path from a case's stored petitioner record to what a reader receives: opened (once,
+ * when a personal field is first asked for), then masked unless `visibility` is CLEAR; each clear
+ * field read is queued for the audit log by its resolver.
  */
-export function petitionerView(
-  ctx: Context,
-  c: PetitionCase,
-  visibility: Visibility,
-  info: GraphQLResolveInfo,
-): PetitionerView {
-  const fields = selectedPersonalFields(info);
-  if (fields.length === 0)
-    return { clear: visibility === 'CLEAR', name: null, idNumber: null, phone: null, address: null };
-  const open = ctx.services.petitioners.open(c.petitionerRecord);
-  if (visibility === 'CLEAR') {
-    ctx.audit.clearRead({ caseId: c.id, petitionerId: c.petitioner.id, fields });
-    return { clear: true, ...open };
-  }
+export function petitionerView(ctx: Context, c: PetitionCase, visibility: Visibility): PetitionerView {
+  let opened: PetitionerClear | undefined;
   return {
-    clear: false,
-    name: maskName(open.name),
-    idNumber: maskIdNumber(open.idNumber),
-    phone: maskPhone(open.phone),
-    address: maskAddress(open.address),
+    clear: visibility === 'CLEAR',
+    source: {
+      caseId: c.id,
+      petitionerId: c.petitioner.id,
+      open: () => (opened ??= ctx.services.petitioners.open(c.petitionerRecord)),
+    },
   };
 }

@@ -5,7 +5,6 @@ import {
   FieldResolver,
   Float,
   ID,
-  Info,
   InputType,
   Int,
   Mutation,
@@ -15,7 +14,6 @@ import {
   Root,
   registerEnumType,
 } from 'type-graphql';
-import type { GraphQLResolveInfo } from 'graphql';
 import type { Context } from '../../graphql/context';
 import { PageInfo } from '../../graphql/connection';
 import { PetitionCase } from '../case/case.entity';
@@ -141,9 +139,8 @@ export class SharingResolver {
     @Arg('caseId', () => ID) caseId: string,
     @Arg('reason', { description: '查看理由' }) reason: string,
     @Ctx() ctx: Context,
-    @Info() info: GraphQLResolveInfo,
   ): Promise<PetitionerView> {
     const c = await ctx.services.sharing.reveal(ctx.actor, Number(caseId), reason);
-    return petitionerView(ctx, c, 'CLEAR', info);
+    return petitionerView(ctx, c, 'CLEAR');
   }
 }

@@ -1,0 +1,87 @@
+import type { IMiddlewareFunction, IMiddlewareTypeMap } from 'graphql-middleware';
+import type { Context } from './context';
+import { PetitionCase, type CaseStep } from '../modules/case/case.entity';
+import type { ArchiveDocumentVersion } from '../modules/followup/followup.entity';
+import type {
+  AccountabilityRecord,
+  Inspection,
+  InspectionFinding,
+  PublicFeedback,
+  RectificationOrder,
+} from '../modules/supervision/supervision.entity';
+import { readerText, type TextSubject } from '../modules/petitioner/reader-text';
+import { supervisionLoaders } from '../modules/supervision/supervision.loaders';
+
+/**
+ * Free text that reaches readers who may see the petitioner masked, field by field, with whom
+ * each text is about (DESIGN.md §3). Every value passes through `readerText`: the original for a
+ * reader entitled to that petitioner in clear, redacted for everyone else. Officers' follow-up
+ * text (visit and tracking notes, escalation texts, application statements, archive text) is not
+ * listed: it is null for those readers altogether (clearText in case.resolver.ts).
+ *
+ * Supervision text is typed by supervisors and may name a petitioner: it is about the case of the
+ * finding it belongs to, so the handling unit's officers (who see that petitioner in clear) read it
+ * as written, and administrators, supervisors (of any unit) and everyone else read it redacted.
+ * A supervisor's reveal shows the petitioner's fields, not the text. An inspection's title and
+ * conclusion are about the cases of its findings; text tied to no case (feedback about a unit, an
+ * inspection without findings) is redacted by shape for everyone.
+ */
+function freeText<R>(
+  about: (root: R, ctx: Context) => TextSubject | Promise<TextSubject>,
+): IMiddlewareFunction {
+  return async (resolve, root: R, args, ctx: Context, info) => {
+    const value: unknown = await resolve(root, args, ctx, info);
+    if (typeof value !== 'string' || value === '') return value;
+    return readerText(ctx, await about(root, ctx), value);
+  };
+}
+
+const aboutCase = freeText((c: PetitionCase, ctx: Context) => {
+  // the case at hand is the one the redaction needs: no second query for it
+  if (c instanceof PetitionCase) ctx.loaders.cases.prime(c.id, c);
+  return { caseIds: [c.id] };
+});
+const aboutStep = freeText((s: CaseStep) => ({ caseIds: [s.case.id] }));
+const aboutVersion = freeText((v: ArchiveDocumentVersion) => ({ caseIds: [v.caseId] }));
+const aboutFinding = freeText((f: InspectionFinding) => ({ caseIds: [f.caseId] }));
+
+/** An inspection's title and conclusion are about the cases of its findings. */
+const aboutInspection = freeText(async (i: Inspection, ctx: Context) => ({
+  caseIds: [...new Set((await supervisionLoaders(ctx).findingsByInspection.load(i.id)).map((f) => f.caseId))],
+}));
+
+/** A record tied to a finding is about the finding's case (none if the finding cannot be read). */
+const viaFinding = freeText(async (r: RectificationOrder | AccountabilityRecord, ctx: Context) => {
+  const finding = await supervisionLoaders(ctx).finding.load(r.finding.id);
+  return { caseIds: finding ? [finding.caseId] : [] };
+});
+
+/** Feedback is about its case, if any, and names its submitter, whom most readers see masked. */
+const aboutFeedback = freeText(async (f: PublicFeedback, ctx: Context) => {
+  const subject: TextSubject = { caseIds: f.caseId != null ? [f.caseId] : [] };
+  if (!f.submitterNameEnc && !f.submitterPhoneEnc) return subject;
+  const { feedback } = ctx.services.supervision;
+  const assigned = f.assignedUnit ? await ctx.loaders.unitInfo.load(f.assignedUnit.id) : null;
+  if (feedback.submitterVisibility(ctx.actor, assigned?.unit.path ?? null) === 'CLEAR') return subject;
+  return { ...subject, others: [feedback.submitter(f, 'CLEAR')] };
+});
+
+export const freeTextMiddleware: IMiddlewareTypeMap = {
+  Case: { title: aboutCase, factsAndReasons: aboutCase, requests: aboutCase },
+  CaseStep: { opinion: aboutStep },
+  ArchiveDocumentVersion: { title: aboutVersion },
+  Inspection: { title: aboutInspection, conclusion: aboutInspection },
+  InspectionFinding: { description: aboutFinding },
+  RectificationOrder: {
+    requirement: viaFinding,
+    completionReport: viaFinding,
+    verificationOpinion: viaFinding,
+  },
+  AccountabilityRecord: { facts: viaFinding },
+  PublicFeedback: {
+    content: aboutFeedback,
+    assignmentNote: aboutFeedback,
+    answer: aboutFeedback,
+    closingNote: aboutFeedback,
+  },
+};
