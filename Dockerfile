@@ -3,7 +3,7 @@
 # (it never starts the embedded PostgreSQL there); see docker-compose.yml.
 
 # ---- build -------------------------------------------------------------------------------------
-FROM node:20-bookworm-slim AS build
+FROM node:22-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 # No install scripts are needed to compile (tsc), and none then run with network access.
@@ -12,7 +12,7 @@ COPY . .
 RUN npm run build
 
 # ---- runtime -----------------------------------------------------------------------------------
-FROM node:20-bookworm-slim
+FROM node:22-bookworm-slim
 ENV NODE_ENV=production \
     PORT=4000
 WORKDIR /app

@@ -4,6 +4,7 @@ const tseslint = require('typescript-eslint');
 const prettier = require('eslint-config-prettier');
 
 module.exports = tseslint.config(
+  // test/fixtures holds copied data sets, kept unchanged (dup-dev brings its own check.mjs).
   { ignores: ['dist/**', 'node_modules/**', '.data/**', 'coverage/**', '*.js', 'test/fixtures/**'] },
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
