@@ -22,6 +22,7 @@
  * unless --keep or --db is given.
  */
 import 'reflect-metadata';
+import os from 'node:os';
 import { Client } from 'pg';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { loadConfig } from '../src/config';
@@ -184,6 +185,7 @@ async function main() {
     const lat: Record<string, number[]> = { id: [], none: [] };
     const statements: Record<string, Set<number>> = { id: new Set(), none: new Set() };
     const verdicts: Record<string, Map<string, number>> = { id: new Map(), none: new Map() };
+    const cpu0 = process.cpuUsage();
     for (const x of inputs) {
       captured = [];
       const t0 = process.hrtime.bigint();
@@ -196,7 +198,14 @@ async function main() {
       const key = `${v.verdict}${v.complete === false ? ' (incomplete)' : ''}`;
       verdicts[x.kind].set(key, (verdicts[x.kind].get(key) ?? 0) + 1);
     }
-    console.log('\n== c=1 ==');
+    const cpu1 = process.cpuUsage(cpu0);
+    console.log(
+      `\n== c=1 == (load average ${os
+        .loadavg()
+        .map((x) => x.toFixed(1))
+        .join(' ')})`,
+    );
+    console.log(`hub process CPU per check ${f1((cpu1.user + cpu1.system) / 1000 / inputs.length)} ms`);
     for (const k of ['id', 'none'] as const)
       console.log(
         `${k === 'id' ? 'known ID    ' : 'no identity '} p50 ${f1(pct(lat[k], 50))} ms  p95 ${f1(pct(lat[k], 95))} ms  ` +
@@ -213,6 +222,7 @@ async function main() {
       const done: Record<string, number> = { id: 0, none: 0 };
       let errors = 0;
       const t0 = process.hrtime.bigint();
+      const c0 = process.cpuUsage();
       await Promise.all(
         Array.from({ length: c }, async (_, w) => {
           const actor = actorOf(1000 * c + w);
@@ -232,9 +242,11 @@ async function main() {
       );
       const wall = ms(t0) / 1000;
       const total = done.id + done.none;
+      const cpu = process.cpuUsage(c0);
       console.log(
         `\n== c=${c} (${c} users) ==\n${f1(total / wall)} checks/s over ${f1(wall)} s; p50 ${f1(pct(times, 50))} ms  p95 ${f1(pct(times, 95))} ms; ` +
-          `differing from c=1: known ID ${differ.id}/${done.id}, no identity ${differ.none}/${done.none}; errors ${errors}`,
+          `differing from c=1: known ID ${differ.id}/${done.id}, no identity ${differ.none}/${done.none}; errors ${errors}; ` +
+          `hub process CPU per check ${f1((cpu.user + cpu.system) / 1000 / Math.max(1, total))} ms; load average ${os.loadavg()[0].toFixed(1)}`,
       );
     }
   } finally {

@@ -26,6 +26,12 @@ export const POOL = 200;
 /** Terminated cases compared by content, besides the petitioner's own. */
 export const CONTENT_CANDIDATES = 20;
 
+/**
+ * The check tells whether an ID number belongs to a terminated case's petitioner, and the masked
+ * ID leaves only the birth date unknown: unlimited checks would let anyone recover it. Each user
+ * has an hourly and a daily allowance (clock hour, calendar day in China Standard Time); the
+ * supervisors' look-up activity query shows who comes near it.
+ */
 export interface AllowanceRule {
   userId: string;
   now: Date;
@@ -89,6 +95,9 @@ export function candidateLookUpQuery(
         and (a.day_start <> excluded.day_start or a.day_n < ?::int)
       returning 1),
     q as (select content_grams(?::text) as grams),
+    -- the petitioner's terminated cases: by ID number, or by the name and phone recorded on the
+    -- case; a name + phone match whose ID number differs from a given one is another person
+    -- (a spouse sharing a phone). Two indexed look-ups: an OR across the join would scan.
     own_all as (
       select c.id, 'ID_NUMBER' as by, false as conflict, 0 as pref
         from petitioner p join petition_case c on c.petitioner_id = p.id
