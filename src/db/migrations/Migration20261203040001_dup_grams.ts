@@ -1,18 +1,19 @@
 import { Migration } from '@mikro-orm/migrations';
 
 /**
- * Indexes the (case, bigram) pairs of `pairs` (a query): counts them, then posts those still rare.
- * Counters are raised in bigram order, so two writers never deadlock.
+ * Indexes the (case, bigram) pairs of `pairs` (a query, read twice rather than materialised):
+ * counts them, then posts those still rare. Counters are raised in bigram order, so two writers
+ * never deadlock.
  */
 const indexPairs = (pairs: string) => `
-  with p as (${pairs}),
-  counted as (
+  with counted as (
     insert into dup_gram_df as d (gram, cases)
-    select gram, count(*) from p group by gram order by gram
+    select gram, count(*) from (${pairs}) p group by gram order by gram
     on conflict (gram) do update set cases = d.cases + excluded.cases
     returning gram, cases)
   insert into dup_gram_posting (gram, case_id)
-  select p.gram, p.case_id from p join counted c on c.gram = p.gram where c.cases <= dup_rare_cases()
+  select p.gram, p.case_id from (${pairs}) p
+   where p.gram in (select gram from counted where cases <= dup_rare_cases())
   on conflict do nothing`;
 
 /**
@@ -25,8 +26,8 @@ const indexPairs = (pairs: string) => `
  * (2000) when the case was indexed. Because the count never goes down, a bigram whose count is
  * at most RARE now has a posting for every terminated case that holds it; a commoner bigram is
  * not looked up (it names a template, 要求 or 反映, not a matter). So each posting list has at
- * most RARE entries, whatever the corpus. The rows follow the case through statement-level
- * triggers, in the writing transaction: a case becoming TERMINATED (termination notice, import),
+ * most RARE entries, whatever the corpus. The rows follow the case through triggers, in the
+ * writing transaction: a case becoming TERMINATED (termination notice, import),
  * its text changing, or the case being deleted. Counters are raised in bigram order, so two
  * writers never deadlock.
  *
@@ -54,18 +55,20 @@ export class Migration20261203040001_dup_grams extends Migration {
         ${indexPairs(`select n.id as case_id, g as gram from new_rows n, unnest(n.dup_grams) g where n.status = 'TERMINATED'`)};
         return null;
       end $$;`);
-    // Only rows whose terminated-ness or text changed: most updates of a case touch neither.
+    // A row trigger, called only for rows whose terminated-ness or text changed (its WHEN clause):
+    // most updates of a case (a re-import of the same text, a new version) touch neither, and a
+    // row trigger needs no transition tables of the whole statement's rows.
     this.addSql(`create function dup_gram_on_update() returns trigger language plpgsql as $$
       begin
-        delete from dup_gram_posting d
-         using old_rows o join new_rows n on n.id = o.id, unnest(o.dup_grams) g
-         where o.status = 'TERMINATED' and (n.status <> 'TERMINATED' or n.dup_text is distinct from o.dup_text)
-           and not (n.status = 'TERMINATED' and g = any(n.dup_grams))
-           and d.gram = g and d.case_id = o.id;
-        ${indexPairs(`select n.id as case_id, g as gram
-           from old_rows o join new_rows n on n.id = o.id, unnest(n.dup_grams) g
-          where n.status = 'TERMINATED'
-            and (o.status <> 'TERMINATED' or (n.dup_text is distinct from o.dup_text and not g = any(o.dup_grams)))`)};
+        if old.status = 'TERMINATED' then
+          delete from dup_gram_posting d using unnest(old.dup_grams) g
+           where d.gram = g and d.case_id = old.id
+             and not (new.status = 'TERMINATED' and g = any(new.dup_grams));
+        end if;
+        if new.status = 'TERMINATED' then
+          ${indexPairs(`select new.id as case_id, g as gram from unnest(new.dup_grams) g
+            where not (old.status = 'TERMINATED' and g = any(old.dup_grams))`)};
+        end if;
         return null;
       end $$;`);
     this.addSql(`create function dup_gram_on_delete() returns trigger language plpgsql as $$
@@ -76,8 +79,11 @@ export class Migration20261203040001_dup_grams extends Migration {
       end $$;`);
     this.addSql(`create trigger petition_case_dup_gram_insert after insert on petition_case
       referencing new table as new_rows for each statement execute function dup_gram_on_insert();`);
-    this.addSql(`create trigger petition_case_dup_gram_update after update on petition_case
-      referencing old table as old_rows new table as new_rows for each statement execute function dup_gram_on_update();`);
+    this
+      .addSql(`create trigger petition_case_dup_gram_update after update of status, dup_text on petition_case
+      for each row when ((old.status = 'TERMINATED' or new.status = 'TERMINATED')
+                         and (old.status is distinct from new.status or old.dup_text is distinct from new.dup_text))
+      execute function dup_gram_on_update();`);
     this.addSql(`create trigger petition_case_dup_gram_delete after delete on petition_case
       referencing old table as old_rows for each statement execute function dup_gram_on_delete();`);
     // The cases terminated before this migration.
