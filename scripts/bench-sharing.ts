@@ -21,8 +21,8 @@
  *      case whose content was sent came back among the matches (recall of the bounded content
  *      search). The calls run interleaved (a b c d e a b c d e …); when they take longer than --budget seconds in all, fewer than 200
  *      per kind are made and the script says so (at 1M cases one call can take a minute).
- *   2. EXPLAIN (ANALYZE, BUFFERS) of the content-candidate query exactly as SharingService
- *      issues it (content-grams.ts: the bigrams picked, their estimated rows, the GIN index).
+ *   2. EXPLAIN (ANALYZE, BUFFERS) of the candidate look-up exactly as SharingService issues it
+ *      (dup-candidates.ts: the rare bigrams through the b-tree of dup_gram_posting).
  *   3. The development set (test/fixtures/dup-dev, or --dev DIR) imported into the same database
  *      and its 120 queries asked: the verdicts per label among N other cases.
  *   4. terminatedCases first page (20 and 100) without a filter, with a text, category and unit
@@ -45,7 +45,7 @@ import type { UnitKind } from '../src/modules/org/unit.entity';
 import { importData, validateImportFile } from '../src/modules/import/import.service';
 import { PETITIONER_AAD } from '../src/modules/petitioner/sealing';
 import { contentIndexText } from '../src/modules/sharing/duplicate-method';
-import { contentCandidateQuery, estimateRows, pickSearchGrams } from '../src/modules/sharing/content-grams';
+import { candidateLookUpQuery } from '../src/modules/sharing/dup-candidates';
 import type { TerminatedCaseFilter } from '../src/modules/sharing/sharing.service';
 import { Category } from '../src/modules/case/case.enums';
 import { generateImportFile } from './gen-import';
@@ -70,15 +70,13 @@ function flag(name: string): boolean {
 
 const CALLS_PER_KIND = 200;
 const IMPORT_CHUNK = 200_000;
-/** As in SharingService: content candidates per check. */
-const CONTENT_CANDIDATES = 20;
 
 // ---------------------------------------------------------------------------------------------
 // small helpers
 // ---------------------------------------------------------------------------------------------
 
 /** mulberry32, seeded: the same inputs every run on the same database. */
-function prng(seed: number) {
+export function prng(seed: number) {
   let a = seed >>> 0;
   const next = () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -140,7 +138,7 @@ function took(queries: string[], needle: string): { ms: number; n: number } {
 // database preparation
 // ---------------------------------------------------------------------------------------------
 
-async function populate(url: string, deps: Deps, n: number) {
+export async function populate(url: string, deps: Deps, n: number) {
   const file = path.join(os.tmpdir(), `sharing-bench-${process.pid}-${n}.jsonl`);
   let t0 = process.hrtime.bigint();
   const g = await generateImportFile(n, file);
@@ -194,7 +192,7 @@ interface Sample {
 }
 
 /** Light rewording that keeps every date, amount and identifier: a retelling of the same matter. */
-function alter(facts: string): string {
+export function alter(facts: string): string {
   return facts
     .replace(/本人/g, '我')
     .replace('反映', '反应')
@@ -324,7 +322,7 @@ async function main() {
               (select count(*) from case_step) as steps,
               pg_size_pretty(pg_database_size(current_database())) as db_size,
               pg_size_pretty(pg_relation_size('petition_case')) as case_heap,
-              pg_size_pretty(pg_relation_size('petition_case_dup_grams')) as dup_gin,
+              pg_size_pretty(pg_total_relation_size('dup_gram_posting')) as dup_postings,
               (select round(avg(cardinality(dup_grams))) from petition_case where status = 'TERMINATED') as dup_grams_avg,
               pg_size_pretty(pg_relation_size('petition_case_text_trgm')) as text_gin,
               (select round(avg(length(dup_text))) from petition_case where status = 'TERMINATED') as dup_text_avg_chars,
@@ -441,7 +439,7 @@ async function main() {
         });
         x.ms.push(r.ms);
         x.nq.push(r.queries.length);
-        const look = took(r.queries, 'dup_grams &&');
+        const look = took(r.queries, 'dup_gram_posting');
         x.cand.push(look.ms);
         x.rounds.push(look.n);
         const target = kinds[k].inputs[i].target;
@@ -476,33 +474,26 @@ async function main() {
     );
     const explainCandidates = async (label: string, content: string) => {
       const em = orm!.em.fork();
-      const [{ grams }] = await em.execute<{ grams: number[] }[]>(`select content_grams(?) as grams`, [
-        contentIndexText(content),
-      ]);
-      const gramStats = await deps.gramStatistics.get(em);
-      const picked = pickSearchGrams(grams, gramStats);
-      const estimate = estimateRows(picked, gramStats);
-      const listed = picked.filter((g) => gramStats.freq.has(g)).length;
-      console.log(
-        `-- ${label}: ${grams.length} bigrams, ${picked.length} looked up (${listed} of them among the ` +
-          `${gramStats.freq.size} most common), estimated rows ${estimate.toFixed(0)}`,
-      );
-      if (!picked.length) return;
-      const q = contentCandidateQuery(picked, grams, CONTENT_CANDIDATES);
+      const q = candidateLookUpQuery(em, {
+        dupText: contentIndexText(content),
+        idBidx: null,
+        namePhoneBidx: null,
+        maxOwnCases: deps.config.duplicateCheckQuota.maxOwnCases,
+        allowance: { userId: 'bench:explain', now: new Date(), perHour: 1e9, perDay: 1e9 },
+      });
       const plan = await em.execute<{ 'QUERY PLAN': string }[]>(
         `explain (analyze, buffers) ${q.sql}`,
         q.params,
       );
       const lines = plan.map((r) => r['QUERY PLAN']);
-      const gin = lines.find((l) => /Bitmap Index Scan on petition_case_dup_grams/.test(l));
       const num = (re: RegExp) => {
         const l = lines.find((x) => re.test(x));
         return l ? re.exec(l)![1] : '-';
       };
       console.log(
-        `   GIN index used: ${gin ? 'yes' : 'NO'}; rows from the index: ${gin ? (/actual time=[\d.]+\.\.[\d.]+ rows=(\d+)/.exec(gin)?.[1] ?? '-') : '-'}; ` +
-          `seq scan: ${lines.some((l) => /Seq Scan on petition_case/.test(l)) ? 'YES' : 'no'}; ` +
-          `heap blocks: ${num(/Heap Blocks: (.*)$/)}; execution: ${num(/Execution Time: ([\d.]+ ms)/)}`,
+        `-- ${label}: posting b-tree used: ${lines.some((l) => /dup_gram_posting_pkey/.test(l)) ? 'yes' : 'NO'}; ` +
+          `seq scan: ${lines.some((l) => /Seq Scan on (petition_case|dup_gram_posting)/.test(l)) ? 'YES' : 'no'}; ` +
+          `execution: ${num(/Execution Time: ([\d.]+ ms)/)}`,
       );
       for (const l of lines) console.log(`   | ${l}`);
     };
@@ -655,7 +646,9 @@ async function main() {
   }
 }
 
-main().catch((e) => {
-  console.error(e instanceof Error ? (e.stack ?? e.message).slice(0, 3000) : e);
-  process.exit(1);
-});
+// scripts/bench-dup.ts imports the generator and the import from here
+if (require.main === module)
+  main().catch((e) => {
+    console.error(e instanceof Error ? (e.stack ?? e.message).slice(0, 3000) : e);
+    process.exit(1);
+  });

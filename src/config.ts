@@ -54,8 +54,12 @@ export interface Config {
   personalDataKeys: string;
   blindIndexKey: string;
   decisionNumberFormat: string;
-  /** Duplicate checks one user may run per hour and per day (the check is an identity oracle). */
-  duplicateCheckQuota: { perHour: number; perDay: number };
+  /**
+   * Duplicate checks one user may run per hour and per day (the check is an identity oracle), and
+   * how many of one petitioner's terminated cases one check compares (more: the answer is marked
+   * incomplete).
+   */
+  duplicateCheckQuota: { perHour: number; perDay: number; maxOwnCases: number };
   periods: PeriodPolicy;
   visitPolicy: VisitPolicy;
   /** Largest file accepted by POST /files, in bytes (FILE_MAX_BYTES). */
@@ -198,6 +202,7 @@ export function loadConfig(env: Env = process.env): Config {
     duplicateCheckQuota: {
       perHour: int('DUPLICATE_CHECKS_PER_HOUR', 120, 1, 100_000),
       perDay: int('DUPLICATE_CHECKS_PER_DAY', 600, 1, 1_000_000),
+      maxOwnCases: int('DUPLICATE_CHECK_MAX_OWN_CASES', 200, 1, 10_000),
     },
     periods: {
       acceptanceReplyDays: int('PERIOD_ACCEPTANCE_REPLY_DAYS', 15, 1, 365),

@@ -7,7 +7,6 @@ import { CaseService } from './modules/case/case.service';
 import { TerminationService } from './modules/termination/termination.service';
 import { AuditService } from './modules/audit/audit.service';
 import { SharingService } from './modules/sharing/sharing.service';
-import { GramStatisticsCache } from './modules/sharing/content-grams';
 import { createFollowUpServices } from './modules/followup';
 import { createSupervisionServices } from './modules/supervision';
 import { HubMetrics } from './shared/metrics';
@@ -19,8 +18,6 @@ export interface Deps {
   blindIndex: BlindIndex;
   /** The clock, injectable so tests can move time. */
   now: () => Date;
-  /** The duplicate check's bigram statistics, read from the database now and then. */
-  gramStatistics: GramStatisticsCache;
   /** This instance's Prometheus metrics (src/shared/metrics.ts), served at GET /metrics. */
   metrics: HubMetrics;
 }
@@ -31,7 +28,6 @@ export function createDeps(config: Config, now: () => Date = () => new Date()): 
     cipher: FieldCipher.fromSpec(config.personalDataKeys),
     blindIndex: new BlindIndex(Buffer.from(config.blindIndexKey, 'base64')),
     now,
-    gramStatistics: new GramStatisticsCache(),
     metrics: new HubMetrics(),
   };
 }

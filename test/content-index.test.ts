@@ -5,17 +5,17 @@ import { startTestHub, ok, type TestHub } from './helpers/hub';
 import { generateImportFile } from '../scripts/gen-import';
 import { importFile } from './helpers/fixtures';
 import { contentIndexText } from '../src/modules/sharing/duplicate-method';
-import {
-  contentCandidateQuery,
-  findContentCandidates,
-  pickSearchGrams,
-} from '../src/modules/sharing/content-grams';
+import { candidateLookUpQuery } from '../src/modules/sharing/dup-candidates';
+import { PETITIONER_AAD } from '../src/modules/petitioner/sealing';
+import { loadDemoUnits, terminatedCase } from './helpers/fixtures';
 
 /**
- * The duplicate check's content index on a few thousand generated cases (templated text, so many
- * bigrams are common): the bigrams are integers made by the database, the statistics come
- * from ANALYZE, the look-up leaves the common bigrams out and goes through the GIN index, and a
- * case's own content still finds it.
+ * The duplicate check's content index on a few thousand generated cases (templated text, so most
+ * bigrams are common): the bigrams are integers made by the database; the counts of terminated
+ * cases per bigram and the postings of the rare bigrams are exact, filled by the import and by the
+ * termination notice (the table's triggers, in the writing transaction); the look-up goes through
+ * the postings' b-tree; a case's own content still finds it; and the answer is the same for one
+ * user and for twenty at once.
  */
 let t: TestHub;
 const N = 3000;
@@ -29,13 +29,35 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => t.close());
 
-async function someTerminatedCase() {
+async function someTerminatedCase(offset = 17) {
   const [c] = await t.sql<{ id: number; text: string }>(
     `select id, facts_and_reasons || requests as text from petition_case
-      where status = 'TERMINATED' order by id limit 1 offset 17`,
+      where status = 'TERMINATED' order by id limit 1 offset $1`,
+    [offset],
   );
   return c;
 }
+
+/**
+ * The index against the cases themselves: counts that differ from the terminated cases holding
+ * each bigram, postings missing for a rare bigram, postings of a bigram the case does not hold.
+ */
+async function indexErrors() {
+  const [r] = await t.sql<{ counts: number; missing: number; stray: number; rare: number }>(
+    `with held as (select g, c.id from petition_case c, unnest(c.dup_grams) g where c.status = 'TERMINATED'),
+          df as (select g, count(*)::int as n from held group by g)
+     select (select count(*)::int from df full join dup_gram_df d on d.gram = df.g where d.cases is distinct from df.n) as counts,
+            (select count(*)::int from (select held.g, held.id from held join dup_gram_df d on d.gram = held.g
+                                         where d.cases <= dup_rare_cases()
+                                        except select gram, case_id from dup_gram_posting) x) as missing,
+            (select count(*)::int from (select gram, case_id from dup_gram_posting except select g, id from held) x) as stray,
+            (select count(*)::int from dup_gram_df where cases <= dup_rare_cases()) as rare`,
+  );
+  return r;
+}
+
+const CHECK = `query($input: DuplicateCheckInput!) { checkDuplicate(input: $input) {
+  verdict complete incompleteReason matches { sameIdentity contentSimilarity score case { id } } } }`;
 
 describe('content index of terminated cases', () => {
   it('stores a bigram as one integer, exact within the Basic Multilingual Plane: (first code point − 32768) × 65536 + second', async () => {
@@ -50,99 +72,169 @@ describe('content index of terminated cases', () => {
     expect(empty).toBe(0);
   });
 
-  it("reads the planner's statistics after an import and looks up only the uncommon bigrams, through the GIN index", async () => {
-    const em = t.orm.em.fork();
-    const stats = await t.hub.deps.gramStatistics.get(em);
-    expect(stats.rows).toBeGreaterThan(N * 0.9);
-    expect(stats.freq.size).toBeGreaterThan(100);
-    const c = await someTerminatedCase();
-    const [{ grams }] = await t.sql<{ grams: number[] }>(`select content_grams($1) as grams`, [
-      contentIndexText(c.text),
-    ]);
-    // A budget of 5 % of the rows, as 20 000 is of a million.
-    const picked = pickSearchGrams(grams, stats, N * 0.05);
-    expect(picked.length).toBeGreaterThan(0);
-    const common = grams.filter((g) => (stats.freq.get(g) ?? 0) > 0.05);
-    expect(common.length).toBeGreaterThan(0); // the template's words are there …
-    expect(picked.filter((g) => common.includes(g))).toEqual([]); // … and not looked up
-
-    const q = contentCandidateQuery(picked, grams, 20);
-    const found = await em.execute<{ id: number }[]>(q.sql, q.params);
-    expect(found[0].id).toBe(c.id);
-    // every bigram, the common ones too, would match most cases: the look-up stops at its cap
-    const capped = contentCandidateQuery(grams, grams, 20, 100);
-    const cappedRows = await em.execute<{ matched: number }[]>(capped.sql, capped.params);
-    expect(cappedRows[0].matched).toBe(100);
-    // all look-ups of a check together stay within the budget
-    const all = await findContentCandidates(em, grams, stats, 20, { budget: N * 0.05 });
-    expect(all.ids[0]).toBe(c.id);
-    expect(all.read).toBeLessThanOrEqual(N * 0.05);
-    // The import merged the index's pending list and ran ANALYZE: the planner takes the index.
-    const plan = (await em.execute<{ 'QUERY PLAN': string }[]>(`explain ${q.sql}`, q.params)).map(
-      (r) => r['QUERY PLAN'],
+  it('the import counted every bigram of the terminated cases and posted every rare one, and analysed what it wrote', async () => {
+    expect(await indexErrors()).toEqual({ counts: 0, missing: 0, stray: 0, rare: expect.any(Number) });
+    expect((await indexErrors()).rare).toBeGreaterThan(100);
+    const [{ open }] = await t.sql<{ open: number }>(
+      `select count(*)::int as open from dup_gram_posting p join petition_case c on c.id = p.case_id
+        where c.status <> 'TERMINATED'`,
     );
-    expect(plan.join('\n')).toMatch(/Bitmap Index Scan on petition_case_dup_grams/);
-    expect(plan.join('\n')).not.toMatch(/Seq Scan on petition_case/);
+    expect(open).toBe(0);
+    const stale = await t.sql<{ relname: string }>(
+      `select relname from pg_stat_user_tables
+        where relname in ('petition_case', 'dup_gram_df', 'dup_gram_posting', 'case_step', 'termination_application',
+                          'petitioner', 'termination_archive', 'audit_log', 'unit')
+          and last_analyze is null order by relname`,
+    );
+    expect(stale).toEqual([]);
   });
 
-  it('looks up the next rarest bigrams when the rarest ones found too little (words no case uses)', async () => {
+  it('a case terminated through the procedure is indexed in the same transaction, and a changed text re-indexed', async () => {
+    await loadDemoUnits(t);
+    const officer = await t.token('CASE_OFFICER', 'ZJ-HZ-ZJ');
+    const reviewer = await t.token('AGENCY_REVIEWER', 'ZJ-HZ');
+    const id = Number(
+      await terminatedCase(t, officer, reviewer, {
+        factsAndReasons: '本人承包的鱼塘因上游化工厂排污导致鱼苗大量死亡，环保部门检测后未作处理。',
+      }),
+    );
+    const posted = async () =>
+      (
+        await t.sql<{ n: number }>('select count(*)::int as n from dup_gram_posting where case_id = $1', [id])
+      )[0].n;
+    expect(await posted()).toBeGreaterThan(5); // 鱼塘, 鱼苗 … occur in no generated case
+    expect(await indexErrors()).toMatchObject({ counts: 0, missing: 0, stray: 0 });
+    // its text changed by a statement of its own: the trigger follows it
+    await t.sql(`update petition_case set dup_text = '鱼塘污染问题已经解决' where id = $1`, [id]);
+    expect(await indexErrors()).toMatchObject({ missing: 0, stray: 0 });
+    // no longer terminated: no postings
+    await t.sql(`update petition_case set status = 'TERMINATION_APPROVED' where id = $1`, [id]);
+    expect(await posted()).toBe(0);
+  });
+
+  it('looks up through the b-tree of dup_gram_posting, reading at most 2000 postings', async () => {
+    const c = await someTerminatedCase();
     const em = t.orm.em.fork();
-    const stats = await t.hub.deps.gramStatistics.get(em);
-    const c = await someTerminatedCase();
-    // The case's text with 100 bigrams no case contains (rare CJK characters): unlisted, so
-    // estimated rarest, and looked up first; they find nothing.
-    const rare = Array.from({ length: 101 }, (_, i) => String.fromCodePoint(0x3400 + i)).join('');
-    const [{ grams }] = await t.sql<{ grams: number[] }>(`select content_grams($1) as grams`, [
-      contentIndexText(rare + c.text),
-    ]);
-    const budget = N * 0.05;
-    const first = contentCandidateQuery(pickSearchGrams(grams, stats, budget), grams, 20);
-    expect(await em.execute(first.sql, first.params)).toEqual([]);
-    const found = await t.orm.em.fork().transactional(async (tx) => {
-      const r = await findContentCandidates(tx, grams, stats, 20, { budget });
-      // each look-up's time limit ends with the look-ups, not with the transaction
-      const [{ statement_timeout }] =
-        await tx.execute<{ statement_timeout: string }[]>('show statement_timeout');
-      return { ...r, statement_timeout };
+    const q = candidateLookUpQuery(em, {
+      dupText: contentIndexText(c.text),
+      idBidx: null,
+      namePhoneBidx: null,
+      maxOwnCases: 200,
+      allowance: { userId: 'test:explain', now: new Date(), perHour: 1e6, perDay: 1e6 },
     });
-    expect(found.ids[0]).toBe(c.id);
-    expect(found.lookUps).toBeGreaterThan(1);
-    expect(found.statement_timeout).toBe('0');
-  });
-
-  it('gives up when its time is up, keeping the transaction usable', async () => {
-    const c = await someTerminatedCase();
-    const [{ grams }] = await t.sql<{ grams: number[] }>(`select content_grams($1) as grams`, [
-      contentIndexText(c.text),
-    ]);
-    const stats = await t.hub.deps.gramStatistics.get(t.orm.em.fork());
-    // Another session holds the table: the look-up waits until its time limit cancels it.
-    await t.sql('begin');
-    await t.sql('lock table petition_case in access exclusive mode');
-    try {
-      const after = await t.orm.em.fork().transactional(async (em) => {
-        const r = await findContentCandidates(em, grams, stats, 20, { timeLimitMs: 300 });
-        const [{ ok: usable }] = await em.execute<{ ok: number }[]>('select 1 as ok');
-        return { ...r, usable };
-      });
-      expect(after).toMatchObject({ ids: [], timedOut: true, lookUps: 1, usable: 1 });
-    } finally {
-      await t.sql('rollback');
-    }
+    const plan = (
+      await em.execute<{ 'QUERY PLAN': string }[]>(`explain (analyze, costs off) ${q.sql}`, q.params)
+    ).map((r) => r['QUERY PLAN']);
+    const text = plan.join('\n');
+    // the import vacuumed the postings: the look-up reads the index alone
+    expect(text).toMatch(/Index Only Scan using dup_gram_posting_pkey on dup_gram_posting/);
+    expect(text).not.toMatch(/Seq Scan on (dup_gram_posting|petition_case)/);
+    const read = plan
+      .filter((l) => /Index Only Scan using dup_gram_posting_pkey/.test(l))
+      .map((l) => /rows=(\d+) loops=(\d+)/.exec(l)!)
+      .reduce((n, m) => n + Number(m[1]) * Number(m[2]), 0);
+    expect(read).toBeGreaterThan(0);
+    expect(read).toBeLessThanOrEqual(2000);
   });
 
   it("finds a terminated case from its content alone, as the department's check sees it", async () => {
     const c = await someTerminatedCase();
     const staff = await t.token('DEPARTMENT_STAFF', 'GEN-C01-D1');
-    const r = ok(
-      await t.gql(
-        `query($input: DuplicateCheckInput!) { checkDuplicate(input: $input) { verdict matches { sameIdentity case { id } } } }`,
-        { input: { content: c.text } },
-        staff,
-      ),
-    ).checkDuplicate;
+    const r = ok(await t.gql(CHECK, { input: { content: c.text } }, staff)).checkDuplicate;
     expect(r.verdict).toBe('POSSIBLE_DUPLICATE');
-    expect(r.matches[0]).toEqual({ sameIdentity: false, case: { id: String(c.id) } });
+    expect(r.complete).toBe(true);
+    expect(r.incompleteReason).toBeNull();
+    expect(r.matches[0]).toMatchObject({ sameIdentity: false, case: { id: String(c.id) } });
+  });
+});
+
+describe('checkDuplicate under load', () => {
+  /** A retelling of a terminated case, with and without its petitioner's ID number. */
+  async function inputs() {
+    const rows = await t.sql<{ id_number_enc: string; facts_and_reasons: string; requests: string }>(
+      `select petitioner_id_number_enc as id_number_enc, facts_and_reasons, requests from petition_case
+        where status = 'TERMINATED' order by id limit 2 offset 40`,
+    );
+    const retell = (s: string) => s.replace(/本人/g, '我').replace(/。$/, '，请领导重视。');
+    return [
+      {
+        idNumber: t.hub.deps.cipher.decrypt(rows[0].id_number_enc, PETITIONER_AAD.idNumber),
+        content: retell(rows[0].facts_and_reasons) + rows[0].requests,
+      },
+      { content: retell(rows[1].facts_and_reasons) + rows[1].requests },
+    ];
+  }
+
+  it('gives twenty users checking at once the same answers as one user alone', async () => {
+    const alone = await t.token('DEPARTMENT_STAFF', 'GEN-C01-D1', '单独查重');
+    const users = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => t.token('DEPARTMENT_STAFF', 'GEN-C01-D1', `并发查重${i}`)),
+    );
+    for (const input of await inputs()) {
+      const expected = ok(await t.gql(CHECK, { input }, alone)).checkDuplicate;
+      expect(expected.matches.length).toBeGreaterThan(0);
+      const all = await Promise.all(users.map((u) => t.gql(CHECK, { input }, u)));
+      for (const r of all) expect(ok(r).checkDuplicate).toEqual(expected);
+    }
+  });
+
+  it('takes at most 6 SQL statements per check, begin and commit included: one look-up, then the audit entry', async () => {
+    const staff = await t.token('DEPARTMENT_STAFF', 'GEN-C01-D1', '语句计数');
+    const [input] = await inputs();
+    t.queries.length = 0;
+    ok(await t.gql(CHECK, { input }, staff));
+    // the token's unit, resolved for every request, is not the check's
+    const statements = t.queries.filter((q) => !/ from "unit" as "u0" where "u0"."code" = /.test(q));
+    expect(statements.length).toBeLessThanOrEqual(6);
+    // allowance, identity, content candidates and their facts: one statement
+    const lookUps = statements.filter((q) =>
+      /duplicate_check_allowance|dup_gram_posting|petitioner_name_phone_bidx/.test(q),
+    );
+    expect(lookUps).toHaveLength(1);
+    expect(lookUps[0]).toMatch(/duplicate_check_allowance[\s\S]*dup_gram_posting[\s\S]*case_step/);
+  });
+
+  it('says when a limit cut the search short, is never NO_MATCH then, and counts it', async () => {
+    // a petitioner with at least two terminated cases, and a matter none of them is about
+    const [p] = await t.sql<{ enc: string; n: number }>(
+      `select min(petitioner_id_number_enc) as enc, count(*)::int as n from petition_case
+        where status = 'TERMINATED' group by petitioner_id having count(*) >= 2 order by petitioner_id limit 1`,
+    );
+    expect(p).toBeDefined();
+    const input = {
+      idNumber: t.hub.deps.cipher.decrypt(p.enc, PETITIONER_AAD.idNumber),
+      content: '邻居在楼顶违章搭建阳光房，遮挡我家采光并造成漏水，城管部门至今没有处理。',
+    };
+    const limited = await startTestHub(
+      { DUPLICATE_CHECK_MAX_OWN_CASES: '1' },
+      { databaseUrl: t.databaseUrl },
+    );
+    // the instance's own counter of cut searches (served at GET /metrics)
+    const counted = async (hub: typeof t) =>
+      (await hub.hub.deps.metrics.duplicateSearchIncomplete.get()).values
+        .filter((v) => v.value > 0)
+        .map((v) => [v.labels.reason, v.value]);
+    try {
+      const full = ok(
+        await t.gql(CHECK, { input }, await t.token('DEPARTMENT_STAFF', 'GEN-C01-D1', '完整查重')),
+      ).checkDuplicate;
+      expect(full).toMatchObject({ verdict: 'NO_MATCH', complete: true, incompleteReason: null });
+      expect(await counted(t)).toEqual([]);
+      const cut = ok(
+        await limited.gql(
+          CHECK,
+          { input },
+          await limited.token('DEPARTMENT_STAFF', 'GEN-C01-D1', '受限查重'),
+        ),
+      ).checkDuplicate;
+      expect(cut.complete).toBe(false);
+      expect(cut.verdict).toBe('POSSIBLE_DUPLICATE');
+      expect(cut.incompleteReason).toContain(`共 ${p.n} 件`);
+      expect(cut.incompleteReason).toContain('请人工核查');
+      expect(await counted(limited)).toEqual([['OWN_CASES_LIMIT', 1]]);
+    } finally {
+      await limited.close();
+    }
   });
 });
 

@@ -69,6 +69,7 @@ export class HubMetrics {
   readonly duplicateSearchIncomplete = new Counter({
     name: 'hub_duplicate_search_incomplete_total',
     help: 'checkDuplicate searches cut short by a limit (answered as incomplete)',
+    labelNames: ['reason'] as const,
     registers: [this.registry],
   });
 
@@ -78,7 +79,7 @@ export class HubMetrics {
     collectDefaultMetrics({ register: this.registry });
     // Zero series for every verdict, so a dashboard sees 0 rather than nothing.
     for (const verdict of DUPLICATE_VERDICTS) this.duplicateChecks.inc({ verdict }, 0);
-    this.duplicateSearchIncomplete.inc(0);
+    this.duplicateSearchIncomplete.inc({ reason: 'OWN_CASES_LIMIT' }, 0);
   }
 
   /** The label for a client's operation name: itself when plain and within the cap. */

@@ -128,6 +128,19 @@ export interface ImportResult {
 
 /** From this many cases an import refreshes the statistics itself (ANALYZE takes seconds at 1M). */
 const ANALYZE_AFTER_CASES = 1000;
+/** Every table an import writes (the dup_gram_* ones through petition_case's triggers). */
+export const IMPORT_TABLES = [
+  'unit',
+  'petitioner',
+  'petition_case',
+  'dup_gram_df',
+  'dup_gram_posting',
+  'case_step',
+  'termination_application',
+  'decision_number_counter',
+  'termination_archive',
+  'audit_log',
+];
 
 /** A file with problems, refused by importData. */
 export class ImportRejectedError extends Error {
@@ -960,21 +973,21 @@ export async function importData(
     });
     return result;
   });
-  // After a large import, what autovacuum would do later, at once: merge the content index's
-  // pending list (new entries wait there unsorted and every look-up reads them all) and refresh
-  // the statistics by which the duplicate check judges which bigrams are rare
-  // (sharing/content-grams.ts). The import is committed already: a failure here only leaves
-  // the work to autovacuum, so it does not fail the import.
+  // After a large import, what autovacuum would do later, at once: fresh statistics for every
+  // table the import wrote, so the planner does not judge them by their size before the import
+  // (a hash join over every application instead of an index look-up per case, for instance),
+  // and the duplicate check's postings vacuumed so that their look-up reads the index alone.
+  // The import is committed already: a failure here only leaves the work to autovacuum, so it does
+  // not fail the import.
   if (result.cases.created + result.cases.updated >= ANALYZE_AFTER_CASES) {
-    const conn = em.getConnection();
     try {
-      await conn.execute(`select gin_clean_pending_list('petition_case_dup_grams'::regclass)`);
-      await conn.execute('analyze petition_case');
+      const conn = em.getConnection();
+      await conn.execute('vacuum (analyze) dup_gram_posting');
+      await conn.execute(`analyze ${IMPORT_TABLES.filter((x) => x !== 'dup_gram_posting').join(', ')}`);
       result.analyzed = true;
     } catch {
       result.analyzed = false;
     }
-    deps.gramStatistics.forget();
   }
   return result;
 }

@@ -66,6 +66,13 @@ class DuplicateCheckResult {
   verdict!: DuplicateVerdictEnum;
   @Field(() => [DuplicateMatch])
   matches!: DuplicateMatch[];
+  @Field({
+    description:
+      '是否比对了全部候选事项；为 false 时结论不完整（此时结论不会是 NO_MATCH），须人工核查，原因见 incompleteReason',
+  })
+  complete!: boolean;
+  @Field(() => String, { nullable: true, description: '结论不完整的原因（complete 为 false 时给出）' })
+  incompleteReason?: string | null;
 }
 
 @InputType({ description: '已终结事项筛选条件' })

@@ -1,9 +1,8 @@
-import { ReferenceKind, type EntityManager } from '@mikro-orm/postgresql';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Actor } from '../../auth/actor';
 import type { Deps } from '../../services';
 import { NotFoundError, Problems, RateLimitedError } from '../../errors';
 import { isIsoDate } from '../../shared/dates';
-import { arrayLiteral } from '../../shared/sql';
 import type { AuditService } from '../audit/audit.service';
 import { PetitionCase } from '../case/case.entity';
 import { CaseStatus, Category } from '../case/case.enums';
@@ -17,9 +16,10 @@ import {
   profileContent,
   contentIndexText,
   type DuplicateCandidate,
+  type DuplicateJudgement,
   type DuplicateVerdict,
 } from './duplicate-method';
-import { findContentCandidates } from './content-grams';
+import { caseColumns, lookUpCandidates, type CandidateRow } from './dup-candidates';
 
 export interface TerminatedCaseFilter {
   category?: Category | null;
@@ -41,24 +41,16 @@ export interface DuplicateCheckInput {
 
 export interface DuplicateCheckOutcome {
   verdict: DuplicateVerdict;
+  /** false when a limit left candidates out (then the verdict is never NO_MATCH) */
+  complete: boolean;
+  /** in Chinese, why the search is incomplete; null when complete */
+  incompleteReason: string | null;
   matches: { case: PetitionCase; sameIdentity: boolean; contentSimilarity: number; score: number }[];
 }
 
 export const MAX_TERMINATED_PAGE = 100;
 /** Newest terminated cases read in order for a text filter before the trigram index is asked. */
 const RECENT_SCAN = 5000;
-/** Terminated cases fetched by content for the comparison, besides the petitioner's own. */
-const CONTENT_CANDIDATES = 20;
-
-/** The case's mapped columns as `c.x, …`: `c.*` would also fetch dup_grams, which only the database uses. */
-const caseColumns = (em: EntityManager) =>
-  em
-    .getMetadata()
-    .get(PetitionCase.name)
-    .props.filter((p) => p.kind !== ReferenceKind.EMBEDDED && p.persist !== false)
-    .flatMap((p) => p.fieldNames ?? [])
-    .map((f) => `c.${f}`)
-    .join(', ');
 
 const encodeCursor = (terminatedAt: string, id: number) =>
   Buffer.from(`${terminatedAt}|${id}`).toString('base64url');
@@ -187,6 +179,12 @@ export class SharingService {
    * Before accepting a matter: was the same person's same matter already terminated?
    * Identity through blind indexes (never plaintext), content against the terminated matters'
    * facts and reasons; audited with blind indexes only.
+   *
+   * The answer depends on the input and the terminated cases only, never on load: one statement
+   * takes the check from the user's allowance and finds every candidate (dup-candidates.ts,
+   * bounded whatever the corpus, no time limit), the comparison runs here, and the audit entry is
+   * written before the answer is given. When a limit did leave candidates out, the answer says so
+   * (`complete: false`) and is never NO_MATCH.
    */
   async checkDuplicate(actor: Actor, input: DuplicateCheckInput): Promise<DuplicateCheckOutcome> {
     const p = new Problems();
@@ -208,145 +206,57 @@ export class SharingService {
     const name = input.name?.trim() ? normaliseName(input.name) : null;
     p.throwIfAny();
 
-    const { blindIndex } = this.deps;
+    const { blindIndex, config } = this.deps;
     const idBidx = idNumber ? blindIndex.idNumber(idNumber) : null;
     const namePhoneBidx = name && phone ? blindIndex.namePhone(name, phone) : null;
-    const outcome = await this.em.transactional(async (em) => {
-      // One check at a time per user, its allowance counted and the check audited in the same
-      // transaction: parallel requests or aliased fields cannot all pass before any is recorded.
-      await em.execute('select pg_advisory_xact_lock(hashtext(?))', [
-        `petition-hub:checkDuplicate:${actor.userId}`,
-      ]);
-      await this.enforceQuota(em, actor);
-      const candidates = await this.duplicateCandidates(em, idBidx, namePhoneBidx, content);
-      const judgement = judge(candidates);
-      const byId = new Map(candidates.map((c) => [c.caseId, c.case]));
-      await this.audit.withEm(em).record({
-        actor,
-        operation: 'sharing.checkDuplicate',
-        details: {
-          idNumberBidx: idBidx,
-          namePhoneBidx,
-          verdict: judgement.verdict,
-          matchedCaseIds: judgement.matches.map((m) => Number(m.caseId)),
-        },
-      });
-      return {
-        verdict: judgement.verdict,
-        matches: judgement.matches.map((m) => ({
-          case: byId.get(m.caseId)!,
-          sameIdentity: m.sameIdentity,
-          contentSimilarity: m.contentSimilarity,
-          score: m.score,
-        })),
-      };
+    const { perHour, perDay, maxOwnCases } = config.duplicateCheckQuota;
+    // The check is counted here, before it is audited: a failure after this point costs the user
+    // one check, it never lets a check pass uncounted.
+    const found = await lookUpCandidates(this.em, {
+      dupText: contentIndexText(content),
+      idBidx,
+      namePhoneBidx,
+      maxOwnCases,
+      allowance: { userId: actor.userId, now: this.deps.now(), perHour, perDay },
     });
-    // Counted once committed (audited), never before: a rolled-back check is no answer.
-    this.deps.metrics.duplicateChecks.inc({ verdict: outcome.verdict });
-    return outcome;
-  }
-
-  /** The petitioner's own terminated cases and other people's with similar content, compared. */
-  private async duplicateCandidates(
-    em: EntityManager,
-    idBidx: string | null,
-    namePhoneBidx: string | null,
-    content: string,
-  ): Promise<(DuplicateCandidate & { case: PetitionCase })[]> {
-    const profile = profileContent(content);
-    // Terminated cases whose petitioner matches by identity: the person's ID number, or the name
-    // and phone recorded on the case. A name+phone match whose ID number differs from a given one
-    // is a different person (a spouse sharing a phone).
-    // Two indexed look-ups (an OR across the join would scan every case).
-    const matched = await em.execute<{ id: number; by: 'ID_NUMBER' | 'NAME_PHONE'; conflict: boolean }[]>(
-      `select c.id, 'ID_NUMBER' as by, false as conflict
-         from petitioner p join petition_case c on c.petitioner_id = p.id
-        where p.id_number_bidx = ? and c.status = 'TERMINATED'
-       union all
-       select c.id, 'NAME_PHONE' as by, (?::text is not null and p.id_number_bidx <> ?::text) as conflict
-         from petition_case c join petitioner p on p.id = c.petitioner_id
-        where c.petitioner_name_phone_bidx = ? and c.status = 'TERMINATED'`,
-      [idBidx ?? '', idBidx, idBidx, namePhoneBidx ?? ''],
-    );
-    // A case found both ways counts as found by ID number (listed first).
-    const byCase = new Map([...matched].reverse().map((r) => [r.id, r]));
-    // Other people's matters with near-identical content only ever make POSSIBLE_DUPLICATE (the
-    // verdict DUPLICATE needs the identity found above). Their look-up reads only the query's
-    // rarest bigrams (content-grams.ts): bounded by a row budget and a time limit, not by the
-    // number of cases.
-    const [{ grams }] = await em.execute<{ grams: number[] }[]>(`select content_grams(?) as grams`, [
-      contentIndexText(content),
-    ]);
-    const similar = await findContentCandidates(
-      em,
-      grams,
-      await this.deps.gramStatistics.get(em),
-      CONTENT_CANDIDATES,
-    );
-    const ids = [...new Set([...byCase.keys(), ...similar.ids])];
-    if (!ids.length) return [];
-    const cases = await em.find(PetitionCase, { id: { $in: ids } });
-    // Per case: the acceptance date, the other steps' dates, and the approved decision.
-    const facts = await em.execute<
-      {
-        case_id: number;
-        accepted_at: string | null;
-        dates: string[];
-        decision_number: string | null;
-        decided_at: string | null;
-      }[]
-    >(
-      `select s.case_id,
-              min(s.decided_at) filter (where s.kind = 'ACCEPTANCE')::text as accepted_at,
-              coalesce(array_agg(s.decided_at::text) filter (where s.kind <> 'ACCEPTANCE'), '{}') as dates,
-              a.decision_number, a.decided_at::text as decided_at
-         from case_step s
-         left join termination_application a on a.case_id = s.case_id and a.status = 'APPROVED'
-        where s.case_id = any(?::int[])
-        group by s.case_id, a.decision_number, a.decided_at`,
-      [arrayLiteral(ids)],
-    );
-    const factsOf = new Map(facts.map((f) => [f.case_id, f]));
-    return cases.map((c) => {
-      const who = byCase.get(c.id);
-      const f = factsOf.get(c.id);
-      const candidate: DuplicateCandidate & { case: PetitionCase } = {
-        case: c,
-        caseId: String(c.id),
-        sameIdentity: !!who,
-        identityBy: who?.by ?? null,
-        idNumberConflict: who?.conflict ?? false,
-        ...compareContent(profile, {
-          text: `${c.factsAndReasons}\n${c.requests}`,
-          acceptedAt: f?.accepted_at ?? null,
-          processDates: [...(f?.dates ?? []), f?.decided_at, c.terminatedAt],
-          terminatedAt: f?.decided_at ?? c.terminatedAt,
-          decisionNumber: f?.decision_number ?? null,
-        }),
-      };
-      return candidate;
-    });
-  }
-
-  /**
-   * The check tells whether an ID number belongs to a terminated case's petitioner, and the masked
-   * ID leaves only the birth date unknown: unlimited checks would let anyone recover it. Each user
-   * has an hourly and a daily allowance (counted from the audit log, index on user and time); the
-   * supervisors' look-up activity query shows who comes near it.
-   */
-  private async enforceQuota(em: EntityManager, actor: Actor) {
-    const { perHour, perDay } = this.deps.config.duplicateCheckQuota;
-    const now = this.deps.now();
-    const [{ hour, day }] = await em.execute<{ hour: number; day: number }[]>(
-      `select count(*) filter (where at > ?::timestamptz - interval '1 hour')::int as hour, count(*)::int as day
-         from audit_log where user_id = ? and operation = 'sharing.checkDuplicate' and at > ?::timestamptz - interval '1 day'`,
-      [now.toISOString(), actor.userId, now.toISOString()],
-    );
-    if (hour >= perHour || day >= perDay) {
+    if (!found.allowed) {
       throw new RateLimitedError(
         `查重次数已达上限（每小时 ${perHour} 次、每天 ${perDay} 次），请稍后再试；如确有需要请联系监督检查人员`,
       );
     }
+    const judgement = judgeCandidates(content, found.candidates);
+    const complete = found.ownCases <= maxOwnCases;
+    // An incomplete search cannot say "no match": a person has to look.
+    const verdict = !complete && judgement.verdict === 'NO_MATCH' ? 'POSSIBLE_DUPLICATE' : judgement.verdict;
+    const incompleteReason = complete
+      ? null
+      : `该身份名下已终结事项共 ${found.ownCases} 件，超过单次查重可比对的 ${maxOwnCases} 件，只比对了最近的 ${maxOwnCases} 件；结论不完整，请人工核查其余事项`;
+    if (!complete) this.deps.metrics.duplicateSearchIncomplete.inc({ reason: 'OWN_CASES_LIMIT' });
+    const byId = new Map(found.candidates.map((c) => [String(c.case.id), c.case]));
+    await this.audit.record({
+      actor,
+      operation: 'sharing.checkDuplicate',
+      details: {
+        idNumberBidx: idBidx,
+        namePhoneBidx,
+        verdict,
+        complete,
+        matchedCaseIds: judgement.matches.map((m) => Number(m.caseId)),
+      },
+    });
+    // Counted once audited, never before: a failed check is no answer.
+    this.deps.metrics.duplicateChecks.inc({ verdict });
+    return {
+      verdict,
+      complete,
+      incompleteReason,
+      matches: judgement.matches.map((m) => ({
+        case: byId.get(m.caseId)!,
+        sameIdentity: m.sameIdentity,
+        contentSimilarity: m.contentSimilarity,
+        score: m.score,
+      })),
+    };
   }
 
   /** A supervisor sees one petitioner in clear, with a stated reason; audited before it is shown. */
@@ -373,3 +283,33 @@ export class SharingService {
     return c;
   }
 }
+
+/**
+ * The one call into the scoring code (duplicate-method.ts): each candidate compared with the
+ * query, then the verdict over all of them. Candidates come sorted by case id, so equal scores
+ * keep the same order in every answer.
+ */
+function judgeCandidates(content: string, candidates: CandidateRow[]): DuplicateJudgement {
+  const profile = profileContent(content);
+  return judge(
+    candidates.map((r): DuplicateCandidate => {
+      const c = r.case;
+      return {
+        caseId: String(c.id),
+        sameIdentity: r.identityBy !== null,
+        identityBy: r.identityBy,
+        idNumberConflict: r.idNumberConflict,
+        ...compareContent(profile, {
+          text: `${c.factsAndReasons}\n${c.requests}`,
+          acceptedAt: r.acceptedAt,
+          processDates: [...r.stepDates, r.decidedAt, c.terminatedAt],
+          terminatedAt: r.decidedAt ?? c.terminatedAt,
+          decisionNumber: r.decisionNumber,
+        }),
+      };
+    }),
+  );
+}
+
+/** Why a check's search was cut short (the metrics label). */
+export type IncompleteReason = 'OWN_CASES_LIMIT';

@@ -1,0 +1,192 @@
+import { ReferenceKind, type EntityManager } from '@mikro-orm/postgresql';
+import { PetitionCase } from '../case/case.entity';
+
+/**
+ * Candidate retrieval for `checkDuplicate`: which terminated cases are compared, in one statement
+ * whose cost is bounded whatever the corpus (migration 20261203040001).
+ *
+ * - The petitioner's own terminated cases, by blind index (ID number, or name + phone), at most
+ *   `maxOwnCases` of them, newest first; more than that and the answer says it is incomplete.
+ * - Other cases by content, through the exact inverted index of rare bigrams (`dup_gram_df`,
+ *   `dup_gram_posting`, kept by triggers): the query's bigrams held by at most 2000 terminated
+ *   cases (`dup_rare_cases()`), rarest first, as long as their posting lists together stay
+ *   within POSTINGS entries; the cases they name weighted by the rarity of what they share
+ *   (Σ ln(2001 / cases)), the POOL best ranked by the exact Jaccard similarity of their bigram
+ *   sets with the query's, and the best CONTENT_CANDIDATES compared. Ties go by case id.
+ *   A commoner bigram names a template (要求, 反映 …), not a matter, and is not looked up, like
+ *   a stop word. These rules are what the search means and are the same for every check: no
+ *   time limit, no planner estimate and no load can change what it finds.
+ * So one check reads at most POSTINGS index entries and POOL cases, at any corpus size.
+ */
+
+/** Posting-list entries one check reads at most (the rarest bigrams first). */
+export const POSTINGS = 2000;
+/** Cases with the most rare bigrams in common, re-ranked by exact bigram similarity. */
+export const POOL = 200;
+/** Terminated cases compared by content, besides the petitioner's own. */
+export const CONTENT_CANDIDATES = 20;
+
+/**
+ * The check tells whether an ID number belongs to a terminated case's petitioner, and the masked
+ * ID leaves only the birth date unknown: unlimited checks would let anyone recover it. Each user
+ * has an hourly and a daily allowance (clock hour, calendar day in China Standard Time); the
+ * supervisors' look-up activity query shows who comes near it.
+ */
+export interface AllowanceRule {
+  userId: string;
+  now: Date;
+  perHour: number;
+  perDay: number;
+}
+
+export interface CandidateRow {
+  case: PetitionCase;
+  /** found by the petitioner's identity, and how; null when found by content only */
+  identityBy: 'ID_NUMBER' | 'NAME_PHONE' | null;
+  /** found by name + phone, but its petitioner's ID number differs from the one given */
+  idNumberConflict: boolean;
+  acceptedAt: string | null;
+  stepDates: string[];
+  decisionNumber: string | null;
+  decidedAt: string | null;
+}
+
+export interface CandidateLookUp {
+  /** false: the user's allowance is used up, nothing was looked up or counted */
+  allowed: boolean;
+  /** terminated cases of the petitioner's identity in all (may exceed those returned) */
+  ownCases: number;
+  candidates: CandidateRow[];
+}
+
+const DAY_MS = 86_400_000;
+/** Allowance days are calendar days in China Standard Time (UTC+8, no daylight saving). */
+const CST_OFFSET_MS = 8 * 3_600_000;
+
+/**
+ * The statement, exactly as the check sends it (the benchmark and the tests EXPLAIN it). Its
+ * first part takes one check from the user's allowance: an upsert of the user's counter row that
+ * only succeeds below both limits (a refused check is not counted), so parallel checks of one
+ * user are ordered by the row lock of this one autocommitted statement and never over-counted.
+ */
+export function candidateLookUpQuery(
+  em: EntityManager,
+  q: {
+    dupText: string;
+    idBidx: string | null;
+    namePhoneBidx: string | null;
+    maxOwnCases: number;
+    allowance: AllowanceRule;
+  },
+) {
+  const t = q.allowance.now.getTime();
+  const hourStart = new Date(t - (t % 3_600_000)).toISOString();
+  const dayStart = new Date(t - ((t + CST_OFFSET_MS) % DAY_MS)).toISOString();
+  const columns = caseColumns(em);
+  const sql = `
+    with bump as (
+      insert into duplicate_check_allowance as a (user_id, hour_start, hour_n, day_start, day_n)
+      values (?, ?::timestamptz, 1, ?::timestamptz, 1)
+      on conflict (user_id) do update set
+        hour_n = case when a.hour_start = excluded.hour_start then a.hour_n + 1 else 1 end,
+        day_n = case when a.day_start = excluded.day_start then a.day_n + 1 else 1 end,
+        hour_start = excluded.hour_start, day_start = excluded.day_start
+      where (a.hour_start <> excluded.hour_start or a.hour_n < ?::int)
+        and (a.day_start <> excluded.day_start or a.day_n < ?::int)
+      returning 1),
+    q as (select content_grams(?::text) as grams),
+    -- the petitioner's terminated cases: by ID number, or by the name and phone recorded on the
+    -- case; a name + phone match whose ID number differs from a given one is another person
+    -- (a spouse sharing a phone). Two indexed look-ups: an OR across the join would scan.
+    own_all as (
+      select c.id, 'ID_NUMBER' as by, false as conflict, 0 as pref
+        from petitioner p join petition_case c on c.petitioner_id = p.id
+       where p.id_number_bidx = ?::text and c.status = 'TERMINATED'
+      union all
+      select c.id, 'NAME_PHONE', (?::text is not null and p.id_number_bidx <> ?::text), 1
+        from petition_case c join petitioner p on p.id = c.petitioner_id
+       where c.petitioner_name_phone_bidx = ?::text and c.status = 'TERMINATED'),
+    own_one as (select distinct on (id) id, by, conflict from own_all order by id, pref),
+    own as (select * from own_one order by id desc limit ?::int),
+    rare as (
+      select gram, cases from (
+        select d.gram, d.cases, sum(d.cases) over (order by d.cases, d.gram) as running
+          from q, unnest(q.grams) g join dup_gram_df d on d.gram = g
+         where d.cases <= dup_rare_cases()) r
+       where running <= ${POSTINGS}),
+    pool as (
+      select p.case_id, sum(ln((dup_rare_cases() + 1)::float8 / r.cases)) as weight
+        from rare r join dup_gram_posting p on p.gram = r.gram
+       group by p.case_id order by weight desc, p.case_id limit ${POOL}),
+    alike as (
+      select pool.case_id as id from pool, q,
+             -- one primary-key look-up per pooled case (the LIMIT keeps the planner from a scan)
+             lateral (select c.dup_grams from petition_case c
+                       where c.id = pool.case_id and c.status = 'TERMINATED' limit 1) c
+       order by icount(c.dup_grams & q.grams)::float8 / greatest(icount(c.dup_grams | q.grams), 1) desc, pool.case_id
+       limit ${CONTENT_CANDIDATES}),
+    ids as (select id from own union select id from alike)
+    select (select count(*) from bump)::int as dup_allowed, (select count(*) from own_one)::int as dup_own_cases,
+           own.by as dup_by, coalesce(own.conflict, false) as dup_conflict,
+           f.accepted_at as dup_accepted_at, coalesce(f.dates, '{}') as dup_step_dates,
+           a.decision_number as dup_decision_number, a.decided_at::text as dup_decided_at, ${columns}
+      from (select 1) one
+      left join (ids join petition_case c on c.id = ids.id) on (select count(*) from bump) > 0
+      left join own on own.id = c.id
+      left join lateral (
+        select min(s.decided_at) filter (where s.kind = 'ACCEPTANCE')::text as accepted_at,
+               array_agg(s.decided_at::text order by s.decided_at, s.id) filter (where s.kind <> 'ACCEPTANCE') as dates
+          from case_step s where s.case_id = c.id) f on c.id is not null
+      left join termination_application a on a.case_id = c.id and a.status = 'APPROVED'
+     order by c.id`;
+  const params = [
+    q.allowance.userId,
+    hourStart,
+    dayStart,
+    q.allowance.perHour,
+    q.allowance.perDay,
+    q.dupText,
+    q.idBidx ?? '',
+    q.idBidx,
+    q.idBidx,
+    q.namePhoneBidx ?? '',
+    q.maxOwnCases,
+  ];
+  return { sql, params };
+}
+
+/** Takes one check from the allowance and finds the candidates, in one statement (autocommit). */
+export async function lookUpCandidates(
+  em: EntityManager,
+  q: Parameters<typeof candidateLookUpQuery>[1],
+): Promise<CandidateLookUp> {
+  const { sql, params } = candidateLookUpQuery(em, q);
+  const rows = await em.execute<Record<string, unknown>[]>(sql, params);
+  const head = rows[0];
+  const candidates = rows
+    .filter((r) => r.id != null)
+    .map((r) => {
+      const caseRow: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(r)) if (!k.startsWith('dup_')) caseRow[k] = v;
+      return {
+        case: em.map(PetitionCase, caseRow),
+        identityBy: (r.dup_by as CandidateRow['identityBy']) ?? null,
+        idNumberConflict: r.dup_conflict === true,
+        acceptedAt: (r.dup_accepted_at as string | null) ?? null,
+        stepDates: (r.dup_step_dates as string[]) ?? [],
+        decisionNumber: (r.dup_decision_number as string | null) ?? null,
+        decidedAt: (r.dup_decided_at as string | null) ?? null,
+      };
+    });
+  return { allowed: Number(head.dup_allowed) > 0, ownCases: Number(head.dup_own_cases), candidates };
+}
+
+/** The case's mapped columns as `c.x, …`: `c.*` would also fetch dup_grams, which only the database uses. */
+export const caseColumns = (em: EntityManager) =>
+  em
+    .getMetadata()
+    .get(PetitionCase.name)
+    .props.filter((p) => p.kind !== ReferenceKind.EMBEDDED && p.persist !== false)
+    .flatMap((p) => p.fieldNames ?? [])
+    .map((f) => `c.${f}`)
+    .join(', ');
