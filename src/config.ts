@@ -219,8 +219,9 @@ export function loadConfig(env: Env = process.env): Config {
     },
     // Files are held in PostgreSQL and buffered while uploading, so the limit is capped at 100 MiB.
     fileMaxBytes: int('FILE_MAX_BYTES', 10 * 1024 * 1024, 1, 100 * 1024 * 1024),
-    introspection: bool('GRAPHQL_INTROSPECTION', true),
-    playground: bool('GRAPHQL_PLAYGROUND', true),
+    // Off in production unless configured: the schema and a query page are a map for an attacker.
+    introspection: bool('GRAPHQL_INTROSPECTION', !prod),
+    playground: bool('GRAPHQL_PLAYGROUND', !prod),
     limits: {
       maxDepth: int('GRAPHQL_MAX_DEPTH', 10, 2, 100),
       maxCost: int('GRAPHQL_MAX_COST', 20_000, 100, 10_000_000),
