@@ -1,5 +1,5 @@
 import { loadDemoUnits } from './helpers/fixtures';
-import { startTestHub, ok, errorOf, type TestHub } from './helpers/hub';
+import { startTestHub, ok, errorOf, type GqlResult, type TestHub } from './helpers/hub';
 
 let t: TestHub;
 let admin: string;
@@ -153,7 +153,7 @@ describe('administration within jurisdiction', () => {
       name: string;
       path: string;
     }[];
-  const refusedOutside = (r: Awaited<ReturnType<TestHub['gql']>>) => {
+  const refusedOutside = (r: GqlResult) => {
     const e = errorOf(r);
     expect(e.code).toBe('FORBIDDEN');
     expect(e.message).toContain('不在您的管辖范围内');

@@ -65,7 +65,9 @@ export function createFormatError(logger: Logger, exposeDetails: boolean) {
         extensions: { code: 'BAD_USER_INPUT', fields },
       };
     }
-    const code = formatted.extensions?.code as string | undefined;
+    let code = formatted.extensions?.code as string | undefined;
+    // GraphQL's own "Too many errors processing variables" after 50 bad values carries no code.
+    if (!code && /^Too many errors processing variables/.test(formatted.message)) code = 'BAD_USER_INPUT';
     if (code && REQUEST_CODES.has(code)) {
       // GraphQL's own messages may quote an input literal: never echo input values back.
       const message = withoutValues(formatted.message);

@@ -2,6 +2,7 @@ import {
   GraphQLError,
   Kind,
   getNamedType,
+  getVariableValues,
   isListType,
   isNonNullType,
   type ASTVisitor,
@@ -21,6 +22,7 @@ import { AUDIT_PAGE_MAX } from '../modules/audit/audit.service';
 import { MAX_PAGE } from '../modules/case/case.service';
 import { MAX_TERMINATED_PAGE } from '../modules/sharing/sharing.service';
 import { SUPERVISION_PAGE_MAX } from '../modules/supervision/scope';
+import { checkVariableBounds } from './input-rules';
 
 /**
  * Query limits, checked before anything runs, so that no query can take the hub down:
@@ -221,6 +223,19 @@ export function costLimitPlugin<T extends object>(maxCost: number): ApolloServer
     async requestDidStart() {
       return {
         async didResolveOperation({ schema, document, operation, request }) {
+          // Sizes first, before anything walks the variables item by item (graphql/input-rules.ts).
+          if (operation) checkVariableBounds(schema, operation, request.variables);
+          // Variables that cannot be coerced: execution refuses them (BAD_USER_INPUT) before any
+          // resolver runs, so there is nothing to cost. Coerced here with GraphQL's own error cap
+          // (the cost library coerces without one: one error per bad item).
+          if (
+            operation?.variableDefinitions?.length &&
+            'errors' in
+              getVariableValues(schema, operation.variableDefinitions, request.variables ?? {}, {
+                maxErrors: 50,
+              })
+          )
+            return;
           let cost: number;
           try {
             cost = queryCost(schema, document, request.variables, operation?.name?.value);

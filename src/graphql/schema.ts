@@ -10,6 +10,7 @@ import { AuditResolver } from '../modules/audit/audit.resolver';
 import { followUpResolvers } from '../modules/followup/followup.resolver';
 import { supervisionResolvers } from '../modules/supervision/supervision.resolver';
 import { permissions } from './permissions';
+import { inputRules } from './input-rules';
 
 export const resolvers = [
   UnitResolver,
@@ -33,9 +34,12 @@ export function baseSchema(): GraphQLSchema {
   return base;
 }
 
-/** The served schema: permissions (graphql-shield) wrapped around every field. */
+/**
+ * The served schema: permissions (graphql-shield) wrapped around every field, and inside them the
+ * input rule (graphql/input-rules.ts) around every field that takes arguments.
+ */
 export function buildHubSchema(): GraphQLSchema {
-  return applyMiddleware(baseSchema(), permissions);
+  return applyMiddleware(baseSchema(), permissions, inputRules(baseSchema()));
 }
 
 export function printHubSchema(): string {
