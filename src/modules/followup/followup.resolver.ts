@@ -13,6 +13,7 @@ import {
   Root,
 } from 'type-graphql';
 import type { Context } from '../../graphql/context';
+import { Problems } from '../../errors';
 import { Connection, toConnection } from '../../graphql/connection';
 import { loadUnit } from '../../graphql/loaders';
 import type { ClearReadField } from '../../graphql/request-audit';
@@ -297,6 +298,26 @@ async function isClear(ctx: Context, caseId: number): Promise<boolean> {
   return !!c && (await caseVisibility(ctx, c)) === 'CLEAR';
 }
 
+/**
+ * A case's follow-up lists grow for years: each answers its most recent `last` records (in their
+ * usual order), so that the query cost (graphql/limits.ts counts `last`) bounds what is returned.
+ */
+export const FOLLOW_UP_LIST_MAX = 500;
+const LAST = {
+  defaultValue: 100,
+  description: `最近的多少条（默认 100，最多 ${FOLLOW_UP_LIST_MAX}）`,
+} as const;
+function latest<T>(records: T[], last: number): T[] {
+  new Problems()
+    .check(
+      Number.isInteger(last) && last >= 1 && last <= FOLLOW_UP_LIST_MAX,
+      'last',
+      `应为 1–${FOLLOW_UP_LIST_MAX}`,
+    )
+    .throwIfAny();
+  return records.slice(-last);
+}
+
 /** Decrypted once per record and request, however many of its fields are selected. */
 const opened = new WeakMap<object, unknown>();
 function once<T>(record: object, open: () => T): T {
@@ -328,19 +349,29 @@ export class FollowUpResolver {
     return scheduleView(ctx, ctx.services.followup.visits.schedule(f.case, visits));
   }
 
-  @FieldResolver(() => [ReturnVisit], { description: '回访记录（按回访时间）' })
-  returnVisits(@Root() f: FollowUp, @Ctx() ctx: Context) {
-    return followUpLoaders(ctx).visits.load(f.case.id);
+  @FieldResolver(() => [ReturnVisit], { description: '回访记录（按回访时间；最近的 last 条）' })
+  async returnVisits(@Root() f: FollowUp, @Ctx() ctx: Context, @Arg('last', () => Int, LAST) last: number) {
+    return latest(await followUpLoaders(ctx).visits.load(f.case.id), last);
   }
 
-  @FieldResolver(() => [TrackingRecord], { description: '动态跟踪记录（按日期）' })
-  trackingRecords(@Root() f: FollowUp, @Ctx() ctx: Context) {
-    return followUpLoaders(ctx).tracking.load(f.case.id);
+  @FieldResolver(() => [TrackingRecord], { description: '动态跟踪记录（按日期；最近的 last 条）' })
+  async trackingRecords(
+    @Root() f: FollowUp,
+    @Ctx() ctx: Context,
+    @Arg('last', () => Int, LAST) last: number,
+  ) {
+    return latest(await followUpLoaders(ctx).tracking.load(f.case.id), last);
   }
 
-  @FieldResolver(() => [EscalationReport], { description: '向上一级信访工作机构的报告' })
-  escalationReports(@Root() f: FollowUp, @Ctx() ctx: Context) {
-    return followUpLoaders(ctx).escalations.load(f.case.id);
+  @FieldResolver(() => [EscalationReport], {
+    description: '向上一级信访工作机构的报告（按报告时间；最近的 last 条）',
+  })
+  async escalationReports(
+    @Root() f: FollowUp,
+    @Ctx() ctx: Context,
+    @Arg('last', () => Int, LAST) last: number,
+  ) {
+    return latest(await followUpLoaders(ctx).escalations.load(f.case.id), last);
   }
 
   @Query(() => OverdueReturnVisitConnection, {
