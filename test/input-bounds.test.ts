@@ -1,4 +1,4 @@
-import { startTestHub, ok, errorOf, type TestHub } from './helpers/hub';
+import { startTestHub, ok, errorOf, type GqlResult, type TestHub } from './helpers/hub';
 import { loadDemoUnits, terminatedCase } from './helpers/fixtures';
 import { LIST_MAX, MAX_VARIABLES, TEXT_MAX } from '../src/graphql/input-rules';
 
@@ -24,7 +24,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const refusal = (r: Awaited<ReturnType<TestHub['gql']>>) => {
+const refusal = (r: GqlResult) => {
   expect(r.errors).toHaveLength(1);
   const e = errorOf(r);
   expect(e.code).toBe('BAD_USER_INPUT');
