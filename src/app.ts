@@ -10,7 +10,9 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from './config';
 import type { Logger } from './logger';
 import { bearerToken, createActorResolver } from './auth/authenticate';
-import { UnauthenticatedError } from './errors';
+import { DatabaseUnavailableError, UnauthenticatedError } from './errors';
+import { isDatabaseUnavailable } from './db/availability';
+import { databaseUnavailablePlugin } from './graphql/unavailable';
 import { buildHubSchema } from './graphql/schema';
 import { createFormatError } from './graphql/format-error';
 import { costLimitPlugin, depthLimitRule } from './graphql/limits';
@@ -69,12 +71,16 @@ function clearReadAuditPlugin(logger: Logger, now: () => Date): ApolloServerPlug
               { err: { name: (e as Error).name }, requestId: contextValue.requestId },
               'audit write failed; response withheld',
             );
+            const down = isDatabaseUnavailable(e);
+            if (down) response.http.status = 503;
             if (response.body.kind === 'single') {
               response.body.singleResult = {
                 errors: [
                   {
                     message: '审计日志写入失败，已拒绝返回个人信息',
-                    extensions: { code: 'INTERNAL_SERVER_ERROR' },
+                    extensions: down
+                      ? { code: 'DATABASE_UNAVAILABLE', retryable: true }
+                      : { code: 'INTERNAL_SERVER_ERROR' },
                   },
                 ],
               };
@@ -153,6 +159,7 @@ export async function createApp({ config, orm, logger, now = () => new Date() }:
       costLimitPlugin<Context>(config.limits.maxCost),
       clearReadAuditPlugin(logger, now),
       requestLogPlugin(logger),
+      databaseUnavailablePlugin<Context>(),
     ],
   });
   await apollo.start();
@@ -193,7 +200,10 @@ export async function createApp({ config, orm, logger, now = () => new Date() }:
           throw new UnauthenticatedError('未认证：缺少访问令牌（Authorization: Bearer …）');
         }
         const em = orm.em.fork();
-        const actor = await resolveActor(token, em);
+        const actor = await resolveActor(token, em).catch((e: unknown) => {
+          // The token's unit is the first thing read: a database that is gone answers 503 here.
+          throw isDatabaseUnavailable(e) ? new DatabaseUnavailableError() : e;
+        });
         return {
           actor,
           em,

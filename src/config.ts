@@ -44,6 +44,8 @@ export interface Config {
   databaseUrl?: string;
   dataDir: string;
   embeddedPgPort: number;
+  /** Longest wait for a database connection before DATABASE_UNAVAILABLE (DATABASE_TIMEOUT_MS). */
+  databaseTimeoutMs: number;
   auth: {
     /** HS256 secret for development tokens; never accepted in production. */
     devSecret?: string;
@@ -187,6 +189,7 @@ export function loadConfig(env: Env = process.env): Config {
     databaseUrl,
     dataDir: path.resolve(str('DATA_DIR') ?? '.data'),
     embeddedPgPort: int('EMBEDDED_PG_PORT', 54329, 1024, 65535),
+    databaseTimeoutMs: int('DATABASE_TIMEOUT_MS', 5000, 100, 120_000),
     auth: {
       devSecret,
       jwksUrl,
