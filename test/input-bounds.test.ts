@@ -1,5 +1,6 @@
 import { startTestHub, ok, errorOf, type GqlResult, type TestHub } from './helpers/hub';
 import { loadDemoUnits, terminatedCase } from './helpers/fixtures';
+import { TRACK } from './helpers/followup';
 import { LIST_MAX, MAX_VARIABLES, TEXT_MAX } from '../src/graphql/input-rules';
 
 /**
@@ -126,7 +127,7 @@ describe('text, IDs and dates, checked once for every argument and input field',
     ).toBe(caseId);
   });
 
-  it('refuses a date-time in year 0 or beyond 2199, and a day in year 0, naming the field', async () => {
+  it('refuses a date-time in year 0 or beyond 2999, and a day in year 0, naming the field', async () => {
     const q = 'query($f: DateTimeISO) { auditLog(filter: { from: $f }) { totalCount } }';
     expect(refusal(await t.gql(q, { f: '0000-01-01T00:00:00Z' }, supervisor)).fields).toEqual([
       'filter.from',
@@ -138,10 +139,23 @@ describe('text, IDs and dates, checked once for every argument and input field',
     expect(refusal(await t.gql(day, { f: '0000-01-01' }, supervisor)).fields).toEqual(['from']);
   });
 
-  it("refuses a follow-up list's `last` outside 1–500", async () => {
+  it("answers a follow-up list's most recent `last` records (default 20), and refuses `last` outside 1–500", async () => {
+    const today = new Date(t.clock.now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+    const ids: string[] = [];
+    for (let i = 0; i < 25; i++) {
+      const input = { caseId, observedOn: today, riskLevel: 'LOW', situation: `第 ${i} 次跟踪` };
+      ids.push(ok(await t.gql(TRACK, { input }, officer)).recordTracking.id);
+    }
+    const all =
+      'query($id: ID!) { followUp(caseId: $id) { trackingRecords { id } all: trackingRecords(last: 500) { id } } }';
+    const f = ok(await t.gql(all, { id: caseId }, officer)).followUp;
+    expect(f.all.map((r: any) => r.id)).toEqual(ids);
+    expect(f.trackingRecords.map((r: any) => r.id)).toEqual(ids.slice(-20));
     const q = 'query($id: ID!, $n: Int!) { followUp(caseId: $id) { trackingRecords(last: $n) { id } } }';
     for (const n of [0, 501])
       expect(refusal(await t.gql(q, { id: caseId, n }, officer)).fields).toEqual(['last']);
-    expect(ok(await t.gql(q, { id: caseId, n: 1 }, officer)).followUp.trackingRecords).toEqual([]);
+    expect(ok(await t.gql(q, { id: caseId, n: 1 }, officer)).followUp.trackingRecords).toEqual([
+      { id: ids[24] },
+    ]);
   });
 });

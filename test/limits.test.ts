@@ -108,13 +108,14 @@ describe('cost of real work', () => {
     );
   });
 
-  it("bounds a case's follow-up lists by their `last` (default 100), not by an assumed size", () => {
+  it("bounds a case's follow-up lists by their `last` (default 20), which is what they return", () => {
     const q = (args: string) => `{ followUp(caseId: "1") { trackingRecords${args} { id situation } } }`;
-    expect(cost(q(''))).toBe(1 + 1 + 100 * 2);
+    expect(cost(q(''))).toBe(1 + 1 + 20 * 2);
     expect(cost(q('(last: 10)'))).toBe(1 + 1 + 10 * 2);
+    expect(cost(q('(last: 500)'))).toBe(1 + 1 + 500 * 2);
     const aliases = Array.from(
       { length: 100 },
-      (_, i) => `f${i}: followUp(caseId: "1") { trackingRecords { id situation } }`,
+      (_, i) => `f${i}: followUp(caseId: "1") { trackingRecords(last: 500) { id situation } }`,
     );
     expect(cost(`{ ${aliases.join(' ')} }`)).toBeGreaterThan(20000);
   });
@@ -205,11 +206,11 @@ describe('limits over HTTP', () => {
     }
   });
 
-  it("refuses 100 aliases of a case's tracking records", async () => {
+  it("refuses 100 aliases of a case's tracking records at their largest page", async () => {
     const officer = await t.token('CASE_OFFICER', 'ZJ-HZ-ZJ');
     const aliases = Array.from(
       { length: 100 },
-      (_, i) => `f${i}: followUp(caseId: "1") { trackingRecords { id observedOn situation } }`,
+      (_, i) => `f${i}: followUp(caseId: "1") { trackingRecords(last: 500) { id observedOn situation } }`,
     );
     expect(errorOf(await t.gql(`{ ${aliases.join(' ')} }`, {}, officer)).code).toBe('QUERY_TOO_COMPLEX');
   });

@@ -23,7 +23,7 @@ import { DomainError, type FieldProblem } from '../errors';
  * - **text**: no control characters other than newline (LF, CR LF) and tab (NUL included, which
  *   PostgreSQL refuses), at most TEXT_MAX characters (codes and keys less, see textMax);
  * - **IDs**: every entity id is a PostgreSQL `serial`: a decimal 1…2147483647;
- * - **date-times**: between 1900 and 2199 (PostgreSQL has no year 0);
+ * - **date-times**: between 1900 and 2999 (PostgreSQL has no year 0), like days (shared/dates.ts);
  * - **lists**: at most listMax items. Checked twice: on the raw variables before GraphQL coerces
  *   them (checkVariableBounds, from the cost plugin: a 50,000-item list is refused without
  *   per-item work) and on the coerced arguments (literal lists in the document).
@@ -48,7 +48,7 @@ export const LIST_MAX: Record<string, number> = {
 export const MAX_VARIABLES = 50;
 const ID_MAX = 2_147_483_647;
 const YEAR_MIN = 1900;
-const YEAR_MAX = 2199;
+const YEAR_MAX = 2999;
 
 // C0 controls except tab, LF and CR; DEL; C1 controls.
 // eslint-disable-next-line no-control-regex

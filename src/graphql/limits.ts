@@ -21,6 +21,7 @@ import { DomainError } from '../errors';
 import { AUDIT_PAGE_MAX } from '../modules/audit/audit.service';
 import { MAX_PAGE } from '../modules/case/case.service';
 import { MAX_TERMINATED_PAGE } from '../modules/sharing/sharing.service';
+import { MAX_MATCHES } from '../modules/sharing/duplicate-method';
 import { SUPERVISION_PAGE_MAX } from '../modules/supervision/scope';
 import { checkVariableBounds } from './input-rules';
 
@@ -76,26 +77,27 @@ export const PAGE_CAPS: Record<string, number> = {
   ),
 };
 
-/** Items an unpaged list is assumed to hold, by `Type.field`. */
+/**
+ * Items an unpaged list is assumed to hold, by `Type.field`: lists whose length something other
+ * than the caller bounds. Lists under a record that grow with use take `last` instead
+ * (graphql/list-bound.ts) and are costed by it.
+ */
 export const ASSUMED_LIST_SIZE: Record<string, number> = {
+  // The unit tree: only administrators change it, within their jurisdiction.
   'Query.units': 200,
   'Unit.descendants': 100,
   'Unit.ancestors': 6,
-  'Case.steps': 4,
-  'Case.terminationApplications': 3,
-  'DuplicateCheckResult.matches': 10,
-  'TerminationArchive.documents': 20,
-  'ArchiveDocument.versions': 3,
-  'VisitSchedule.slots': 10,
-  'VisitSchedule.overdue': 10,
-  'Query.pendingTerminationApplications': 50,
-  'OverdueVisitCase.overdue': 5,
   'FollowUpReport.rows': 100,
-  'Inspection.findings': 30,
-  'InspectionFinding.rectificationOrders': 3,
-  'InspectionFinding.accountabilityRecords': 3,
+  // Bounded by the domain: one step per kind, the enumerations.
+  'Case.steps': 4,
   'AccountabilityStatistics.byMisconduct': 4,
   'AccountabilityStatistics.byMeasure': 6,
+  // Bounded by the service: at most MAX_MATCHES matches.
+  'DuplicateCheckResult.matches': MAX_MATCHES,
+  // Bounded by the configured visit policy (a slot per interval within the period).
+  'VisitSchedule.slots': 10,
+  'VisitSchedule.overdue': 10,
+  'OverdueVisitCase.overdue': 5,
 };
 
 /** Assumed length of any other unpaged list. */

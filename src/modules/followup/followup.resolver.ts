@@ -13,7 +13,7 @@ import {
   Root,
 } from 'type-graphql';
 import type { Context } from '../../graphql/context';
-import { Problems } from '../../errors';
+import { LAST_ARG, LastInt, latest } from '../../graphql/list-bound';
 import { Connection, toConnection } from '../../graphql/connection';
 import { loadUnit } from '../../graphql/loaders';
 import type { ClearReadField } from '../../graphql/request-audit';
@@ -298,26 +298,6 @@ async function isClear(ctx: Context, caseId: number): Promise<boolean> {
   return !!c && (await caseVisibility(ctx, c)) === 'CLEAR';
 }
 
-/**
- * A case's follow-up lists grow for years: each answers its most recent `last` records (in their
- * usual order), so that the query cost (graphql/limits.ts counts `last`) bounds what is returned.
- */
-export const FOLLOW_UP_LIST_MAX = 500;
-const LAST = {
-  defaultValue: 100,
-  description: `最近的多少条（默认 100，最多 ${FOLLOW_UP_LIST_MAX}）`,
-} as const;
-function latest<T>(records: T[], last: number): T[] {
-  new Problems()
-    .check(
-      Number.isInteger(last) && last >= 1 && last <= FOLLOW_UP_LIST_MAX,
-      'last',
-      `应为 1–${FOLLOW_UP_LIST_MAX}`,
-    )
-    .throwIfAny();
-  return records.slice(-last);
-}
-
 /** Decrypted once per record and request, however many of its fields are selected. */
 const opened = new WeakMap<object, unknown>();
 function once<T>(record: object, open: () => T): T {
@@ -350,7 +330,7 @@ export class FollowUpResolver {
   }
 
   @FieldResolver(() => [ReturnVisit], { description: '回访记录（按回访时间；最近的 last 条）' })
-  async returnVisits(@Root() f: FollowUp, @Ctx() ctx: Context, @Arg('last', () => Int, LAST) last: number) {
+  async returnVisits(@Root() f: FollowUp, @Ctx() ctx: Context, @Arg('last', LastInt, LAST_ARG) last: number) {
     return latest(await followUpLoaders(ctx).visits.load(f.case.id), last);
   }
 
@@ -358,7 +338,7 @@ export class FollowUpResolver {
   async trackingRecords(
     @Root() f: FollowUp,
     @Ctx() ctx: Context,
-    @Arg('last', () => Int, LAST) last: number,
+    @Arg('last', LastInt, LAST_ARG) last: number,
   ) {
     return latest(await followUpLoaders(ctx).tracking.load(f.case.id), last);
   }
@@ -369,7 +349,7 @@ export class FollowUpResolver {
   async escalationReports(
     @Root() f: FollowUp,
     @Ctx() ctx: Context,
-    @Arg('last', () => Int, LAST) last: number,
+    @Arg('last', LastInt, LAST_ARG) last: number,
   ) {
     return latest(await followUpLoaders(ctx).escalations.load(f.case.id), last);
   }
@@ -478,9 +458,13 @@ export class TerminationArchiveResolver {
     return (await this.completeness(a, ctx)).requirements;
   }
 
-  @FieldResolver(() => [ArchiveDocument], { description: '已归档的材料' })
-  documents(@Root() a: TerminationArchive, @Ctx() ctx: Context) {
-    return followUpLoaders(ctx).documents.load(a.id);
+  @FieldResolver(() => [ArchiveDocument], { description: '已归档的材料（最后的 last 件）' })
+  async documents(
+    @Root() a: TerminationArchive,
+    @Ctx() ctx: Context,
+    @Arg('last', LastInt, LAST_ARG) last: number,
+  ) {
+    return latest(await followUpLoaders(ctx).documents.load(a.id), last);
   }
 }
 
@@ -492,9 +476,15 @@ export class ArchiveDocumentResolver {
     return versions[versions.length - 1];
   }
 
-  @FieldResolver(() => [ArchiveDocumentVersion], { description: '全部版本，从版本 1 起（更正不覆盖原版本）' })
-  versions(@Root() d: ArchiveDocument, @Ctx() ctx: Context) {
-    return followUpLoaders(ctx).versions.load(d.id);
+  @FieldResolver(() => [ArchiveDocumentVersion], {
+    description: '全部版本，从版本 1 起（更正不覆盖原版本）；多于 last 个时为最近的 last 个',
+  })
+  async versions(
+    @Root() d: ArchiveDocument,
+    @Ctx() ctx: Context,
+    @Arg('last', LastInt, LAST_ARG) last: number,
+  ) {
+    return latest(await followUpLoaders(ctx).versions.load(d.id), last);
   }
 }
 
