@@ -16,6 +16,7 @@ import { databaseUnavailablePlugin } from './graphql/unavailable';
 import { buildHubSchema } from './graphql/schema';
 import { createFormatError } from './graphql/format-error';
 import { costLimitPlugin, depthLimitRule } from './graphql/limits';
+import { MAX_DOCUMENT_TOKENS } from './graphql/input-rules';
 import { mountPlayground } from './graphql/playground';
 import type { Context } from './graphql/context';
 import { createDeps, createServices, type Deps } from './services';
@@ -148,6 +149,9 @@ export async function createApp({ config, orm, logger, now = () => new Date() }:
     // Query limits (graphql/limits.ts). With maxRecursiveSelections, GraphQL's own rules run first,
     // so the depth rule sees valid documents only; the cost is checked once variables are known.
     maxRecursiveSelections: true,
+    // A document's size bounds parsing and validation: a 50,000-item literal list is refused by
+    // the parser (GRAPHQL_PARSE_FAILED) before anything walks it (graphql/input-rules.ts).
+    parseOptions: { maxTokens: MAX_DOCUMENT_TOKENS },
     validationRules: [depthLimitRule(config.limits.maxDepth)],
     // main.ts owns the signals: it drains HTTP, then closes the database, then exits.
     stopOnTerminationSignals: false,

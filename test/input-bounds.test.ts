@@ -1,7 +1,7 @@
 import { startTestHub, ok, errorOf, type GqlResult, type TestHub } from './helpers/hub';
 import { loadDemoUnits, terminatedCase } from './helpers/fixtures';
 import { TRACK } from './helpers/followup';
-import { LIST_MAX, MAX_VARIABLES, TEXT_MAX } from '../src/graphql/input-rules';
+import { LIST_MAX, MAX_DOCUMENT_TOKENS, MAX_VARIABLES, TEXT_MAX } from '../src/graphql/input-rules';
 
 /**
  * The edge rule for what a caller may send (src/graphql/input-rules.ts): sizes refused before any
@@ -64,6 +64,15 @@ describe('sizes, before GraphQL coerces anything', () => {
       .join(', ');
     const r = refusal(await t.gql(`{ escalationInbox(statuses: [${values}]) { totalCount } }`, {}, reviewer));
     expect(r.fields).toEqual(['statuses']);
+  });
+
+  it('refuses a document of more than MAX_DOCUMENT_TOKENS tokens at parsing (a 50,000-item literal list)', async () => {
+    const values = Array(50_000).fill('NOPE').join(',');
+    const r = await t.gql(`{ escalationInbox(statuses: [${values}]) { totalCount } }`, {}, reviewer);
+    expect(r.status).toBe(400);
+    expect(r.errors).toHaveLength(1);
+    expect(errorOf(r).code).toBe('GRAPHQL_PARSE_FAILED');
+    expect(errorOf(r).message).toContain(`${MAX_DOCUMENT_TOKENS} tokens`);
   });
 
   it('refuses more variables than MAX_VARIABLES', async () => {

@@ -44,6 +44,11 @@ export const LIST_MAX: Record<string, number> = {
   statuses: 10, // a set of enum values
   inspectors: 50,
 };
+/**
+ * Tokens a GraphQL document may have (Apollo's parseOptions.maxTokens): GraphQL Playground's full
+ * introspection query has about 300, the largest operation of the hub's clients a few hundred.
+ */
+export const MAX_DOCUMENT_TOKENS = 20_000;
 /** Variables one operation may declare and send. */
 export const MAX_VARIABLES = 50;
 const ID_MAX = 2_147_483_647;
