@@ -29,7 +29,14 @@ if (process.argv[2] === '--child') {
 
 /** Child mode: start the server, say so on stdout, then wait to be killed. */
 async function child(dataDir: string, port: number) {
-  const pg = await startEmbeddedPostgres({ dataDir, port, database: 'smoke', log: () => {} });
+  // No restart: scenario 3 checks what a killed postmaster leaves for the next start.
+  const pg = await startEmbeddedPostgres({
+    dataDir,
+    port,
+    database: 'smoke',
+    log: () => {},
+    restartOnCrash: false,
+  });
   process.stdout.write(`READY ${pg.url}\n`);
   setInterval(() => {}, 1 << 30);
 }

@@ -10,10 +10,13 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from './config';
 import type { Logger } from './logger';
 import { bearerToken, createActorResolver } from './auth/authenticate';
-import { UnauthenticatedError } from './errors';
+import { DatabaseUnavailableError, UnauthenticatedError } from './errors';
+import { isDatabaseUnavailable } from './db/availability';
+import { databaseUnavailablePlugin } from './graphql/unavailable';
 import { buildHubSchema } from './graphql/schema';
 import { createFormatError } from './graphql/format-error';
 import { costLimitPlugin, depthLimitRule } from './graphql/limits';
+import { MAX_DOCUMENT_TOKENS } from './graphql/input-rules';
 import { mountPlayground } from './graphql/playground';
 import type { Context } from './graphql/context';
 import { createDeps, createServices, type Deps } from './services';
@@ -71,12 +74,16 @@ function clearReadAuditPlugin(logger: Logger, now: () => Date): ApolloServerPlug
               { err: { name: (e as Error).name }, requestId: contextValue.requestId },
               'audit write failed; response withheld',
             );
+            const down = isDatabaseUnavailable(e);
+            if (down) response.http.status = 503;
             if (response.body.kind === 'single') {
               response.body.singleResult = {
                 errors: [
                   {
                     message: '审计日志写入失败，已拒绝返回个人信息',
-                    extensions: { code: 'INTERNAL_SERVER_ERROR' },
+                    extensions: down
+                      ? { code: 'DATABASE_UNAVAILABLE', retryable: true }
+                      : { code: 'INTERNAL_SERVER_ERROR' },
                   },
                 ],
               };
@@ -144,6 +151,9 @@ export async function createApp({ config, orm, logger, now = () => new Date() }:
     // Query limits (graphql/limits.ts). With maxRecursiveSelections, GraphQL's own rules run first,
     // so the depth rule sees valid documents only; the cost is checked once variables are known.
     maxRecursiveSelections: true,
+    // A document's size bounds parsing and validation: a 50,000-item literal list is refused by
+    // the parser (GRAPHQL_PARSE_FAILED) before anything walks it (graphql/input-rules.ts).
+    parseOptions: { maxTokens: MAX_DOCUMENT_TOKENS },
     validationRules: [depthLimitRule(config.limits.maxDepth)],
     // main.ts owns the signals: it drains HTTP, then closes the database, then exits.
     stopOnTerminationSignals: false,
@@ -157,6 +167,7 @@ export async function createApp({ config, orm, logger, now = () => new Date() }:
       requestLogPlugin(logger),
       metricsPlugin(deps.metrics),
       readRoutingPlugin(config),
+      databaseUnavailablePlugin<Context>(),
     ],
   });
   await apollo.start();
@@ -202,7 +213,10 @@ export async function createApp({ config, orm, logger, now = () => new Date() }:
           throw new UnauthenticatedError('未认证：缺少访问令牌（Authorization: Bearer …）');
         }
         const em = orm.em.fork();
-        const actor = await resolveActor(token, em);
+        const actor = await resolveActor(token, em).catch((e: unknown) => {
+          // The token's unit is the first thing read: a database that is gone answers 503 here.
+          throw isDatabaseUnavailable(e) ? new DatabaseUnavailableError() : e;
+        });
         return {
           actor,
           em,

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { parseKeyring } from './modules/petitioner/crypto';
+import { parseDurationSeconds } from './shared/duration';
 
 /**
  * Every setting comes from the environment and is checked once, at start.
@@ -43,6 +44,8 @@ export interface Config {
   databaseUrl?: string;
   dataDir: string;
   embeddedPgPort: number;
+  /** Longest wait for a database connection before DATABASE_UNAVAILABLE (DATABASE_TIMEOUT_MS). */
+  databaseTimeoutMs: number;
   auth: {
     /** HS256 secret for development tokens; never accepted in production. */
     devSecret?: string;
@@ -50,6 +53,10 @@ export interface Config {
     jwksFile?: string;
     issuer: string;
     audience: string;
+    /** Longest lifetime a token may have, `exp − iat` in seconds (AUTH_MAX_TOKEN_LIFETIME). */
+    maxTokenLifetimeSeconds: number;
+    /** Clock skew allowed on `exp`, `iat` and `nbf`, in seconds (AUTH_CLOCK_TOLERANCE). */
+    clockToleranceSeconds: number;
   };
   personalDataKeys: string;
   blindIndexKey: string;
@@ -110,6 +117,17 @@ export function loadConfig(env: Env = process.env): Config {
     const n = Number(v);
     if (!Number.isInteger(n) || n < min || n > max) {
       problems.push(`${name} 必须是 ${min}–${max} 之间的整数 (got "${v}")`);
+      return dflt;
+    }
+    return n;
+  };
+  /** Seconds, or a number with a unit: `90s`, `30m`, `12h`, `1d`. */
+  const seconds = (name: string, dflt: number, min: number, max: number) => {
+    const v = str(name);
+    if (v === undefined) return dflt;
+    const n = parseDurationSeconds(v);
+    if (!(n >= min && n <= max)) {
+      problems.push(`${name} 必须是 ${min}–${max} 秒之间的时长，如 12h、30m、3600 (got "${v}")`);
       return dflt;
     }
     return n;
@@ -195,7 +213,16 @@ export function loadConfig(env: Env = process.env): Config {
     databaseUrl,
     dataDir: path.resolve(str('DATA_DIR') ?? '.data'),
     embeddedPgPort: int('EMBEDDED_PG_PORT', 54329, 1024, 65535),
-    auth: { devSecret, jwksUrl, jwksFile, issuer: issuer ?? '', audience: audience ?? '' },
+    databaseTimeoutMs: int('DATABASE_TIMEOUT_MS', 5000, 100, 120_000),
+    auth: {
+      devSecret,
+      jwksUrl,
+      jwksFile,
+      issuer: issuer ?? '',
+      audience: audience ?? '',
+      maxTokenLifetimeSeconds: seconds('AUTH_MAX_TOKEN_LIFETIME', 12 * 3600, 60, 7 * 86400),
+      clockToleranceSeconds: seconds('AUTH_CLOCK_TOLERANCE', 60, 0, 600),
+    },
     personalDataKeys: personalDataKeys ?? '',
     blindIndexKey: blindIndexKey ?? '',
     decisionNumberFormat,
@@ -220,8 +247,9 @@ export function loadConfig(env: Env = process.env): Config {
     },
     // Files are held in PostgreSQL and buffered while uploading, so the limit is capped at 100 MiB.
     fileMaxBytes: int('FILE_MAX_BYTES', 10 * 1024 * 1024, 1, 100 * 1024 * 1024),
-    introspection: bool('GRAPHQL_INTROSPECTION', true),
-    playground: bool('GRAPHQL_PLAYGROUND', true),
+    // Off in production unless configured: the schema and a query page are a map for an attacker.
+    introspection: bool('GRAPHQL_INTROSPECTION', !prod),
+    playground: bool('GRAPHQL_PLAYGROUND', !prod),
     limits: {
       maxDepth: int('GRAPHQL_MAX_DEPTH', 10, 2, 100),
       maxCost: int('GRAPHQL_MAX_COST', 20_000, 100, 10_000_000),

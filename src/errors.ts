@@ -1,4 +1,5 @@
 import { GraphQLError } from 'graphql';
+import { HeaderMap } from '@apollo/server';
 
 /**
  * Typed domain errors: a stable English `extensions.code` for clients and a Chinese message for
@@ -13,6 +14,7 @@ export type ErrorCode =
   | 'CONDITION_NOT_MET'
   | 'QUERY_TOO_COMPLEX'
   | 'RATE_LIMITED'
+  | 'DATABASE_UNAVAILABLE'
   | 'INTERNAL_SERVER_ERROR';
 
 export interface FieldProblem {
@@ -70,6 +72,19 @@ export class ConditionNotMetError extends DomainError {
 export class RateLimitedError extends DomainError {
   constructor(message: string) {
     super('RATE_LIMITED', message);
+  }
+}
+
+/** The database cannot be reached just now: HTTP 503, and the client may retry the same request. */
+export class DatabaseUnavailableError extends DomainError {
+  static readonly RETRY_AFTER_SECONDS = 5;
+  constructor() {
+    const retryAfter = DatabaseUnavailableError.RETRY_AFTER_SECONDS;
+    super('DATABASE_UNAVAILABLE', `数据库暂时不可用，请 ${retryAfter} 秒后重试（写操作请带同一幂等键重试）`, {
+      retryable: true,
+      retryAfterSeconds: retryAfter,
+      http: { status: 503, headers: new HeaderMap([['retry-after', String(retryAfter)]]) },
+    });
   }
 }
 

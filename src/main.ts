@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { ConfigError, loadConfig } from './config';
 import { createLogger } from './logger';
 import { openDatabase } from './db/database';
-import { initOrm, migrate } from './db/orm';
+import { databaseTimeouts, initOrm, migrate } from './db/orm';
 import { replicaOptions } from './db/replicas';
 import { createApp } from './app';
 
@@ -22,7 +22,7 @@ async function main() {
   const db = await openDatabase(config, logger);
   let orm;
   try {
-    orm = await initOrm(db.url, replicaOptions(config));
+    orm = await initOrm(db.url, { ...databaseTimeouts(config.databaseTimeoutMs), ...replicaOptions(config) });
     const applied = await migrate(orm);
     if (applied.length) logger.info({ applied }, 'migrations applied');
   } catch (e) {

@@ -1,6 +1,7 @@
 import { SignJWT } from 'jose';
 import { startTestHub, ok, errorOf, type TestHub } from './helpers/hub';
 import { loadDemoUnits } from './helpers/fixtures';
+import { signDevToken } from '../src/auth/tokens';
 
 let t: TestHub;
 beforeAll(async () => {
@@ -38,6 +39,7 @@ describe('bearer tokens', () => {
       .setSubject('evil')
       .setIssuer(t.config.auth.issuer)
       .setAudience(t.config.auth.audience)
+      .setIssuedAt()
       .setExpirationTime('1h')
       .sign(new TextEncoder().encode('another-secret-another-secret-another-secret'));
     const r = await t.gql(ME, {}, forged);
@@ -65,6 +67,7 @@ describe('bearer tokens', () => {
       .setSubject('u1')
       .setIssuer(t.config.auth.issuer)
       .setAudience(t.config.auth.audience)
+      .setIssuedAt()
       .setExpirationTime('1h')
       .sign(secret());
     const r = await t.gql(ME, {}, bad);
@@ -84,9 +87,107 @@ describe('bearer tokens', () => {
       .setSubject('u1')
       .setIssuer(t.config.auth.issuer)
       .setAudience('some-other-system')
+      .setIssuedAt()
       .setExpirationTime('1h')
       .sign(secret());
     expect(errorOf(await t.gql(ME, {}, other)).code).toBe('UNAUTHENTICATED');
+  });
+});
+
+describe('token lifetime (AUTH_MAX_TOKEN_LIFETIME, AUTH_CLOCK_TOLERANCE)', () => {
+  const nowS = () => Math.floor(Date.now() / 1000);
+  /** A correctly signed ADMIN token of ZJ with the given time claims (undefined: left out). */
+  const signed = (
+    times: { iat?: number; exp?: number; nbf?: number },
+    claims: Record<string, unknown> = {},
+  ) => {
+    const jwt = new SignJWT({ role: 'ADMIN', unit: 'ZJ', name: 'x', ...claims })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('u1')
+      .setIssuer(t.config.auth.issuer)
+      .setAudience(t.config.auth.audience);
+    if (times.iat !== undefined) jwt.setIssuedAt(times.iat);
+    if (times.exp !== undefined) jwt.setExpirationTime(times.exp);
+    if (times.nbf !== undefined) jwt.setNotBefore(times.nbf);
+    return jwt.sign(secret());
+  };
+  const refusal = async (token: string) => {
+    const r = await t.gql(ME, {}, token);
+    expect(r.status).toBe(401);
+    return errorOf(r);
+  };
+
+  it('defaults to 12 hours with 60 s of clock tolerance', () => {
+    expect(t.config.auth.maxTokenLifetimeSeconds).toBe(12 * 3600);
+    expect(t.config.auth.clockToleranceSeconds).toBe(60);
+  });
+
+  it('accepts a token within the lifetime, iat a little ahead within the tolerance', async () => {
+    ok(await t.gql(ME, {}, await signed({ iat: nowS(), exp: nowS() + 3600 })));
+    ok(await t.gql(ME, {}, await signed({ iat: nowS() + 30, exp: nowS() + 3600, nbf: nowS() + 30 })));
+    ok(await t.gql(ME, {}, await signed({ iat: nowS() - 60, exp: nowS() + 12 * 3600 - 60 })));
+  });
+
+  it('refuses a token without exp', async () => {
+    const e = await refusal(await signed({ iat: nowS() }));
+    expect(e.code).toBe('UNAUTHENTICATED');
+    expect(e.message).toContain('缺少 exp');
+  });
+
+  it('refuses a token without iat', async () => {
+    const e = await refusal(await signed({ exp: nowS() + 3600 }));
+    expect(e.message).toContain('缺少 iat');
+  });
+
+  it('refuses a token whose exp lies beyond the maximum lifetime (exp in 2100)', async () => {
+    const e = await refusal(await signed({ iat: nowS(), exp: Date.UTC(2100, 0, 1) / 1000 }));
+    expect(e.message).toContain('有效期超过上限');
+    const e2 = await refusal(await signed({ iat: nowS(), exp: nowS() + 12 * 3600 + 61 }));
+    expect(e2.message).toContain('AUTH_MAX_TOKEN_LIFETIME');
+  });
+
+  it('refuses a token issued longer ago than the maximum lifetime', async () => {
+    const e = await refusal(await signed({ iat: nowS() - 13 * 3600, exp: nowS() + 60 }));
+    expect(e.message).toContain('过期');
+  });
+
+  it('refuses iat or nbf in the future beyond the tolerance', async () => {
+    const e = await refusal(await signed({ iat: nowS() + 3600, exp: nowS() + 7200 }));
+    expect(e.message).toContain('iat 在将来');
+    const e2 = await refusal(await signed({ iat: nowS(), nbf: nowS() + 600, exp: nowS() + 3600 }));
+    expect(e2.message).toContain('nbf 在将来');
+  });
+
+  it('applies a configured lifetime, and development tokens are issued within it', async () => {
+    const short = await startTestHub({ AUTH_MAX_TOKEN_LIFETIME: '30m' }, { databaseUrl: t.databaseUrl });
+    try {
+      const dev = await short.token('ADMIN', 'ZJ');
+      const [, body] = dev.split('.');
+      const claims = JSON.parse(Buffer.from(body, 'base64url').toString());
+      expect(claims.exp - claims.iat).toBe(1800);
+      ok(await short.gql(ME, {}, dev));
+      const hour = await signed({ iat: nowS(), exp: nowS() + 3600 });
+      expect(errorOf(await short.gql(ME, {}, hour)).message).toContain('有效期超过上限');
+      await expect(signDevToken(short.config, { role: 'ADMIN', unitCode: 'ZJ' }, '1h')).rejects.toThrow(
+        /AUTH_MAX_TOKEN_LIFETIME/,
+      );
+    } finally {
+      await short.close();
+    }
+  });
+
+  it('answers 401, not 500, for a signed token whose unit holds a NUL, on every route', async () => {
+    const nul = await signed({ iat: nowS(), exp: nowS() + 3600 }, { unit: 'ZJ\u0000' });
+    const e = await refusal(nul);
+    expect(e.message).toContain('单位代码无效');
+    const base = t.url.replace(/\/graphql$/, '');
+    for (const route of ['/files/1', '/reports/followup.csv']) {
+      const res = await fetch(base + route, { headers: { authorization: `Bearer ${nul}` } });
+      expect({ route, status: res.status }).toEqual({ route, status: 401 });
+      expect(((await res.json()) as any).error.code).toBe('UNAUTHENTICATED');
+    }
+    const subNul = await signed({ iat: nowS(), exp: nowS() + 3600 }, { name: 'a\u0000b' });
+    expect((await refusal(subNul)).message).toContain('姓名无效');
   });
 });
 

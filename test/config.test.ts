@@ -75,4 +75,23 @@ describe('configuration', () => {
       loadConfig({ ...db, DATABASE_REPLICA_URLS: 'postgres://r1/hub, postgres://r2/hub' }).replicas,
     ).toEqual({ urls: ['postgres://r1/hub', 'postgres://r2/hub'], readYourWritesSeconds: 10 });
   });
+
+  it('turns introspection and the Playground off in production unless configured', () => {
+    const dev = loadConfig({});
+    expect([dev.introspection, dev.playground]).toEqual([true, true]);
+    const prod = loadConfig(prodBase);
+    expect([prod.introspection, prod.playground]).toEqual([false, false]);
+    const opened = loadConfig({ ...prodBase, GRAPHQL_INTROSPECTION: 'true', GRAPHQL_PLAYGROUND: 'true' });
+    expect([opened.introspection, opened.playground]).toEqual([true, true]);
+  });
+
+  it('checks the token lifetime settings', () => {
+    expect(loadConfig({ AUTH_MAX_TOKEN_LIFETIME: '30m' }).auth.maxTokenLifetimeSeconds).toBe(1800);
+    expect(loadConfig({ AUTH_MAX_TOKEN_LIFETIME: '3600' }).auth.maxTokenLifetimeSeconds).toBe(3600);
+    const problems = problemsOf({ AUTH_MAX_TOKEN_LIFETIME: 'forever', AUTH_CLOCK_TOLERANCE: '1h' });
+    expect(problems.map((p) => p.split(' ')[0]).sort()).toEqual([
+      'AUTH_CLOCK_TOLERANCE',
+      'AUTH_MAX_TOKEN_LIFETIME',
+    ]);
+  });
 });

@@ -3,7 +3,13 @@ import { startTestHub, ok, errorOf, type TestHub } from './helpers/hub';
 import { loadDemoUnits } from './helpers/fixtures';
 import { ConfigError, loadConfig } from '../src/config';
 import { baseSchema } from '../src/graphql/schema';
-import { DEFAULT_LIST_SIZE, MAX_QUERY_NODES, depthLimitRule, queryCost } from '../src/graphql/limits';
+import {
+  DEFAULT_LIST_SIZE,
+  FIELD_COST,
+  MAX_QUERY_NODES,
+  depthLimitRule,
+  queryCost,
+} from '../src/graphql/limits';
 
 /** `{ me { unit { parent { … { name } } } } }` with `levels` fields on the path. */
 const deepMe = (levels: number) =>
@@ -87,6 +93,34 @@ describe('cost model', () => {
   });
 });
 
+describe('cost of real work', () => {
+  it('charges the whole budget for verifyAuditChain, which walks the whole log', () => {
+    expect(cost('{ verifyAuditChain { ok checked } }')).toBe(20000);
+    expect(queryCost(baseSchema(), parse('{ verifyAuditChain { ok } }'), {}, undefined, 500)).toBe(500);
+    expect(cost('{ a: verifyAuditChain { ok } b: verifyAuditChain { ok } }')).toBe(40000);
+  });
+
+  it('charges aggregating root fields more than a look-up', () => {
+    for (const [field, own] of Object.entries(FIELD_COST))
+      expect({ field, own: own > 1 }).toEqual({ field, own: true });
+    expect(cost('{ followUpStatistics { terminatedCases } }')).toBe(
+      FIELD_COST['Query.followUpStatistics'] + 1,
+    );
+  });
+
+  it("bounds a case's follow-up lists by their `last` (default 20), which is what they return", () => {
+    const q = (args: string) => `{ followUp(caseId: "1") { trackingRecords${args} { id situation } } }`;
+    expect(cost(q(''))).toBe(1 + 1 + 20 * 2);
+    expect(cost(q('(last: 10)'))).toBe(1 + 1 + 10 * 2);
+    expect(cost(q('(last: 500)'))).toBe(1 + 1 + 500 * 2);
+    const aliases = Array.from(
+      { length: 100 },
+      (_, i) => `f${i}: followUp(caseId: "1") { trackingRecords(last: 500) { id situation } }`,
+    );
+    expect(cost(`{ ${aliases.join(' ')} }`)).toBeGreaterThan(20000);
+  });
+});
+
 describe('limits over HTTP', () => {
   let t: TestHub;
   let tight: TestHub;
@@ -157,6 +191,28 @@ describe('limits over HTTP', () => {
       code: 'GRAPHQL_VALIDATION_FAILED',
       message: 'Maximum introspection depth exceeded',
     });
+  });
+
+  it('answers verifyAuditChain alone, and refuses it twice or 1,000 times in one request before it runs', async () => {
+    const supervisor = await t.token('SUPERVISOR', 'ZJ');
+    expect(ok(await t.gql('{ verifyAuditChain { ok } }', {}, supervisor)).verifyAuditChain.ok).toBe(true);
+    for (const n of [2, 1000]) {
+      t.queries.length = 0;
+      const aliases = Array.from({ length: n }, (_, i) => `v${i}: verifyAuditChain { ok }`).join(' ');
+      const e = errorOf(await t.gql(`{ ${aliases} }`, {}, supervisor));
+      expect(e.code).toBe('QUERY_TOO_COMPLEX');
+      expect(e.message).toContain('每个请求只能单独调用一次');
+      expect(t.queries.filter((q) => q.includes('audit_log'))).toEqual([]);
+    }
+  });
+
+  it("refuses 100 aliases of a case's tracking records at their largest page", async () => {
+    const officer = await t.token('CASE_OFFICER', 'ZJ-HZ-ZJ');
+    const aliases = Array.from(
+      { length: 100 },
+      (_, i) => `f${i}: followUp(caseId: "1") { trackingRecords(last: 500) { id observedOn situation } }`,
+    );
+    expect(errorOf(await t.gql(`{ ${aliases.join(' ')} }`, {}, officer)).code).toBe('QUERY_TOO_COMPLEX');
   });
 
   it('takes both limits from the configuration', async () => {

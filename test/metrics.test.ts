@@ -89,7 +89,7 @@ describe('GET /metrics', () => {
     expect(sample(text, 'hub_graphql_refused_total{code="UNAUTHENTICATED"}')).toBe(1);
     expect(sample(text, 'hub_duplicate_checks_total{verdict="DUPLICATE"}')).toBe(1);
     expect(sample(text, 'hub_duplicate_checks_total{verdict="NO_MATCH"}')).toBe(0);
-    expect(sample(text, 'hub_duplicate_search_incomplete_total')).toBe(0);
+    expect(sample(text, 'hub_duplicate_search_incomplete_total{reason="OWN_CASES_LIMIT"}')).toBe(0);
     // Pool use and the audit log's length, read at scrape time; process metrics.
     expect(sample(text, 'hub_db_pool_connections{pool="primary",state="used"}')).toBeGreaterThanOrEqual(0);
     expect(sample(text, 'hub_db_pool_connections{pool="primary",state="free"}')).toBeGreaterThan(0);

@@ -1,4 +1,5 @@
-import { startTestHub, ok, errorOf, type TestHub } from './helpers/hub';
+import { loadDemoUnits } from './helpers/fixtures';
+import { startTestHub, ok, errorOf, type GqlResult, type TestHub } from './helpers/hub';
 
 let t: TestHub;
 let admin: string;
@@ -133,5 +134,93 @@ describe('unit tree', () => {
       errorOf(await t.gql(`mutation { moveUnit(code: "TOWN", newParentCode: "ROOT") { code } }`, {}, officer))
         .code,
     ).toBe('FORBIDDEN');
+  });
+});
+
+describe('administration within jurisdiction', () => {
+  let d: TestHub;
+  let rsAdmin: string;
+  beforeAll(async () => {
+    d = await startTestHub();
+    await loadDemoUnits(d);
+    rsAdmin = await d.token('ADMIN', 'ZJ-HZ-RS');
+  });
+  afterAll(() => d.close());
+
+  const tree = async () =>
+    (await d.sql(`select code, name, path::text as path from unit order by code`)) as {
+      code: string;
+      name: string;
+      path: string;
+    }[];
+  const refusedOutside = (r: GqlResult) => {
+    const e = errorOf(r);
+    expect(e.code).toBe('FORBIDDEN');
+    expect(e.message).toContain('不在您的管辖范围内');
+  };
+
+  it('lets an ADMIN of ZJ-HZ-RS do nothing to ZJ-WZ (rename, create under, move under its own unit), changing nothing', async () => {
+    const before = await tree();
+    refusedOutside(await d.gql(`mutation { renameUnit(code: "ZJ-WZ", name: "改名") { code } }`, {}, rsAdmin));
+    refusedOutside(
+      await d.gql(
+        CREATE,
+        { input: { code: 'ZJ-WZ-NEW', name: '新单位', kind: 'DEPARTMENT', parentCode: 'ZJ-WZ' } },
+        rsAdmin,
+      ),
+    );
+    refusedOutside(
+      await d.gql(`mutation { moveUnit(code: "ZJ-WZ-MZ", newParentCode: "ZJ-HZ-RS") { code } }`, {}, rsAdmin),
+    );
+    // Nor above its own unit: the city agency it belongs to, or a new root.
+    refusedOutside(await d.gql(`mutation { renameUnit(code: "ZJ-HZ", name: "改名") { code } }`, {}, rsAdmin));
+    refusedOutside(
+      await d.gql(CREATE, { input: { code: 'ROOT2', name: '根', kind: 'PETITION_AGENCY' } }, rsAdmin),
+    );
+    expect(await tree()).toEqual(before);
+  });
+
+  it('lets it manage its own unit and the units below it, but not move them out of its jurisdiction', async () => {
+    ok(
+      await d.gql(
+        CREATE,
+        { input: { code: 'ZJ-HZ-RS-A', name: '人社局一科', kind: 'DEPARTMENT', parentCode: 'ZJ-HZ-RS' } },
+        rsAdmin,
+      ),
+    );
+    ok(
+      await d.gql(
+        CREATE,
+        { input: { code: 'ZJ-HZ-RS-B', name: '人社局二科', kind: 'DEPARTMENT', parentCode: 'ZJ-HZ-RS' } },
+        rsAdmin,
+      ),
+    );
+    ok(
+      await d.gql(`mutation { renameUnit(code: "ZJ-HZ-RS-A", name: "人社局综合科") { code } }`, {}, rsAdmin),
+    );
+    ok(await d.gql(`mutation { renameUnit(code: "ZJ-HZ-RS", name: "杭州市人社局") { code } }`, {}, rsAdmin));
+    ok(
+      await d.gql(
+        `mutation { moveUnit(code: "ZJ-HZ-RS-B", newParentCode: "ZJ-HZ-RS-A") { code } }`,
+        {},
+        rsAdmin,
+      ),
+    );
+    // Moving needs jurisdiction over both places: out to another unit, or to the root, is refused.
+    refusedOutside(
+      await d.gql(`mutation { moveUnit(code: "ZJ-HZ-RS-B", newParentCode: "ZJ-WZ") { code } }`, {}, rsAdmin),
+    );
+    refusedOutside(
+      await d.gql(`mutation { moveUnit(code: "ZJ-HZ-RS-B", newParentCode: null) { code } }`, {}, rsAdmin),
+    );
+    const anc = ok(await d.gql(`{ unit(code: "ZJ-HZ-RS-B") { ancestors { code } } }`, {}, rsAdmin));
+    expect(anc.unit.ancestors.map((u: any) => u.code)).toEqual(['ZJ', 'ZJ-HZ', 'ZJ-HZ-RS', 'ZJ-HZ-RS-A']);
+  });
+
+  it('lets the provincial ADMIN move a unit between cities below it', async () => {
+    const zj = await d.token('ADMIN', 'ZJ');
+    ok(await d.gql(`mutation { moveUnit(code: "ZJ-HZ-RS-B", newParentCode: "ZJ-WZ") { code } }`, {}, zj));
+    const anc = ok(await d.gql(`{ unit(code: "ZJ-HZ-RS-B") { ancestors { code } } }`, {}, zj));
+    expect(anc.unit.ancestors.map((u: any) => u.code)).toEqual(['ZJ', 'ZJ-WZ']);
   });
 });

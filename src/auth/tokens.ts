@@ -9,6 +9,7 @@ import {
 } from 'jose';
 import { ROLES, type Config, type Role } from '../config';
 import { UnauthenticatedError } from '../errors';
+import { parseDurationSeconds } from '../shared/duration';
 
 /** What a verified token says about its bearer; the unit is resolved against the database later. */
 export interface TokenClaims {
@@ -18,19 +19,29 @@ export interface TokenClaims {
   unitCode: string;
 }
 
+/**
+ * A development token, valid for `expiresIn` (`12h`, `30m`, seconds; default and maximum:
+ * AUTH_MAX_TOKEN_LIFETIME), so that it passes the same lifetime rule as every other token.
+ */
 export async function signDevToken(
   config: Config,
   claims: { userId?: string; name?: string; role: Role; unitCode: string },
-  expiresIn = '12h',
+  expiresIn?: string,
 ): Promise<string> {
   if (!config.auth.devSecret) throw new Error('开发令牌密钥未配置（生产环境不签发开发令牌）');
+  const max = config.auth.maxTokenLifetimeSeconds;
+  const lifetime = expiresIn === undefined ? max : parseDurationSeconds(expiresIn);
+  if (!(lifetime > 0 && lifetime <= max)) {
+    throw new Error(`有效期须为 1 秒至 ${max} 秒（AUTH_MAX_TOKEN_LIFETIME），如 12h、30m`);
+  }
+  const iat = Math.floor(Date.now() / 1000);
   return new SignJWT({ name: claims.name ?? claims.role, role: claims.role, unit: claims.unitCode })
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(claims.userId ?? `dev:${claims.role.toLowerCase()}:${claims.unitCode}`)
     .setIssuer(config.auth.issuer)
     .setAudience(config.auth.audience)
-    .setIssuedAt()
-    .setExpirationTime(expiresIn)
+    .setIssuedAt(iat)
+    .setExpirationTime(iat + lifetime)
     .sign(new TextEncoder().encode(config.auth.devSecret));
 }
 
@@ -43,7 +54,16 @@ export function createTokenVerifier(config: Config): TokenVerifier {
     : config.auth.jwksFile
       ? createLocalJWKSet(JSON.parse(fs.readFileSync(config.auth.jwksFile, 'utf8')))
       : undefined;
-  const options = { issuer: config.auth.issuer, audience: config.auth.audience };
+  const { maxTokenLifetimeSeconds: maxLifetime, clockToleranceSeconds: tolerance } = config.auth;
+  // `exp` and `iat` required; jose refuses `iat`/`nbf` in the future and `exp` in the past (with
+  // the tolerance) and, through maxTokenAge, a token issued longer ago than the maximum lifetime.
+  const options = {
+    issuer: config.auth.issuer,
+    audience: config.auth.audience,
+    requiredClaims: ['exp', 'iat'],
+    clockTolerance: tolerance,
+    maxTokenAge: maxLifetime,
+  };
 
   return async (token) => {
     let payload: JWTPayload;
@@ -61,16 +81,28 @@ export function createTokenVerifier(config: Config): TokenVerifier {
         }));
       }
     } catch (e) {
-      const expired = (e as { code?: string }).code === 'ERR_JWT_EXPIRED';
+      throw new UnauthenticatedError(refusal(e as { code?: string; claim?: string; reason?: string }));
+    }
+    // A token whose end lies further than the maximum lifetime after its issue: refused whatever
+    // its age, so that no identity provider mistake yields a token without an end.
+    if ((payload.exp as number) - (payload.iat as number) > maxLifetime + tolerance) {
       throw new UnauthenticatedError(
-        expired ? '未认证：访问令牌已过期' : '未认证：访问令牌无效（签名或签发方不符）',
+        `未认证：访问令牌有效期超过上限 ${maxLifetime} 秒（AUTH_MAX_TOKEN_LIFETIME），请重新获取令牌`,
       );
     }
     const role = payload.role as Role;
     if (!ROLES.includes(role)) throw new UnauthenticatedError('未认证：令牌中的角色无效');
     if (typeof payload.unit !== 'string' || !payload.unit)
       throw new UnauthenticatedError('未认证：令牌中缺少单位代码');
+    // Claims are looked up in PostgreSQL and shown back: control characters (NUL, which
+    // PostgreSQL rejects) and absurd lengths make the token invalid, never an internal error.
+    if (!CLAIM_RE.test(payload.unit) || payload.unit.length > 64)
+      throw new UnauthenticatedError('未认证：令牌中的单位代码无效');
     if (!payload.sub) throw new UnauthenticatedError('未认证：令牌中缺少用户标识');
+    if (!CLAIM_RE.test(payload.sub) || payload.sub.length > 200)
+      throw new UnauthenticatedError('未认证：令牌中的用户标识无效');
+    if (typeof payload.name === 'string' && (!CLAIM_RE.test(payload.name) || payload.name.length > 100))
+      throw new UnauthenticatedError('未认证：令牌中的姓名无效');
     return {
       userId: payload.sub,
       name: typeof payload.name === 'string' ? payload.name : payload.sub,
@@ -78,4 +110,19 @@ export function createTokenVerifier(config: Config): TokenVerifier {
       unitCode: payload.unit,
     };
   };
+}
+
+/** A claim used as text: printable, no control characters. */
+const CLAIM_RE = /^[^\p{Cc}]*$/u;
+
+/** The reason a token was refused, in the user's words. */
+function refusal(e: { code?: string; claim?: string; reason?: string }): string {
+  if (e.code === 'ERR_JWT_EXPIRED') return '未认证：访问令牌已过期，请重新获取令牌';
+  if (e.code === 'ERR_JWT_CLAIM_VALIDATION_FAILED') {
+    if (e.reason === 'missing' && (e.claim === 'exp' || e.claim === 'iat'))
+      return `未认证：访问令牌缺少 ${e.claim}（签发时间和到期时间必须给出）`;
+    if ((e.claim === 'iat' || e.claim === 'nbf') && e.reason === 'check_failed')
+      return `未认证：访问令牌的 ${e.claim} 在将来（签发时间或生效时间晚于当前时间）`;
+  }
+  return '未认证：访问令牌无效（签名或签发方不符）';
 }

@@ -4,8 +4,9 @@ import { ConfigError, loadConfig, ROLES, type Role } from '../config';
 import { signDevToken } from '../auth/tokens';
 
 /**
- * npm run token -- --role ROLE --unit UNIT_CODE [--name NAME] [--user ID] [--expires 12h]
- * Prints a development bearer token signed with AUTH_DEV_SECRET. Refused in production.
+ * npm run token -- --role ROLE --unit UNIT_CODE [--name NAME] [--user ID] [--expires 30m]
+ * Prints a development bearer token signed with AUTH_DEV_SECRET, valid for --expires (default and
+ * maximum: AUTH_MAX_TOKEN_LIFETIME, 12h unless configured). Refused in production.
  */
 async function main() {
   const { values } = parseArgs({
@@ -14,7 +15,7 @@ async function main() {
       unit: { type: 'string' },
       name: { type: 'string' },
       user: { type: 'string' },
-      expires: { type: 'string', default: '12h' },
+      expires: { type: 'string' },
     },
   });
   const problems: string[] = [];
@@ -38,11 +39,16 @@ async function main() {
     console.error('生产环境不签发开发令牌：请使用机构身份认证系统签发的令牌');
     process.exit(1);
   }
-  const token = await signDevToken(
-    config,
-    { role: values.role as Role, unitCode: values.unit!, name: values.name, userId: values.user },
-    values.expires,
-  );
-  process.stdout.write(token + '\n');
+  try {
+    const token = await signDevToken(
+      config,
+      { role: values.role as Role, unitCode: values.unit!, name: values.name, userId: values.user },
+      values.expires,
+    );
+    process.stdout.write(token + '\n');
+  } catch (e) {
+    console.error(`--expires：${(e as Error).message}`);
+    process.exit(2);
+  }
 }
 void main();

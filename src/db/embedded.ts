@@ -14,7 +14,8 @@ import { createHash } from 'node:crypto';
  * - As root, PostgreSQL runs as the system user `postgres` (created when missing, like the
  *   package's `createPostgresUser` option), and the data directory is given to that user.
  * - After a crash: a stale `postmaster.pid` is removed, an orphaned server left behind by a
- *   killed hub is shut down, and leftover server processes are waited for (Linux).
+ *   killed hub is shut down, and leftover server processes are waited for (Linux). While the hub
+ *   runs, a postmaster that dies (kill -9, out of memory) is started again the same way.
  * - Listens on 127.0.0.1 only, no Unix socket; user `postgres`, password `password`
  *   (scram-sha-256). Log lines go to `log`, never to the console.
  */
@@ -39,6 +40,10 @@ export interface EmbeddedPostgresOptions {
    * leaves it running.
    */
   attachIfRunning?: boolean;
+  /** Restart the server when it dies unexpectedly (default true). */
+  restartOnCrash?: boolean;
+  /** Called after each restart following a crash. */
+  onRestart?: () => void;
 }
 
 export interface EmbeddedPostgres {
@@ -46,6 +51,8 @@ export interface EmbeddedPostgres {
   url: string;
   /** Fast shutdown (SIGINT: sessions ended, checkpoint written); idempotent. */
   stop(): Promise<void>;
+  /** The running postmaster's process id (undefined when attached to another hub's server). */
+  pid(): number | undefined;
 }
 
 const SUPERUSER = 'postgres';
@@ -93,24 +100,27 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   if (runningPort) {
     log(`attaching to the hub's running PostgreSQL on port ${runningPort}`);
     await ensureDatabase(runningPort, database, log);
-    return { url: urlFor(runningPort, database), stop: async () => {} };
+    return { url: urlFor(runningPort, database), stop: async () => {}, pid: () => undefined };
   }
 
-  const child = spawn(
-    bins.postgres,
-    [
-      '-D',
-      dataDir,
-      '-p',
-      String(port),
-      '-c',
-      'listen_addresses=127.0.0.1',
-      '-c',
-      'unix_socket_directories=',
-      '-c',
-      `${OWNER_SETTING}=${process.pid}`,
-    ],
-    {
+  const args = [
+    '-D',
+    dataDir,
+    '-p',
+    String(port),
+    '-c',
+    'listen_addresses=127.0.0.1',
+    '-c',
+    'unix_socket_directories=',
+    '-c',
+    `${OWNER_SETTING}=${process.pid}`,
+  ];
+  let stopping = false;
+  let child!: ChildProcess;
+  let exited!: Promise<string>;
+  /** Starts one postmaster and resolves once it accepts connections. */
+  const launch = async (): Promise<void> => {
+    child = spawn(bins.postgres, args, {
       cwd: dataDir,
       env: { ...process.env, LC_MESSAGES: 'C' },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -119,28 +129,62 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
       // covered by the exit hook below, a killed hub by clearPreviousServer() at the next start.
       detached: true,
       ...(runAs ? { uid: runAs.uid, gid: runAs.gid } : {}),
-    },
-  );
-  pipeLines(child, 'postgres', remember);
-  let stopping = false;
-  const exited = new Promise<string>((resolve) => {
-    child.once('error', (err) => resolve(`could not run ${bins.postgres}: ${err.message}`));
-    child.once('exit', (code, signal) => {
-      const how = signal ? `signal ${signal}` : `code ${code}`;
-      if (!stopping) log(`postgres exited unexpectedly (${how})`);
-      resolve(how);
     });
-  });
+    const me = child;
+    pipeLines(me, 'postgres', remember);
+    exited = new Promise<string>((resolve) => {
+      me.once('error', (err) => resolve(`could not run ${bins.postgres}: ${err.message}`));
+      me.once('exit', (code, signal) => {
+        const how = signal ? `signal ${signal}` : `code ${code}`;
+        if (!stopping) {
+          log(`postgres exited unexpectedly (${how})`);
+          if (opts.restartOnCrash !== false && ready) void restart();
+        }
+        resolve(how);
+      });
+    });
+    const started = Date.now();
+    await waitUntilReady(dataDir, me, exited, tail);
+    log(`embedded PostgreSQL ready on 127.0.0.1:${port} after ${Date.now() - started} ms`);
+  };
+
+  /**
+   * The postmaster died (killed, out of memory): clear what it left (stale postmaster.pid,
+   * backends still holding its shared memory) and start it again, backing off up to 5 s between
+   * attempts, until it runs or the hub stops it. Requests meanwhile get DATABASE_UNAVAILABLE.
+   */
+  let restarting: Promise<void> | undefined;
+  const restart = () =>
+    (restarting ??= (async () => {
+      for (let attempt = 1, wait = 100; !stopping; attempt++, wait = Math.min(wait * 2, 5_000)) {
+        try {
+          await clearPreviousServer(dataDir, log);
+          if (stopping) return;
+          await launch();
+          log(`embedded PostgreSQL restarted after a crash (attempt ${attempt})`);
+          opts.onRestart?.();
+          return;
+        } catch (err) {
+          log(`restart attempt ${attempt} failed: ${(err as Error).message.split('\n')[0]}`);
+          await sleep(wait);
+        }
+      }
+    })().finally(() => {
+      restarting = undefined;
+    }));
+
   const onProcessExit = () => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
   };
   process.on('exit', onProcessExit);
 
+  let ready = false;
   let stopPromise: Promise<void> | undefined;
   const stop = (): Promise<void> => {
     stopPromise ??= (async () => {
       stopping = true;
       try {
+        await restarting?.catch(() => undefined);
         await stopChild(child, exited);
         log('embedded PostgreSQL stopped');
       } finally {
@@ -151,15 +195,14 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   };
 
   try {
-    const started = Date.now();
-    await waitUntilReady(dataDir, child, exited, tail);
-    log(`embedded PostgreSQL ready on 127.0.0.1:${port} after ${Date.now() - started} ms`);
+    await launch();
     await ensureDatabase(port, database, log);
+    ready = true;
   } catch (err) {
     await stop().catch(() => undefined);
     throw err;
   }
-  return { url: urlFor(port, database), stop };
+  return { url: urlFor(port, database), stop, pid: () => child.pid };
 }
 
 /** A TCP port on 127.0.0.1 that was free a moment ago. */

@@ -4,6 +4,17 @@ import { SeedManager } from '@mikro-orm/seeder';
 import { entities } from './entities';
 import { migrationsList } from './migrations';
 
+/** How long a request waits for a database connection (DATABASE_TIMEOUT_MS) before it is refused. */
+export const DEFAULT_DATABASE_TIMEOUT_MS = 5_000;
+
+/**
+ * Connection and pool timeouts: while the database is down or hung, a request is refused with
+ * DATABASE_UNAVAILABLE after at most `ms` instead of waiting (knex's default is 60 s).
+ */
+export function databaseTimeouts(ms: number): Partial<Options> {
+  return { driverOptions: { acquireConnectionTimeout: ms, connection: { connectionTimeoutMillis: ms } } };
+}
+
 export function ormOptions(databaseUrl: string, extra: Partial<Options> = {}): Options {
   return {
     clientUrl: databaseUrl,
@@ -17,6 +28,7 @@ export function ormOptions(databaseUrl: string, extra: Partial<Options> = {}): O
     debug: false,
     allowGlobalContext: false,
     pool: { min: 0, max: 10 },
+    ...databaseTimeouts(DEFAULT_DATABASE_TIMEOUT_MS),
     ...extra,
   };
 }

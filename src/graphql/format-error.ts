@@ -2,7 +2,8 @@ import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { ArgumentValidationError } from 'type-graphql';
 import type { ValidationError } from 'class-validator';
-import { DomainError } from '../errors';
+import { DatabaseUnavailableError, DomainError } from '../errors';
+import { isDatabaseUnavailable } from '../db/availability';
 import type { Logger } from '../logger';
 
 /** Codes produced by GraphQL itself for a malformed request; safe to pass through as they are. */
@@ -65,7 +66,9 @@ export function createFormatError(logger: Logger, exposeDetails: boolean) {
         extensions: { code: 'BAD_USER_INPUT', fields },
       };
     }
-    const code = formatted.extensions?.code as string | undefined;
+    let code = formatted.extensions?.code as string | undefined;
+    // GraphQL's own "Too many errors processing variables" after 50 bad values carries no code.
+    if (!code && /^Too many errors processing variables/.test(formatted.message)) code = 'BAD_USER_INPUT';
     if (code && REQUEST_CODES.has(code)) {
       // GraphQL's own messages may quote an input literal: never echo input values back.
       const message = withoutValues(formatted.message);
@@ -75,6 +78,15 @@ export function createFormatError(logger: Logger, exposeDetails: boolean) {
     }
     // The message of a database error quotes its SQL and parameters: log where it failed, not what.
     const err = original as Error & { code?: string; sqlState?: string };
+    if (isDatabaseUnavailable(original)) {
+      logger.warn(
+        { err: { name: err?.name, code: err?.code }, path: formatted.path },
+        'database unavailable',
+      );
+      const e = new DatabaseUnavailableError();
+      const { http: _h, ...extensions } = e.extensions;
+      return { message: e.message, path: formatted.path, extensions };
+    }
     logger.error(
       {
         err: {

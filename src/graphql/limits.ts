@@ -2,6 +2,7 @@ import {
   GraphQLError,
   Kind,
   getNamedType,
+  getVariableValues,
   isListType,
   isNonNullType,
   type ASTVisitor,
@@ -20,7 +21,9 @@ import { DomainError } from '../errors';
 import { AUDIT_PAGE_MAX } from '../modules/audit/audit.service';
 import { MAX_PAGE } from '../modules/case/case.service';
 import { MAX_TERMINATED_PAGE } from '../modules/sharing/sharing.service';
+import { MAX_MATCHES } from '../modules/sharing/duplicate-method';
 import { SUPERVISION_PAGE_MAX } from '../modules/supervision/scope';
+import { checkVariableBounds } from './input-rules';
 
 /**
  * Query limits, checked before anything runs, so that no query can take the hub down:
@@ -30,19 +33,23 @@ import { SUPERVISION_PAGE_MAX } from '../modules/supervision/scope';
  *   rest of validation.
  * - **Cost** (GRAPHQL_MAX_COST), computed with `graphql-query-complexity` once the operation and
  *   its variables are known (`first: $first` counts as the value sent), so it runs in Apollo's
- *   `didResolveOperation` hook, still before execution: every field costs 1, and everything
+ *   `didResolveOperation` hook, still before execution: every field costs 1 (FIELD_COST: more for
+ *   root fields that aggregate or scan; WHOLE_BUDGET_FIELDS: the entire budget), and everything
  *   selected under a list is multiplied by the number of items it can return: a page by its
- *   `first` (capped by the page-size cap the service enforces), any other list by an assumed
- *   size (ASSUMED_LIST_SIZE, or DEFAULT_LIST_SIZE).
+ *   `first` (a tail by its `last`; capped by the page-size cap the service enforces), any other
+ *   list by an assumed size (ASSUMED_LIST_SIZE, or DEFAULT_LIST_SIZE).
  * - **Introspection** (`__schema`, `__type`) costs nothing and is not counted in the depth, so
  *   GraphQL Playground's schema query always passes; GraphQL's own MaxIntrospectionDepthRule
  *   (graphql 16.9+) refuses `types { fields { type { fields { … } } } }` explosions instead.
  * - **Selections**: Apollo's `maxRecursiveSelections` refuses documents whose fragments expand to
  *   millions of selections, and the cost refuses more than MAX_QUERY_NODES evaluated selections.
+ * - **Input sizes** (graphql/input-rules.ts): the number of variables and every list in them are
+ *   checked first, on the raw JSON, before GraphQL or the cost library coerces anything
+ *   (BAD_USER_INPUT).
  *
  * Refusals are QUERY_TOO_COMPLEX with a Chinese message that names the limit and the value found.
  *
- * Adding a list field: a field with a `first` argument is paged (its `…Connection` type's `nodes`
+ * Adding a list field: a field with a `first` (or `last`) argument is paged (its `…Connection` type's `nodes`
  * and `edges` then count once) and needs nothing here unless its service caps `first` silently
  * (add the cap to PAGE_CAPS); an unpaged list whose length is known to be small or large belongs
  * in ASSUMED_LIST_SIZE.
@@ -70,33 +77,54 @@ export const PAGE_CAPS: Record<string, number> = {
   ),
 };
 
-/** Items an unpaged list is assumed to hold, by `Type.field`. */
+/**
+ * Items an unpaged list is assumed to hold, by `Type.field`: lists whose length something other
+ * than the caller bounds. Lists under a record that grow with use take `last` instead
+ * (graphql/list-bound.ts) and are costed by it.
+ */
 export const ASSUMED_LIST_SIZE: Record<string, number> = {
+  // The unit tree: only administrators change it, within their jurisdiction.
   'Query.units': 200,
   'Unit.descendants': 100,
   'Unit.ancestors': 6,
-  'Case.steps': 4,
-  'Case.terminationApplications': 3,
-  'DuplicateCheckResult.matches': 10,
-  'TerminationArchive.documents': 20,
-  'ArchiveDocument.versions': 3,
-  'FollowUp.returnVisits': 10,
-  'FollowUp.trackingRecords': 20,
-  'FollowUp.escalationReports': 5,
-  'VisitSchedule.slots': 10,
-  'VisitSchedule.overdue': 10,
-  'Query.pendingTerminationApplications': 50,
-  'OverdueVisitCase.overdue': 5,
   'FollowUpReport.rows': 100,
-  'Inspection.findings': 30,
-  'InspectionFinding.rectificationOrders': 3,
-  'InspectionFinding.accountabilityRecords': 3,
+  // Bounded by the domain: one step per kind, the enumerations.
+  'Case.steps': 4,
   'AccountabilityStatistics.byMisconduct': 4,
   'AccountabilityStatistics.byMeasure': 6,
+  // Bounded by the service: at most MAX_MATCHES matches.
+  'DuplicateCheckResult.matches': MAX_MATCHES,
+  // Bounded by the configured visit policy (a slot per interval within the period).
+  'VisitSchedule.slots': 10,
+  'VisitSchedule.overdue': 10,
+  'OverdueVisitCase.overdue': 5,
 };
 
 /** Assumed length of any other unpaged list. */
 export const DEFAULT_LIST_SIZE = 20;
+
+/**
+ * A field's own cost where it is more than 1: root fields that aggregate or scan rather than look
+ * up (their work grows with the cases and audit entries of a subtree, not with what they return).
+ */
+export const FIELD_COST: Record<string, number> = {
+  'Query.checkDuplicate': 100, // identity look-up plus a trigram search over terminated cases
+  'Query.inspectionLookupActivity': 1_000, // aggregates the audit log over the period
+  'Query.followUpStatistics': 500,
+  'Query.followUpReport': 1_000, // one statistics row per unit of the subtree
+  'Query.accountabilityStatistics': 200,
+  'Query.inspectionOverdueVisits': 200, // visit schedules computed for every terminated case
+  'Query.inspectionIncompleteArchives': 200,
+  'Query.inspectionStaleTracking': 200,
+  'Query.inspectionOpenEscalations': 100,
+  'Query.overdueRectifications': 100,
+};
+
+/**
+ * Fields whose work is the whole audit log: each costs the entire budget (GRAPHQL_MAX_COST), so
+ * a request may carry it once and nothing beside it (1,000 aliases of it are refused).
+ */
+export const WHOLE_BUDGET_FIELDS = new Set(['Query.verifyAuditChain']);
 
 export class QueryTooComplexError extends DomainError {
   constructor(message: string, extra: Record<string, unknown>) {
@@ -179,38 +207,44 @@ export function listMultiplier(
   const key = `${typeName}.${field.name}`;
   // A connection's `nodes` and `edges` are the page itself: its field already counted `first`.
   if (typeName.endsWith('Connection') && (field.name === 'nodes' || field.name === 'edges')) return 1;
-  if (field.args.some((a) => a.name === 'first')) {
-    const first = typeof args.first === 'number' && Number.isFinite(args.first) ? Math.max(0, args.first) : 0;
-    return Math.min(first, PAGE_CAPS[key] ?? first);
+  for (const size of ['first', 'last'] as const) {
+    if (!field.args.some((a) => a.name === size)) continue;
+    const n = typeof args[size] === 'number' && Number.isFinite(args[size]) ? Math.max(0, args[size]) : 0;
+    return Math.min(n, PAGE_CAPS[key] ?? n);
   }
   if (isList(field.type)) return ASSUMED_LIST_SIZE[key] ?? DEFAULT_LIST_SIZE;
   return 1;
 }
 
-/** The cost model (see the top of this file). */
-export const hubEstimator: ComplexityEstimator = ({ type, field, args, childComplexity }) => {
-  if (field.name.startsWith('__') || type.name.startsWith('__')) return 0;
-  const named = getNamedType(field.type);
-  if (named.name.startsWith('__')) return 0;
-  return 1 + listMultiplier(type.name, field, args) * childComplexity;
-};
+/** The cost model (see the top of this file), for a budget of `maxCost`. */
+export const hubEstimator =
+  (maxCost: number): ComplexityEstimator =>
+  ({ type, field, args, childComplexity }) => {
+    if (field.name.startsWith('__') || type.name.startsWith('__')) return 0;
+    const named = getNamedType(field.type);
+    if (named.name.startsWith('__')) return 0;
+    const key = `${type.name}.${field.name}`;
+    if (WHOLE_BUDGET_FIELDS.has(key)) return maxCost;
+    return (FIELD_COST[key] ?? 1) + listMultiplier(type.name, field, args) * childComplexity;
+  };
 
 /** Documents bigger than this many evaluated selections are refused outright. */
 export const MAX_QUERY_NODES = 10_000;
 
-/** The cost of one operation with its variables, per the hub's cost model. */
+/** The cost of one operation with its variables, per the hub's cost model and a budget of `maxCost`. */
 export function queryCost(
   schema: GraphQLSchema,
   document: DocumentNode,
   variables: Record<string, unknown> | undefined,
   operationName?: string,
+  maxCost = 20_000,
 ): number {
   return getComplexity({
     schema,
     query: document,
     variables,
     operationName,
-    estimators: [hubEstimator],
+    estimators: [hubEstimator(maxCost)],
     maxQueryNodes: MAX_QUERY_NODES,
   });
 }
@@ -221,9 +255,22 @@ export function costLimitPlugin<T extends object>(maxCost: number): ApolloServer
     async requestDidStart() {
       return {
         async didResolveOperation({ schema, document, operation, request }) {
+          // Sizes first, before anything walks the variables item by item (graphql/input-rules.ts).
+          if (operation) checkVariableBounds(schema, operation, request.variables);
+          // Variables that cannot be coerced: execution refuses them (BAD_USER_INPUT) before any
+          // resolver runs, so there is nothing to cost. Coerced here with GraphQL's own error cap
+          // (the cost library coerces without one: one error per bad item).
+          if (
+            operation?.variableDefinitions?.length &&
+            'errors' in
+              getVariableValues(schema, operation.variableDefinitions, request.variables ?? {}, {
+                maxErrors: 50,
+              })
+          )
+            return;
           let cost: number;
           try {
-            cost = queryCost(schema, document, request.variables, operation?.name?.value);
+            cost = queryCost(schema, document, request.variables, operation?.name?.value, maxCost);
           } catch (e) {
             if (e instanceof GraphQLError && /maximum allowed number of nodes/.test(e.message)) {
               throw new QueryTooComplexError(
@@ -236,9 +283,13 @@ export function costLimitPlugin<T extends object>(maxCost: number): ApolloServer
             return;
           }
           if (cost > maxCost) {
+            const whole = operation?.selectionSet.selections.some(
+              (s) => s.kind === Kind.FIELD && WHOLE_BUDGET_FIELDS.has(`Query.${s.name.value}`),
+            );
             throw new QueryTooComplexError(
-              `查询代价估算为 ${cost}，超过上限 ${maxCost}（GRAPHQL_MAX_COST）：每个字段计 1，` +
-                `列表下的字段按每页条数 first（或预估条数）倍乘；请减小 first、少选字段或减少嵌套后重试`,
+              `查询代价估算为 ${cost}，超过上限 ${maxCost}（GRAPHQL_MAX_COST）：每个字段计 1（统计、检查类查询更多），` +
+                `列表下的字段按每页条数 first/last（或预估条数）倍乘；请减小 first、少选字段或减少嵌套后重试` +
+                (whole ? '。审计链校验（verifyAuditChain）遍历整个审计日志，每个请求只能单独调用一次' : ''),
               { limit: 'cost', max: maxCost, actual: cost },
             );
           }

@@ -12,6 +12,7 @@ import { followUpResolvers } from '../modules/followup/followup.resolver';
 import { supervisionResolvers } from '../modules/supervision/supervision.resolver';
 import { permissions } from './permissions';
 import { freeTextMiddleware } from './free-text';
+import { inputRules } from './input-rules';
 
 export const resolvers = [
   UnitResolver,
@@ -38,10 +39,12 @@ export function baseSchema(): GraphQLSchema {
 
 /**
  * The served schema: permissions (graphql-shield) wrapped around every field, and inside them the
- * redaction of personal data in free text (free-text.ts).
+ * redaction of personal data in free text (free-text.ts) and the input rule (input-rules.ts) around
+ * every field that takes arguments.
  */
 export function buildHubSchema(): GraphQLSchema {
-  return applyMiddleware(baseSchema(), permissions, freeTextMiddleware);
+  const base = baseSchema();
+  return applyMiddleware(base, permissions, inputRules(base), freeTextMiddleware);
 }
 
 export function printHubSchema(): string {

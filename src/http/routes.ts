@@ -2,7 +2,8 @@ import type { Request, Response } from 'express';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Actor } from '../auth/actor';
 import { bearerToken, type ActorResolver } from '../auth/authenticate';
-import { DomainError, UnauthenticatedError } from '../errors';
+import { DatabaseUnavailableError, DomainError, UnauthenticatedError } from '../errors';
+import { isDatabaseUnavailable } from '../db/availability';
 import type { Logger } from '../logger';
 import { createServices, type Deps } from '../services';
 
@@ -21,6 +22,7 @@ const STATUS: Record<string, number> = {
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429,
+  DATABASE_UNAVAILABLE: 503,
 };
 
 export interface RouteOptions {
@@ -38,6 +40,14 @@ export function sendError(res: Response, code: string, message: string, extra: R
 
 /** A domain error as itself; anything else logged (name and code only, never values) as a 500. */
 export function sendFailure(res: Response, e: unknown, logger: Logger, requestId: string, route: string) {
+  if (!(e instanceof DomainError) && isDatabaseUnavailable(e)) {
+    logger.warn(
+      { err: { name: (e as Error)?.name, code: (e as { code?: string })?.code }, requestId },
+      `${route}: database unavailable`,
+    );
+    e = new DatabaseUnavailableError();
+    res.setHeader('Retry-After', String(DatabaseUnavailableError.RETRY_AFTER_SECONDS));
+  }
   if (e instanceof DomainError) {
     const { code: _c, http: _h, ...extra } = (e.extensions ?? {}) as Record<string, unknown>;
     return sendError(res, e.code, e.message, extra);

@@ -30,7 +30,7 @@ export function checkDay(
     return false;
   }
   if (!isIsoDate(value)) {
-    p.add(field, '日期格式应为 YYYY-MM-DD');
+    p.add(field, '日期格式应为 YYYY-MM-DD（1900–2999 年间的真实日期）');
     return false;
   }
   if (value > todayInChina(now)) {

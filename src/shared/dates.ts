@@ -9,8 +9,12 @@ export function todayInChina(now: Date): string {
   return new Date(now.getTime() + CST_OFFSET_MS).toISOString().slice(0, 10);
 }
 
+/**
+ * A real calendar day 'YYYY-MM-DD' in 1900–2999: the one date check every input goes through, so
+ * that no day PostgreSQL refuses (year 0) or no sensible record has reaches the database.
+ */
 export function isIsoDate(s: unknown): s is string {
-  if (typeof s !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
+  if (typeof s !== 'string' || !/^(19|2\d)\d{2}-\d{2}-\d{2}$/.test(s)) return false;
   const d = new Date(`${s}T00:00:00Z`);
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
 }

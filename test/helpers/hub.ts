@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { loadConfig, type Config, type Role } from '../../src/config';
-import { initOrm } from '../../src/db/orm';
+import { databaseTimeouts, initOrm } from '../../src/db/orm';
 import { replicaOptions } from '../../src/db/replicas';
 import { createApp, type Hub } from '../../src/app';
 import { createLogger } from '../../src/logger';
@@ -52,6 +52,7 @@ export async function startTestHub(
   const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: databaseUrl, ...env });
   const queries: string[] = [];
   const orm = await initOrm(databaseUrl, {
+    ...databaseTimeouts(config.databaseTimeoutMs),
     ...replicaOptions(config),
     debug: ['query'],
     colors: false,
@@ -71,6 +72,8 @@ export async function startTestHub(
   const port = await hub.listen(0, '127.0.0.1');
   const url = `http://127.0.0.1:${port}/graphql`;
   const sqlClient = new Client({ connectionString: databaseUrl });
+  // A test may stop its database: the lost connection must not crash the test run.
+  sqlClient.on('error', () => undefined);
   await sqlClient.connect();
 
   return {
@@ -99,7 +102,7 @@ export async function startTestHub(
       return (await sqlClient.query(text, params as unknown[])).rows;
     },
     async close() {
-      await sqlClient.end();
+      await sqlClient.end().catch(() => undefined);
       await hub.stop();
       await orm.close();
     },

@@ -13,6 +13,7 @@ import {
   Root,
 } from 'type-graphql';
 import type { Context } from '../../graphql/context';
+import { LAST_ARG, LastInt, latest } from '../../graphql/list-bound';
 import type { ClearReadField } from '../../graphql/request-audit';
 import { Connection, toConnection } from '../../graphql/connection';
 import { Unit } from '../org/unit.entity';
@@ -245,9 +246,13 @@ export class CaseResolver {
     return services.cases.progress(await services.cases.facts(c, await loaders.steps.load(c.id)));
   }
 
-  @FieldResolver(() => [TerminationApplication], { description: '终结申请（含退回的）' })
-  terminationApplications(@Root() c: PetitionCase, @Ctx() { loaders }: Context) {
-    return loaders.applications.load(c.id);
+  @FieldResolver(() => [TerminationApplication], { description: '终结申请（含退回的；最近的 last 份）' })
+  async terminationApplications(
+    @Root() c: PetitionCase,
+    @Ctx() { loaders }: Context,
+    @Arg('last', LastInt, LAST_ARG) last: number,
+  ) {
+    return latest(await loaders.applications.load(c.id), last);
   }
 
   @FieldResolver(() => TerminationApplication, {

@@ -13,6 +13,7 @@ import {
   Root,
 } from 'type-graphql';
 import type { Context } from '../../graphql/context';
+import { LAST_ARG, LastInt, latest } from '../../graphql/list-bound';
 import { Connection, toConnection } from '../../graphql/connection';
 import { loadUnit } from '../../graphql/loaders';
 import type { ClearReadField } from '../../graphql/request-audit';
@@ -328,19 +329,29 @@ export class FollowUpResolver {
     return scheduleView(ctx, ctx.services.followup.visits.schedule(f.case, visits));
   }
 
-  @FieldResolver(() => [ReturnVisit], { description: '回访记录（按回访时间）' })
-  returnVisits(@Root() f: FollowUp, @Ctx() ctx: Context) {
-    return followUpLoaders(ctx).visits.load(f.case.id);
+  @FieldResolver(() => [ReturnVisit], { description: '回访记录（按回访时间；最近的 last 条）' })
+  async returnVisits(@Root() f: FollowUp, @Ctx() ctx: Context, @Arg('last', LastInt, LAST_ARG) last: number) {
+    return latest(await followUpLoaders(ctx).visits.load(f.case.id), last);
   }
 
-  @FieldResolver(() => [TrackingRecord], { description: '动态跟踪记录（按日期）' })
-  trackingRecords(@Root() f: FollowUp, @Ctx() ctx: Context) {
-    return followUpLoaders(ctx).tracking.load(f.case.id);
+  @FieldResolver(() => [TrackingRecord], { description: '动态跟踪记录（按日期；最近的 last 条）' })
+  async trackingRecords(
+    @Root() f: FollowUp,
+    @Ctx() ctx: Context,
+    @Arg('last', LastInt, LAST_ARG) last: number,
+  ) {
+    return latest(await followUpLoaders(ctx).tracking.load(f.case.id), last);
   }
 
-  @FieldResolver(() => [EscalationReport], { description: '向上一级信访工作机构的报告' })
-  escalationReports(@Root() f: FollowUp, @Ctx() ctx: Context) {
-    return followUpLoaders(ctx).escalations.load(f.case.id);
+  @FieldResolver(() => [EscalationReport], {
+    description: '向上一级信访工作机构的报告（按报告时间；最近的 last 条）',
+  })
+  async escalationReports(
+    @Root() f: FollowUp,
+    @Ctx() ctx: Context,
+    @Arg('last', LastInt, LAST_ARG) last: number,
+  ) {
+    return latest(await followUpLoaders(ctx).escalations.load(f.case.id), last);
   }
 
   @Query(() => OverdueReturnVisitConnection, {
@@ -447,9 +458,13 @@ export class TerminationArchiveResolver {
     return (await this.completeness(a, ctx)).requirements;
   }
 
-  @FieldResolver(() => [ArchiveDocument], { description: '已归档的材料' })
-  documents(@Root() a: TerminationArchive, @Ctx() ctx: Context) {
-    return followUpLoaders(ctx).documents.load(a.id);
+  @FieldResolver(() => [ArchiveDocument], { description: '已归档的材料（最后的 last 件）' })
+  async documents(
+    @Root() a: TerminationArchive,
+    @Ctx() ctx: Context,
+    @Arg('last', LastInt, LAST_ARG) last: number,
+  ) {
+    return latest(await followUpLoaders(ctx).documents.load(a.id), last);
   }
 }
 
@@ -461,9 +476,15 @@ export class ArchiveDocumentResolver {
     return versions[versions.length - 1];
   }
 
-  @FieldResolver(() => [ArchiveDocumentVersion], { description: '全部版本，从版本 1 起（更正不覆盖原版本）' })
-  versions(@Root() d: ArchiveDocument, @Ctx() ctx: Context) {
-    return followUpLoaders(ctx).versions.load(d.id);
+  @FieldResolver(() => [ArchiveDocumentVersion], {
+    description: '全部版本，从版本 1 起（更正不覆盖原版本）；多于 last 个时为最近的 last 个',
+  })
+  async versions(
+    @Root() d: ArchiveDocument,
+    @Ctx() ctx: Context,
+    @Arg('last', LastInt, LAST_ARG) last: number,
+  ) {
+    return latest(await followUpLoaders(ctx).versions.load(d.id), last);
   }
 }
 

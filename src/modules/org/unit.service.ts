@@ -3,6 +3,7 @@ import type { Actor } from '../../auth/actor';
 import { ConflictError, ForbiddenError, NotFoundError, Problems } from '../../errors';
 import { Unit, UnitKind } from './unit.entity';
 import type { AuditService } from '../audit/audit.service';
+import { isSameOrBelow } from '../petitioner/personal-data';
 
 const CODE_RE = /^[A-Z0-9]+(-[A-Z0-9]+)*$/;
 
@@ -107,6 +108,7 @@ export class UnitService {
       const parent = data.parentCode ? await em.findOne(Unit, { code: data.parentCode }) : null;
       if (data.parentCode && !parent)
         new Problems().add('parentCode', `上级单位 ${data.parentCode} 不存在`).throwIfAny();
+      assertManages(actor, parent, '新建单位的上级单位');
       // The id is the last label of the path, so take it from the sequence first.
       const [{ id }] = await em.execute<{ id: number }[]>(`select nextval('unit_id_seq')::int as id`);
       const path = parent ? `${parent.path}.${id}` : `${id}`;
@@ -125,6 +127,7 @@ export class UnitService {
     return this.em.transactional(async (em) => {
       const unit = await em.findOne(Unit, { code });
       if (!unit) throw new NotFoundError(`单位 ${code} `);
+      assertManages(actor, unit, '要重命名的单位');
       unit.name = name.trim();
       await em.flush();
       await this.audited(em, actor, 'unit.rename', unit);
@@ -140,6 +143,9 @@ export class UnitService {
       if (!unit) throw new NotFoundError(`单位 ${code} `);
       const parent = newParentCode ? await em.findOne(Unit, { code: newParentCode }) : null;
       if (newParentCode && !parent) throw new NotFoundError(`上级单位 ${newParentCode} `);
+      // Both places: the unit (with its subtree) leaves one jurisdiction and enters another.
+      assertManages(actor, unit, '要移动的单位');
+      assertManages(actor, parent, '新的上级单位');
       if (parent) {
         const [{ cycle }] = await em.execute<{ cycle: boolean }[]>(`select (?::ltree @> ?::ltree) as cycle`, [
           unit.path,
@@ -168,4 +174,17 @@ export class UnitService {
 
 function assertAdmin(actor: Actor) {
   if (actor.role !== 'ADMIN') throw new ForbiddenError('只有管理员可以维护单位');
+}
+
+/**
+ * An administrator manages its own unit and the units below it, nothing else. `null` stands for
+ * "above every root" (creating or moving a root unit): only the system actor of the seed and the
+ * bootstrap, whose jurisdiction is the whole tree (an empty path), manages that.
+ */
+function assertManages(actor: Actor, unit: Unit | null, what: string) {
+  if (actor.unitPath === '') return;
+  if (unit && isSameOrBelow(unit.path, actor.unitPath)) return;
+  throw new ForbiddenError(
+    `${what}${unit ? ` ${unit.code} ` : '（根单位）'}不在您的管辖范围内：管理员只能管理本单位（${actor.unitCode}）及其下级单位`,
+  );
 }

@@ -14,6 +14,7 @@ import {
   Root,
 } from 'type-graphql';
 import type { Context } from '../../graphql/context';
+import { LAST_ARG, LastInt, latest } from '../../graphql/list-bound';
 import { visibleCase } from '../case/case.resolver';
 import { Connection, PageInfo, toConnection } from '../../graphql/connection';
 import { loadUnit } from '../../graphql/loaders';
@@ -728,9 +729,9 @@ export class InspectionResolver {
     return loadUnit(loaders, i.organizingUnit.id);
   }
 
-  @FieldResolver(() => [InspectionFinding], { description: '检查发现的问题' })
-  findings(@Root() i: Inspection, @Ctx() ctx: Context) {
-    return supervisionLoaders(ctx).findingsByInspection.load(i.id);
+  @FieldResolver(() => [InspectionFinding], { description: '检查发现的问题（最近的 last 个）' })
+  async findings(@Root() i: Inspection, @Ctx() ctx: Context, @Arg('last', LastInt, LAST_ARG) last: number) {
+    return latest(await supervisionLoaders(ctx).findingsByInspection.load(i.id), last);
   }
 }
 
@@ -761,17 +762,25 @@ export class InspectionFindingResolver {
     return visibleCase(ctx, f.caseId);
   }
 
-  @FieldResolver(() => [RectificationOrder], { description: '整改通知' })
-  rectificationOrders(@Root() f: InspectionFinding, @Ctx() ctx: Context) {
-    return supervisionLoaders(ctx).ordersByFinding.load(f.id);
+  @FieldResolver(() => [RectificationOrder], { description: '整改通知（最近的 last 份）' })
+  async rectificationOrders(
+    @Root() f: InspectionFinding,
+    @Ctx() ctx: Context,
+    @Arg('last', LastInt, LAST_ARG) last: number,
+  ) {
+    return latest(await supervisionLoaders(ctx).ordersByFinding.load(f.id), last);
   }
 
   @FieldResolver(() => [AccountabilityRecord], {
     nullable: true,
-    description: '责任追究记录（仅监督检查人员和系统管理员可见）',
+    description: '责任追究记录（仅监督检查人员和系统管理员可见；最近的 last 条）',
   })
-  accountabilityRecords(@Root() f: InspectionFinding, @Ctx() ctx: Context) {
-    return supervisionLoaders(ctx).accountabilityByFinding.load(f.id);
+  async accountabilityRecords(
+    @Root() f: InspectionFinding,
+    @Ctx() ctx: Context,
+    @Arg('last', LastInt, LAST_ARG) last: number,
+  ) {
+    return latest(await supervisionLoaders(ctx).accountabilityByFinding.load(f.id), last);
   }
 }
 

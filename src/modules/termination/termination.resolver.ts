@@ -1,6 +1,7 @@
 import { wrap } from '@mikro-orm/core';
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../graphql/context';
+import { LAST_ARG, LastInt, latest } from '../../graphql/list-bound';
 import { Unit } from '../org/unit.entity';
 import { PetitionCase } from '../case/case.entity';
 import { DeliveryMethod, TerminationCondition } from '../case/case.enums';
@@ -68,9 +69,12 @@ export class TerminationResolver {
     return services.termination.notify(actor, Number(caseId), { notifiedAt, deliveryMethod, explanation });
   }
 
-  @Query(() => [TerminationApplication], { description: '待本机构审核的终结申请' })
-  pendingTerminationApplications(@Ctx() { actor, services }: Context) {
-    return services.termination.inbox(actor);
+  @Query(() => [TerminationApplication], { description: '待本机构审核的终结申请（最近的 last 份）' })
+  async pendingTerminationApplications(
+    @Ctx() { actor, services }: Context,
+    @Arg('last', LastInt, LAST_ARG) last: number,
+  ) {
+    return latest(await services.termination.inbox(actor), last);
   }
 
   @FieldResolver(() => PetitionCase, {
