@@ -320,7 +320,7 @@ const QUERIES: Record<
   { query: string; variables?: (ids: { caseId: string }) => Record<string, unknown> }
 > = {
   terminatedCases: {
-    query: `{ terminatedCases(first: 100) { nodes { ${CASE} followUp { ${FOLLOW_UP} } } } }`,
+    query: `{ terminatedCases(first: 10) { nodes { ${CASE} followUp { ${FOLLOW_UP} } } } }`,
   },
   terminatedCasesByText: {
     query: `{ terminatedCases(first: 100, filter: { text: "加装电梯" }) { nodes { id title factsAndReasons } } }`,
