@@ -21,6 +21,7 @@ import {
   type ContentProfile,
   type DuplicateCandidate,
   type DuplicateVerdict,
+  type KeyFact,
 } from '../src/modules/sharing/duplicate-method';
 
 interface CaseLine {
@@ -192,6 +193,19 @@ for (const q of queries) {
   });
 }
 
+function showFact(f: KeyFact): string {
+  const v =
+    f.name ??
+    (f.room
+      ? `${f.room.building ?? ''}-${f.room.unit ?? ''}-${f.room.room}`
+      : f.date
+        ? `${f.date.y}${f.date.y2 ? '~' + f.date.y2 : ''}.${f.date.m ?? ''}.${f.date.d ?? ''}`
+        : f.lo === f.hi
+          ? f.lo
+          : `${f.lo}~${f.hi}`);
+  return `${f.kind}:${v}${f.unit}`;
+}
+
 // --- report --------------------------------------------------------------------------------
 const LABELS = [
   'DUP_ID',
@@ -351,7 +365,10 @@ if (shown.length) {
     console.log(
       `  ${r.q.id} ${r.q.label.padEnd(24)} ${r.verdict.padEnd(18)} ${r.pass ? 'ok  ' : 'FAIL'} top=${r.top ?? '-'} target=${r.q.targetExternalRef ?? '-'}` +
         (t
-          ? ` sim=${f2(t.contentSimilarity)} text=${f2(t.textSimilarity)} facts=${t.sharedFacts}/${t.factsInNew} newer=${t.newerDates} id=${t.identityBy ?? '-'} why=${duplicateBlockers(t).join(', ') || 'DUPLICATE'}`
+          ? ` sim=${f2(t.contentSimilarity)} text=${f2(t.textSimilarity)} facts=${t.sharedFacts}/${t.factsInNew} newer=${t.newerDates} id=${t.identityBy ?? '-'} ev=${t.sharedEventFacts} why=${duplicateBlockers(t).join(', ') || 'DUPLICATE'}` +
+            (verbose || !r.pass
+              ? ` new=${[...t.facts.conflict.map((f) => `!${showFact(f)}`), ...t.facts.extra.map(showFact)].join(' ')}`
+              : '')
           : ''),
     );
   }

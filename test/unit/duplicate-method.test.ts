@@ -16,6 +16,7 @@ import {
   NON_DUPLICATE_SCORE_CAP,
   normaliseContent,
   parseNumeral,
+  POSSIBLE_SAME_PERSON_MIN_SIMILARITY,
   profileContent,
   contentIndexText,
   type DuplicateCandidate,
@@ -264,11 +265,12 @@ describe('facts extraction', () => {
 
   it('reads amounts with units and approximations, not numerals inside words', () => {
     const p = profileContent('被欠2.37万元，损失五十多万，一直没人管，统一流转，38个平方');
-    expect(p.quantities).toEqual([
-      { value: 23700, approx: false, unit: '元' },
-      { value: 500000, approx: true, unit: '' },
-      { value: 38, approx: false, unit: '平' },
+    expect(p.facts).toMatchObject([
+      { kind: 'amount', lo: 23700, hi: 23700, unit: '元', approx: false },
+      { kind: 'amount', lo: 500000, unit: '元', approx: true },
+      { kind: 'area', lo: 38, hi: 38, unit: '平方米', approx: false },
     ]);
+    expect(p.facts[1].hi).toBeGreaterThanOrEqual(590000);
   });
 });
 
@@ -318,7 +320,9 @@ describe('judge: verdict rules', () => {
   it('identity + unrelated content → not DUPLICATE', () => {
     const r = judge([candidate('D-0028', unrelated, 'ID_NUMBER')]);
     expect(r.verdict).toBe('NO_MATCH');
-    expect(r.matches).toEqual([]);
+    // the petitioner's own terminated matter is still listed, with its low similarity
+    expect(r.matches).toMatchObject([{ caseId: 'D-0028', sameIdentity: true }]);
+    expect(r.matches[0].contentSimilarity).toBeLessThan(POSSIBLE_SAME_PERSON_MIN_SIMILARITY);
   });
   it('no identity + same content → at most POSSIBLE_DUPLICATE', () => {
     const r = judge([candidate('D-0028', same.content, null)]);
@@ -374,7 +378,7 @@ describe('held-out examples (not in the dev set)', () => {
       '我家锦澜府7幢1单元1202室，2019年6月花386万从恒川置业买的，2021年12月交房后卫生间、北阳台渗水，外墙瓷砖空鼓，2022年6月梅雨时大面积渗漏，损失4.6万。现在开发商做完防水后，楼上1302室业主装修时把卫生间防水层凿破，又漏到我家，吊顶塌了，物业不管。要求住建部门督促楼上业主修复防水，赔偿损失。',
       'ID_NUMBER',
     );
-    expect(duplicateBlockers(c)).toEqual(['new exact facts']);
+    expect(duplicateBlockers(c)).toEqual(['conflicting facts', 'new exact facts']);
     expect(judge([c]).verdict).toBe('POSSIBLE_DUPLICATE');
   });
 

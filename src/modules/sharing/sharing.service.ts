@@ -41,7 +41,13 @@ export interface DuplicateCheckInput {
 
 export interface DuplicateCheckOutcome {
   verdict: DuplicateVerdict;
-  matches: { case: PetitionCase; sameIdentity: boolean; contentSimilarity: number; score: number }[];
+  matches: {
+    case: PetitionCase;
+    sameIdentity: boolean;
+    contentSimilarity: number;
+    score: number;
+    reasons: string[];
+  }[];
 }
 
 export const MAX_TERMINATED_PAGE = 100;
@@ -238,6 +244,7 @@ export class SharingService {
           sameIdentity: m.sameIdentity,
           contentSimilarity: m.contentSimilarity,
           score: m.score,
+          reasons: m.reasons,
         })),
       };
     });
