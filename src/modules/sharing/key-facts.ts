@@ -287,7 +287,12 @@ const clamp = (d: PartialDate): PartialDate => {
 /** Reads every key fact of a text. */
 export function extractKeyFacts(raw: string): ExtractedFacts {
   // NFKC + lower case, punctuation kept: "2.37万", "2022-07", "1850元/平方米" need it; ㎡ → m2
-  let s = spellDatesInArabic((raw ?? '').normalize('NFKC').toLowerCase().replace(/m²/g, 'm2'));
+  let s = spellDatesInArabic(
+    (raw ?? '')
+      .normalize('NFKC')
+      .toLowerCase()
+      .replace(/(\d)\s*m[2²](?!\d)/g, '$1平方米'),
+  );
   const facts: KeyFact[] = [];
   const cut = (re: RegExp, on: (m: string[], at: number, all: string) => boolean | void) => {
     s = s.replace(re, (...args) => {
@@ -374,7 +379,9 @@ export function extractKeyFacts(raw: string): ExtractedFacts {
     if (name) facts.push({ kind: 'organisation', lo: 0, hi: 0, unit: '', approx: false, name });
   }
   for (const m of s.matchAll(PLACE)) {
-    const name = coreName(m[1], m[2]);
+    // the suffix is part of a place's name (金枫苑, 芙蓉新村, 石湖村), except 小区
+    const core = coreName(m[1], m[2]);
+    const name = core && (m[2] === '小区' ? core : core + m[2]);
     if (name && name.length >= 3) facts.push({ kind: 'place', lo: 0, hi: 0, unit: '', approx: false, name });
   }
   // 6. figures with their measure words; bare figures are sums when the words before say so
@@ -444,7 +451,6 @@ function coreName(head: string, suffix: string): string | null {
     .slice(i)
     .map((w) => w.word)
     .join('');
-  if (/^(村|新村|苑|府|湾|园|城|庭)$/.test(suffix) && h.length < 2) return null;
   if (h.length < 2 || GENERIC_NAME.test(h)) return null;
   return h;
 }
