@@ -2,7 +2,12 @@
  * Offline evaluation of the duplicate-check method (src/modules/sharing/duplicate-method.ts)
  * on a dev set in the dup-dev format (import.jsonl + queries.jsonl), without a database.
  *
- *   node -r @swc-node/register scripts/dup-eval.ts [DIR] [--retrieve=trgm|js] [--verbose]
+ *   node -r @swc-node/register scripts/dup-eval.ts [DIR] [--retrieve=trgm|js] [--idf=package|corpus] [--verbose]
+ *
+ * --idf=corpus weighs words by IDF over the set's own terminated cases instead of the package's
+ * general-corpus table (words.ts), to compare the two. The report ends with the time the method
+ * takes per check in this process (profile the query, then profile and compare each candidate,
+ * as the service does).
  *
  * It simulates what the service does: identity matching by normalised ID number or by
  * name + phone (as the blind indexes would), candidate retrieval (identity matches ∪ top 20
@@ -23,6 +28,7 @@ import {
   type DuplicateVerdict,
   type KeyFact,
 } from '../src/modules/sharing/duplicate-method';
+import { termVector } from '../src/modules/sharing/words';
 
 interface CaseLine {
   kind: 'case';
@@ -49,6 +55,7 @@ const args = process.argv.slice(2);
 const dir = path.resolve(args.find((a) => !a.startsWith('--')) ?? 'test/fixtures/dup-dev');
 const retrieve = args.find((a) => a.startsWith('--retrieve='))?.split('=')[1] ?? 'trgm';
 const verbose = args.includes('--verbose');
+const idfMode = args.find((a) => a.startsWith('--idf='))?.split('=')[1] ?? 'package';
 const TOP_K = 20;
 
 const readJsonl = <T>(file: string): T[] =>
@@ -86,8 +93,17 @@ const terminated = [...byRef.values()].filter((c) => c.termination);
 const queries = readJsonl<Query>('queries.jsonl');
 
 const caseText = (c: CaseLine) => `${c.factsAndReasons}\n${c.requests ?? ''}`;
+/** IDF over the terminated cases: ln(N / df), words no case has weigh as the rarest */
+function corpusIdf(): (word: string) => number {
+  const df = new Map<string, number>();
+  for (const c of terminated) for (const w of termVector(caseText(c)).keys()) df.set(w, (df.get(w) ?? 0) + 1);
+  const n = terminated.length;
+  return (w) => Math.log((n + 1) / ((df.get(w) ?? 0) + 0.5));
+}
+const weight = idfMode === 'corpus' ? corpusIdf() : undefined;
+const profileOf = (text: string) => profileContent(text, weight);
 const profiles = new Map<string, ContentProfile>(
-  terminated.map((c) => [c.externalRef, profileContent(caseText(c))]),
+  terminated.map((c) => [c.externalRef, profileOf(caseText(c))]),
 );
 const trgm = new Map(terminated.map((c) => [c.externalRef, trgmSet(contentIndexText(caseText(c)))]));
 
@@ -115,7 +131,7 @@ for (const q of queries) {
     else if (name && phone && normName(c.petitioner.name) === name && normPhone(c.petitioner.phone) === phone)
       identity.set(c.externalRef, 'NAME_PHONE');
   }
-  const qProfile = profileContent(q.input.content);
+  const qProfile = profileOf(q.input.content);
   const qTrgm = trgmSet(contentIndexText(q.input.content));
   const rank = (c: CaseLine) =>
     retrieve === 'js'
@@ -373,6 +389,28 @@ if (shown.length) {
     );
   }
 }
+// time per check, as the service spends it: the query's profile, then each candidate's profile
+// (from its text, as the service reads it) and the comparison; 5 rounds, the median of each
+{
+  const pools = queries.map((q) => ({
+    q,
+    cases: rows.find((r) => r.q === q) ? [...terminated].slice(0, 21) : [],
+  }));
+  const rounds: number[] = [];
+  for (let round = 0; round < 5; round++) {
+    const t0 = process.hrtime.bigint();
+    for (const { q, cases: cs } of pools) {
+      const p = profileContent(q.input.content);
+      for (const c of cs) compareContent(p, { text: profileContent(caseText(c)), acceptedAt: c.acceptedAt });
+    }
+    rounds.push(Number(process.hrtime.bigint() - t0) / 1e6 / pools.length);
+  }
+  rounds.sort((a, b) => a - b);
+  console.log(
+    `\nMethod time per check (query + 21 candidates profiled and compared), 5 rounds: median ${rounds[2].toFixed(2)} ms, min ${rounds[0].toFixed(2)}, max ${rounds[4].toFixed(2)}`,
+  );
+}
+
 const ok =
   dupIdHits >= Math.ceil(0.95 * dupId.length) &&
   falseDup.length === 0 &&

@@ -93,21 +93,31 @@ export const EARLIER_PETITION =
 /** Fewer bigrams than this after the reference: too little to judge. */
 const MIN_BIGRAMS_AFTER_REFERENCE = 12;
 
-export function profileContent(raw: string): ContentProfile {
+/** `weight` gives a word's weight (default: the package IDF, words.ts); the evaluator tries others. */
+export function profileContent(
+  raw: string,
+  weight?: (word: string) => number,
+  /** false for a terminated case's text: only a new petition's reference matters */
+  withReference = true,
+): ContentProfile {
+  if (!withReference) return { ...profileFacts(raw, weight), afterReference: null };
   const sentences = (raw ?? '').split(/(?<=[。！？；!?;\n])/);
   let last = -1;
   sentences.forEach((sentence, i) => {
     if (EARLIER_PETITION.test(sentence)) last = i;
   });
-  const rest = last >= 0 ? profileFacts(sentences.slice(last + 1).join('')) : null;
+  const rest = last >= 0 ? profileFacts(sentences.slice(last + 1).join(''), weight) : null;
   return {
-    ...profileFacts(raw),
+    ...profileFacts(raw, weight),
     afterReference:
       rest && rest.bigrams.size >= MIN_BIGRAMS_AFTER_REFERENCE ? { ...rest, afterReference: null } : null,
   };
 }
 
-function profileFacts(raw: string): Omit<ContentProfile, 'afterReference'> {
+function profileFacts(
+  raw: string,
+  weight?: (word: string) => number,
+): Omit<ContentProfile, 'afterReference'> {
   const { facts, rest } = extractKeyFacts(raw);
   // bigrams inside clauses only: a pair across a comma or a cut-out number is noise
   const clauses = rest
@@ -119,7 +129,7 @@ function profileFacts(raw: string): Omit<ContentProfile, 'afterReference'> {
   return {
     text: clauses.join(''),
     bigrams,
-    words: termVector(clauses.join('，')),
+    words: termVector(clauses.join('，'), weight),
     facts,
     dates: facts.filter((f) => f.kind === 'date').map((f) => f.date!),
   };
@@ -169,15 +179,50 @@ export const FACT_FULL_WEIGHT_AT = 4;
 export function contentSimilarity(a: string | ContentProfile, b: string | ContentProfile): number {
   const pa = typeof a === 'string' ? profileContent(a) : a;
   const pb = typeof b === 'string' ? profileContent(b) : b;
-  const text = textSimilarity(pa, pb);
+  return combine(pa, pb, textSimilarity(pa, pb), compareKeyFacts(pa.facts, pb.facts).agree.length);
+}
+
+/** The text share and the fact share together; `shared` = agreeing facts of a in b. */
+function combine(pa: ContentProfile, pb: ContentProfile, text: number, shared: number): number {
   const n = Math.min(distinctFacts(pa.facts).length, distinctFacts(pb.facts).length);
   if (n === 0) return round(text);
-  const shared = Math.max(
-    compareKeyFacts(pa.facts, pb.facts).agree.length,
-    compareKeyFacts(pb.facts, pa.facts).agree.length,
-  );
+  // greedy matching can differ by direction: take the larger
+  const both = Math.max(shared, compareKeyFacts(pb.facts, pa.facts).agree.length);
   const w = FACT_WEIGHT_MAX * Math.min(1, n / FACT_FULL_WEIGHT_AT);
-  return round((1 - w) * text + w * Math.min(1, shared / n));
+  return round((1 - w) * text + w * Math.min(1, both / n));
+}
+
+/**
+ * Profiles of terminated cases' texts, kept per process: a profile depends on the text alone
+ * (so a cached one is the same answer), and a check compares ~20 cases, often the same ones.
+ * Bounded; the oldest entry goes first.
+ */
+const caseProfiles = new Map<string, ContentProfile>();
+const CASE_PROFILE_CACHE = 2000;
+export function caseProfile(text: string): ContentProfile {
+  let p = caseProfiles.get(text);
+  if (p) {
+    caseProfiles.delete(text);
+  } else {
+    p = profileContent(text, undefined, false);
+    if (caseProfiles.size >= CASE_PROFILE_CACHE) caseProfiles.delete(caseProfiles.keys().next().value!);
+  }
+  caseProfiles.set(text, p);
+  return p;
+}
+
+/** Facts of a decision number ("浙信终字〔2024〕第46号"): its year and number, which a petition may cite. */
+const decisionFacts = new Map<string, KeyFact[]>();
+function knownOfDecision(n: string): KeyFact[] {
+  let fs = decisionFacts.get(n);
+  if (!fs) {
+    const facts = extractKeyFacts(n).facts;
+    // the year reads as a date and as a plain number ("2024年第46号")
+    fs = [...facts, ...facts.filter((f) => f.kind === 'date').map((f) => ({ ...f, kind: 'count' as const }))];
+    if (decisionFacts.size >= CASE_PROFILE_CACHE) decisionFacts.clear();
+    decisionFacts.set(n, fs);
+  }
+  return fs;
 }
 
 function round(x: number): number {
@@ -238,7 +283,7 @@ export function compareContent(
   old: TerminatedCaseContent,
 ): ContentComparison {
   const pn = typeof newContent === 'string' ? profileContent(newContent) : newContent;
-  const po = typeof old.text === 'string' ? profileContent(old.text) : old.text;
+  const po = typeof old.text === 'string' ? caseProfile(old.text) : old.text;
   // the old case's own procedure: its dates and decision number ("浙信终字〔2024〕第46号")
   // may be cited by a repeat petition without being a new fact
   const processDates = [old.acceptedAt, old.terminatedAt, ...(old.processDates ?? [])]
@@ -253,14 +298,10 @@ export function compareContent(
       approx: false,
       date,
     })),
-    ...(old.decisionNumber ? extractKeyFacts(old.decisionNumber).facts : []),
-    ...(old.decisionNumber
-      ? extractKeyFacts(old.decisionNumber).facts.map((f) =>
-          f.kind === 'date' ? { ...f, kind: 'count' as const, unit: '' } : f,
-        )
-      : []),
+    ...(old.decisionNumber ? knownOfDecision(old.decisionNumber) : []),
   ];
   const facts = compareKeyFacts(pn.facts, po.facts, known);
+  const text = textSimilarity(pn, po);
   const fresh = [...facts.conflict, ...facts.extra];
   const reference = toPartialDate(old.acceptedAt) ?? toPartialDate(old.terminatedAt);
   const knownDates = [...po.dates, ...processDates];
@@ -268,8 +309,8 @@ export function compareContent(
     ? pn.dates.filter((d) => isAfter(d, reference) && !knownDates.some((k) => datesAgree(d, k))).length
     : 0;
   return {
-    contentSimilarity: contentSimilarity(pn, po),
-    textSimilarity: textSimilarity(pn, po),
+    contentSimilarity: combine(pn, po, text, facts.agree.length),
+    textSimilarity: text,
     factsInNew: facts.agree.length + fresh.length,
     sharedFacts: facts.agree.length,
     newFacts: fresh.length,

@@ -375,12 +375,12 @@ export function extractKeyFacts(raw: string): ExtractedFacts {
   });
   // 5. organisations and places, from the text before the numbers are cut out
   for (const m of s.matchAll(ORG)) {
-    const name = coreName(m[1], m[2]);
+    const name = coreName(m[1]);
     if (name) facts.push({ kind: 'organisation', lo: 0, hi: 0, unit: '', approx: false, name });
   }
   for (const m of s.matchAll(PLACE)) {
     // the suffix is part of a place's name (金枫苑, 芙蓉新村, 石湖村), except 小区
-    const core = coreName(m[1], m[2]);
+    const core = coreName(m[1]);
     const name = core && (m[2] === '小区' ? core : core + m[2]);
     if (name && name.length >= 3) facts.push({ kind: 'place', lo: 0, hi: 0, unit: '', approx: false, name });
   }
@@ -438,7 +438,7 @@ function dateFact(date: PartialDate): KeyFact {
  * name, without the administrative prefix (浙江省杭州市上城区…) and without place names in
  * front (苏州恒川 → 恒川), keeping the trade (恒川置业) so that 恒川 and 恒川置业 agree.
  */
-function coreName(head: string, suffix: string): string | null {
+function coreName(head: string): string | null {
   let h = head;
   const boundary = [...h.matchAll(NAME_BOUNDARY)].pop();
   if (boundary) h = h.slice(boundary.index + 1);

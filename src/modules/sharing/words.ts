@@ -74,7 +74,7 @@ export type TermVector = Map<string, number>;
 export function termVector(text: string, weight: (word: string) => number = idfOf): TermVector {
   const out: TermVector = new Map();
   for (const { word, tag } of wordTags(text)) {
-    if (FUNCTION_TAGS.test(tag) || /^[\s\p{P}\p{S}\d.]+$/u.test(word)) continue;
+    if (FUNCTION_TAGS.test(tag) || !/[\u4e00-\u9fffa-z]/.test(word)) continue;
     if (word.length === 1 && !/^(n|v|a|ns|nr|nz)/.test(tag)) continue;
     out.set(word, TEMPLATE.has(word) ? TEMPLATE_WEIGHT : weight(word));
   }
