@@ -951,6 +951,12 @@ function caseText(m: Matter, rng: Rng) {
   };
 }
 
+/** Drops the clause that refers to the earlier petition, half of the time. */
+function withoutReference(text: string, rng: Rng): string {
+  if (rng.next() < 0.5) return text;
+  return text.replace(/[^。，]*?(反映过|已经处理过了)[，。]/, '').replace(/^[，。]/, '');
+}
+
 // ---------------------------------------------------------------------------------------
 // People, units, cases, queries
 // ---------------------------------------------------------------------------------------
@@ -1153,17 +1159,21 @@ export function generate(seed = 20261203) {
       `petitioner of ${c.ref} with an unrelated new ${other.kind} matter`,
     );
   });
-  cases
-    .slice(24, 40)
-    .forEach((c) =>
-      add(
-        'RELATED_BUT_NEW',
-        { idNumber: c.p.idNumber, name: c.p.name, phone: c.p.phone, content: c.m.next(rng, c.terminated) },
-        c.ref,
-        NEG,
-        `petitioner of ${c.ref}: the same property or project, new facts after termination`,
-      ),
-    );
+  cases.slice(24, 40).forEach((c) =>
+    add(
+      'RELATED_BUT_NEW',
+      {
+        idNumber: c.p.idNumber,
+        name: c.p.name,
+        phone: c.p.phone,
+        // half of them without the words "反映过 / 已经处理过了": the new facts alone must tell
+        content: withoutReference(c.m.next(rng, c.terminated), rng),
+      },
+      c.ref,
+      NEG,
+      `petitioner of ${c.ref}: the same property or project, new facts after termination`,
+    ),
+  );
   cases.slice(40, 56).forEach((c) => {
     const p = newPerson();
     add(

@@ -65,6 +65,11 @@ describe('numbers in Arabic and Chinese numerals', () => {
     expect(agree('干了十来年', '连续工龄25年', 'duration')).toBe(false);
   });
 
+  it('reads an evening hour on the 24-hour clock', () => {
+    expect(agree('晚上10点以后不许开工', '禁止22时后生产作业', 'duration')).toBe(true);
+    expect(agree('早上10点', '22时', 'duration')).toBe(false);
+  });
+
   it('does not read numerals inside words as figures', () => {
     expect(facts('一直没人管，统一流转，说一不二')).toEqual([]);
   });

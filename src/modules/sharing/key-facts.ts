@@ -185,6 +185,8 @@ const UNIT1: Record<string, [FactKind, string]> = {
   回: ['count', '次'],
   趟: ['count', '次'],
   天: ['duration', '天'],
+  点: ['duration', '时'],
+  时: ['duration', '时'],
   日: ['duration', '天'],
   周: ['duration', '周'],
   年: ['duration', '年'],
@@ -423,6 +425,11 @@ export function extractKeyFacts(raw: string): ExtractedFacts {
       facts.push(dateFact({ y: n.v }));
       return ' ';
     }
+    // "晚上10点" is 22时: an hour of the evening on the 24-hour clock
+    if (unit === '时' && n.hi < 12 && /(晚上|夜里|夜间|下午|半夜)[^，。]{0,2}$/.test(before)) {
+      n.lo += 12;
+      n.hi += 12;
+    }
     facts.push({ kind, lo: n.lo, hi: n.hi, unit, approx: n.approx });
     return ' ';
   }
@@ -561,11 +568,29 @@ export function distinctFacts(facts: KeyFact[]): KeyFact[] {
   return facts.filter((x, i) => facts.findIndex((y) => factsAgree(x, y)) === i);
 }
 
+const MEASURED: ReadonlySet<string> = new Set([
+  '分贝',
+  '米',
+  '公里',
+  '厘米',
+  '毫米',
+  '节',
+  '吨',
+  '户',
+  '台',
+  '辆',
+  '套',
+  '间',
+  '棵',
+]);
+
 /** Facts that identify a matter rather than describe it: values a neighbour or a later matter would not share by chance. */
 export function isSpecific(f: KeyFact): boolean {
   if (f.kind === 'organisation' || f.kind === 'place' || f.kind === 'room' || f.kind === 'code') return true;
   if (f.kind === 'date') return f.date!.m !== undefined;
   if (f.kind === 'amount') return !f.approx && f.hi >= 10;
   if (f.kind === 'area' || f.kind === 'unitPrice') return !f.approx;
+  // an exact measurement ("64分贝", "50米", "45节课") is as particular as a sum
+  if (f.kind === 'count') return !f.approx && f.hi >= 10 && MEASURED.has(f.unit);
   return false;
 }

@@ -53,6 +53,7 @@ const TEMPLATE = new Set(
   ),
 );
 const TEMPLATE_WEIGHT = 1;
+const PLACE_FACTOR = 0.5;
 
 /** Parts of speech that carry no matter: numerals, classifiers, particles, prepositions, pronouns … */
 const FUNCTION_TAGS = /^(m|mq|q|x|w|u.*|p|c|r.*|y|e|o|zg|uj|ul|f|d)$/;
@@ -76,7 +77,8 @@ export function termVector(text: string, weight: (word: string) => number = idfO
   for (const { word, tag } of wordTags(text)) {
     if (FUNCTION_TAGS.test(tag) || !/[\u4e00-\u9fffa-z]/.test(word)) continue;
     if (word.length === 1 && !/^(n|v|a|ns|nr|nz)/.test(tag)) continue;
-    out.set(word, TEMPLATE.has(word) ? TEMPLATE_WEIGHT : weight(word));
+    // a place name says where, not what: unrelated matters of one town share 浦口区, 桥林街道
+    out.set(word, TEMPLATE.has(word) ? TEMPLATE_WEIGHT : weight(word) * (tag === 'ns' ? PLACE_FACTOR : 1));
   }
   return out;
 }
