@@ -2,8 +2,9 @@
  * Content comparison and verdict for `checkDuplicate` (DESIGN.md §4).
  *
  * Pure functions, no I/O. The service layer fetches the candidate terminated cases
- * (identity matches by blind index + the top ~20 by shared rare bigrams), computes
- * `compareContent` for each in JS, and hands the features to `judge`.
+ * (identity matches by blind index + the top ~20 by content), computes `compareContent` for
+ * each in JS (key facts as values, key-facts.ts; IDF-weighted words, words.ts), and hands the
+ * features to `judge`, which gives the verdict and each match's reasons.
  *
  * The question is "same person, same facts and reasons, already terminated?". Two kinds of
  * evidence are used, kept apart on purpose:
@@ -11,10 +12,13 @@
  *  - content decides whether it is the *same* matter.
  * The costly error is DUPLICATE for a new matter of a known petitioner (it denies a lawful
  * petition), so DUPLICATE needs identity AND strong content AND no sign of new facts;
- * everything in between is POSSIBLE_DUPLICATE, i.e. a person looks at it.
+ * everything in between is POSSIBLE_DUPLICATE, i.e. a person looks at it. Strong content is
+ * similar wording, or — for a retelling in other words — the facts: the case's event facts
+ * restated (a dated month, a sum, an area, a price per m²) with nothing the case does not say.
  *
- * Signs of new facts: a date later than the old petition's acceptance, a new exact figure
- * (sum, room number, identifier), a low share of known facts, or new wording after "之前反映过".
+ * Signs of new facts: a date later than the old petition's acceptance, another value of a fact
+ * the case states (another price, year, room), a new exact figure, a low share of known facts,
+ * or new wording after "之前反映过".
  * Known limit: a full recap of the old facts followed by a new event told in words only
  * (no date, no figure, no reference to the earlier petition) can still pass; see the tests.
  */
@@ -268,6 +272,8 @@ export interface ContentComparison {
   /** shared facts that describe the event (a dated month, an exact sum, area, price, identifier),
    * not only its setting (a company, an estate, a room), which a later matter shares */
   sharedEventFacts: number;
+  /** share of the case's own event facts that the new petition restates (1 when the case has none) */
+  caseEventCoverage: number;
   /** dates in the new petition later than the case's acceptance (or termination) that are
    * neither in the case text nor one of its process dates: events the case cannot cover */
   newerDates: number;
@@ -317,10 +323,15 @@ export function compareContent(
     newExactFacts: fresh.filter(isExact).length,
     conflictingFacts: facts.conflict.filter(isExact).length,
     sharedEventFacts: facts.agree.filter(isEventFact).length,
+    caseEventCoverage: coverage(distinctFacts(po.facts).filter(isEventFact), pn.facts),
     newerDates,
     afterReferenceCoverage: pn.afterReference ? round(containment(pn.afterReference, po)) : null,
     facts,
   };
+}
+
+function coverage(of: KeyFact[], by: KeyFact[]): number {
+  return of.length ? round(compareKeyFacts(of, by).agree.length / of.length) : 1;
 }
 
 /** A fact a retelling keeps exactly: not a duration or count, not an approximation, not a decade. */
@@ -437,6 +448,12 @@ export const MAX_MATCHES = 10;
  */
 export const DUPLICATE_MIN_SHARED_EVENT_FACTS = 3;
 export const DUPLICATE_MIN_TEXT_WITH_FACTS = 0.12;
+/**
+ * ...and the new text restates at least this share of the case's own event facts: a recap of
+ * the purchase (date, price, handover) followed by another complaint (the garage floods) shares
+ * three event facts but not the damage and the sum the case was about.
+ */
+export const DUPLICATE_MIN_CASE_EVENT_COVERAGE = 0.8;
 /** ...or one event fact fewer when at least this many facts in all agree (a year, a duration, a company). */
 export const DUPLICATE_MIN_SHARED_FACTS_BY_FACTS = 5;
 
@@ -453,6 +470,7 @@ export function duplicateBlockers(c: DuplicateCandidate): string[] {
   const byWording =
     c.contentSimilarity >= DUPLICATE_MIN_SIMILARITY && c.textSimilarity >= DUPLICATE_MIN_TEXT_SIMILARITY;
   const byFacts =
+    c.caseEventCoverage >= DUPLICATE_MIN_CASE_EVENT_COVERAGE &&
     (c.sharedEventFacts >= DUPLICATE_MIN_SHARED_EVENT_FACTS ||
       (c.sharedEventFacts >= DUPLICATE_MIN_SHARED_EVENT_FACTS - 1 &&
         c.sharedFacts >= DUPLICATE_MIN_SHARED_FACTS_BY_FACTS)) &&

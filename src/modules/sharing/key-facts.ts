@@ -565,7 +565,14 @@ export function compareKeyFacts(mine: KeyFact[], theirs: KeyFact[], known: KeyFa
 
 /** Each value once (a sum repeated in the request counts once). */
 export function distinctFacts(facts: KeyFact[]): KeyFact[] {
-  return facts.filter((x, i) => facts.findIndex((y) => factsAgree(x, y)) === i);
+  const out: KeyFact[] = [];
+  for (const f of facts) {
+    const i = out.findIndex((y) => factsAgree(f, y));
+    if (i < 0) out.push(f);
+    // "约4.6万元" and then "4.6万元": the exact statement is the fact
+    else if (out[i].approx && !f.approx) out[i] = f;
+  }
+  return out;
 }
 
 const MEASURED: ReadonlySet<string> = new Set([
