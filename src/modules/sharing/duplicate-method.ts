@@ -591,8 +591,11 @@ function showValue(f: KeyFact): string {
   const n = (v: number) => (Number.isInteger(v) ? String(v) : v.toFixed(2).replace(/0+$/, ''));
   const v = f.approx && f.kind !== 'date' ? `约${n(f.lo)}–${n(f.hi)}` : n(f.lo);
   switch (f.kind) {
-    case 'amount':
-      return f.approx ? `${v}元` : f.lo >= 10000 ? `${n(f.lo / 10000)}万元` : `${v}元`;
+    case 'amount': {
+      const wan = f.lo >= 10000;
+      const x = (y: number) => (wan ? n(y / 10000) : n(y));
+      return `${f.approx ? `约${x(f.lo)}–${x(f.hi)}` : x(f.lo)}${wan ? '万元' : '元'}`;
+    }
     case 'area':
       return `${v}${f.unit}`;
     case 'unitPrice':
