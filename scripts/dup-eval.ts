@@ -2,7 +2,12 @@
  * Offline evaluation of the duplicate-check method (src/modules/sharing/duplicate-method.ts)
  * on a dev set in the dup-dev format (import.jsonl + queries.jsonl), without a database.
  *
- *   node -r @swc-node/register scripts/dup-eval.ts [DIR] [--retrieve=trgm|js] [--verbose]
+ *   node -r @swc-node/register scripts/dup-eval.ts [DIR] [--retrieve=trgm|js] [--idf=package|corpus] [--verbose]
+ *
+ * --idf=corpus weighs words by IDF over the set's own terminated cases instead of the package's
+ * general-corpus table (words.ts), to compare the two. The report ends with the time the method
+ * takes per check in this process (profile the query, then profile and compare each candidate,
+ * as the service does).
  *
  * It simulates what the service does: identity matching by normalised ID number or by
  * name + phone (as the blind indexes would), candidate retrieval (identity matches ∪ top 20
@@ -13,6 +18,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import {
+  caseProfile,
   compareContent,
   duplicateBlockers,
   judge,
@@ -21,7 +27,9 @@ import {
   type ContentProfile,
   type DuplicateCandidate,
   type DuplicateVerdict,
+  type KeyFact,
 } from '../src/modules/sharing/duplicate-method';
+import { termVector } from '../src/modules/sharing/words';
 
 interface CaseLine {
   kind: 'case';
@@ -48,6 +56,7 @@ const args = process.argv.slice(2);
 const dir = path.resolve(args.find((a) => !a.startsWith('--')) ?? 'test/fixtures/dup-dev');
 const retrieve = args.find((a) => a.startsWith('--retrieve='))?.split('=')[1] ?? 'trgm';
 const verbose = args.includes('--verbose');
+const idfMode = args.find((a) => a.startsWith('--idf='))?.split('=')[1] ?? 'package';
 const TOP_K = 20;
 
 const readJsonl = <T>(file: string): T[] =>
@@ -63,7 +72,7 @@ const normPhone = (v: string | null | undefined) => (v ? v.replace(/\D+/g, '') :
 const normName = (v: string | null | undefined) => (v ? v.replace(/\s+/g, '') : '');
 
 // --- the content index's ranking, simulated: the set of character bigrams of the normalised
-// text (content_grams in the database, sharing/content-grams.ts), |A∩B| / |A∪B|
+// text (content_grams in the database, sharing/dup-candidates.ts), |A∩B| / |A∪B|
 function trgmSet(s: string): Set<string> {
   const chars = [...s];
   const out = new Set<string>();
@@ -85,8 +94,17 @@ const terminated = [...byRef.values()].filter((c) => c.termination);
 const queries = readJsonl<Query>('queries.jsonl');
 
 const caseText = (c: CaseLine) => `${c.factsAndReasons}\n${c.requests ?? ''}`;
+/** IDF over the terminated cases: ln(N / df), words no case has weigh as the rarest */
+function corpusIdf(): (word: string) => number {
+  const df = new Map<string, number>();
+  for (const c of terminated) for (const w of termVector(caseText(c)).keys()) df.set(w, (df.get(w) ?? 0) + 1);
+  const n = terminated.length;
+  return (w) => Math.log((n + 1) / ((df.get(w) ?? 0) + 0.5));
+}
+const weight = idfMode === 'corpus' ? corpusIdf() : undefined;
+const profileOf = (text: string) => profileContent(text, weight);
 const profiles = new Map<string, ContentProfile>(
-  terminated.map((c) => [c.externalRef, profileContent(caseText(c))]),
+  terminated.map((c) => [c.externalRef, profileOf(caseText(c))]),
 );
 const trgm = new Map(terminated.map((c) => [c.externalRef, trgmSet(contentIndexText(caseText(c)))]));
 
@@ -114,7 +132,7 @@ for (const q of queries) {
     else if (name && phone && normName(c.petitioner.name) === name && normPhone(c.petitioner.phone) === phone)
       identity.set(c.externalRef, 'NAME_PHONE');
   }
-  const qProfile = profileContent(q.input.content);
+  const qProfile = profileOf(q.input.content);
   const qTrgm = trgmSet(contentIndexText(q.input.content));
   const rank = (c: CaseLine) =>
     retrieve === 'js'
@@ -190,6 +208,19 @@ for (const q of queries) {
     bestOther,
     retrievedTarget: !!q.targetExternalRef && pool.has(q.targetExternalRef),
   });
+}
+
+function showFact(f: KeyFact): string {
+  const v =
+    f.name ??
+    (f.room
+      ? `${f.room.building ?? ''}-${f.room.unit ?? ''}-${f.room.room}`
+      : f.date
+        ? `${f.date.y}${f.date.y2 ? '~' + f.date.y2 : ''}.${f.date.m ?? ''}.${f.date.d ?? ''}`
+        : f.lo === f.hi
+          ? f.lo
+          : `${f.lo}~${f.hi}`);
+  return `${f.kind}:${v}${f.unit}`;
 }
 
 // --- report --------------------------------------------------------------------------------
@@ -351,11 +382,57 @@ if (shown.length) {
     console.log(
       `  ${r.q.id} ${r.q.label.padEnd(24)} ${r.verdict.padEnd(18)} ${r.pass ? 'ok  ' : 'FAIL'} top=${r.top ?? '-'} target=${r.q.targetExternalRef ?? '-'}` +
         (t
-          ? ` sim=${f2(t.contentSimilarity)} text=${f2(t.textSimilarity)} facts=${t.sharedFacts}/${t.factsInNew} newer=${t.newerDates} id=${t.identityBy ?? '-'} why=${duplicateBlockers(t).join(', ') || 'DUPLICATE'}`
+          ? ` sim=${f2(t.contentSimilarity)} text=${f2(t.textSimilarity)} facts=${t.sharedFacts}/${t.factsInNew} newer=${t.newerDates} id=${t.identityBy ?? '-'} ev=${t.sharedEventFacts} why=${duplicateBlockers(t).join(', ') || 'DUPLICATE'}` +
+            (verbose || !r.pass
+              ? ` new=${[...t.facts.conflict.map((f) => `!${showFact(f)}`), ...t.facts.extra.map(showFact)].join(' ')}`
+              : '')
           : ''),
     );
   }
 }
+// time per check, as the service spends it: the query's profile, then each of 21 candidates'
+// profile and the comparison. Cold: every candidate profiled from its text; warm: the candidates'
+// profiles already in the process's cache (caseProfile), as for cases compared before.
+// 5 rounds each, interleaved; median, min and max per check.
+{
+  const pool = terminated.slice(0, 21);
+  const cold: number[] = [];
+  const warm: number[] = [];
+  const perCheck = (f: () => void) => {
+    const t0 = process.hrtime.bigint();
+    f();
+    return Number(process.hrtime.bigint() - t0) / 1e6 / queries.length;
+  };
+  for (let round = 0; round < 5; round++) {
+    cold.push(
+      perCheck(() => {
+        for (const q of queries) {
+          const p = profileContent(q.input.content);
+          for (const c of pool)
+            compareContent(p, {
+              text: profileContent(caseText(c), undefined, false),
+              acceptedAt: c.acceptedAt,
+            });
+        }
+      }),
+    );
+    warm.push(
+      perCheck(() => {
+        for (const q of queries) {
+          const p = profileContent(q.input.content);
+          for (const c of pool)
+            compareContent(p, { text: caseProfile(caseText(c)), acceptedAt: c.acceptedAt });
+        }
+      }),
+    );
+  }
+  const show = (xs: number[]) => {
+    const s = [...xs].sort((a, b) => a - b);
+    return `median ${s[2].toFixed(2)} ms (min ${s[0].toFixed(2)}, max ${s[4].toFixed(2)})`;
+  };
+  console.log(`\nMethod time per check (query + 21 candidates), cold ${show(cold)}; warm ${show(warm)}`);
+}
+
 const ok =
   dupIdHits >= Math.ceil(0.95 * dupId.length) &&
   falseDup.length === 0 &&

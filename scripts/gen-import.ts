@@ -17,7 +17,7 @@ import { once } from 'node:events';
 import { idNumberCheckChar } from '../src/modules/petitioner/identity';
 
 /** mulberry32: a small, fast, seeded PRNG. */
-function prng(seed: number) {
+export function prng(seed: number) {
   let a = seed >>> 0;
   const next = () => {
     a = (a + 0x6d2b79f5) >>> 0;

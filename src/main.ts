@@ -5,6 +5,7 @@ import { openDatabase } from './db/database';
 import { databaseTimeouts, initOrm, migrate } from './db/orm';
 import { replicaOptions } from './db/replicas';
 import { createApp } from './app';
+import { warmUpWords } from './modules/sharing/words';
 
 /** config → database → migrations → schema → HTTP; stops cleanly on SIGINT/SIGTERM. */
 async function main() {
@@ -30,6 +31,8 @@ async function main() {
     throw e;
   }
   const hub = await createApp({ config, orm, logger });
+  // the duplicate check's dictionary and word weights, loaded before the first check rather than in it
+  warmUpWords();
   const port = await hub.listen(config.port);
   logger.info(
     { url: `http://localhost:${port}/graphql`, embeddedDatabase: db.embedded },

@@ -9,13 +9,16 @@ import {
   compareContent,
   contentSimilarity,
   duplicateBlockers,
+  DUPLICATE_MIN_CASE_EVENT_COVERAGE,
   DUPLICATE_MIN_SIMILARITY,
+  DUPLICATE_MIN_TEXT_SIMILARITY,
   judge,
   matchScore,
   MAX_MATCHES,
   NON_DUPLICATE_SCORE_CAP,
   normaliseContent,
   parseNumeral,
+  POSSIBLE_SAME_PERSON_MIN_SIMILARITY,
   profileContent,
   contentIndexText,
   type DuplicateCandidate,
@@ -264,11 +267,12 @@ describe('facts extraction', () => {
 
   it('reads amounts with units and approximations, not numerals inside words', () => {
     const p = profileContent('被欠2.37万元，损失五十多万，一直没人管，统一流转，38个平方');
-    expect(p.quantities).toEqual([
-      { value: 23700, approx: false, unit: '元' },
-      { value: 500000, approx: true, unit: '' },
-      { value: 38, approx: false, unit: '平' },
+    expect(p.facts).toMatchObject([
+      { kind: 'amount', lo: 23700, hi: 23700, unit: '元', approx: false },
+      { kind: 'amount', lo: 500000, unit: '元', approx: true },
+      { kind: 'area', lo: 38, hi: 38, unit: '平方米', approx: false },
     ]);
+    expect(p.facts[1].hi).toBeGreaterThanOrEqual(590000);
   });
 });
 
@@ -318,7 +322,9 @@ describe('judge: verdict rules', () => {
   it('identity + unrelated content → not DUPLICATE', () => {
     const r = judge([candidate('D-0028', unrelated, 'ID_NUMBER')]);
     expect(r.verdict).toBe('NO_MATCH');
-    expect(r.matches).toEqual([]);
+    // the petitioner's own terminated matter is still listed, with its low similarity
+    expect(r.matches).toMatchObject([{ caseId: 'D-0028', sameIdentity: true }]);
+    expect(r.matches[0].contentSimilarity).toBeLessThan(POSSIBLE_SAME_PERSON_MIN_SIMILARITY);
   });
   it('no identity + same content → at most POSSIBLE_DUPLICATE', () => {
     const r = judge([candidate('D-0028', same.content, null)]);
@@ -374,7 +380,7 @@ describe('held-out examples (not in the dev set)', () => {
       '我家锦澜府7幢1单元1202室，2019年6月花386万从恒川置业买的，2021年12月交房后卫生间、北阳台渗水，外墙瓷砖空鼓，2022年6月梅雨时大面积渗漏，损失4.6万。现在开发商做完防水后，楼上1302室业主装修时把卫生间防水层凿破，又漏到我家，吊顶塌了，物业不管。要求住建部门督促楼上业主修复防水，赔偿损失。',
       'ID_NUMBER',
     );
-    expect(duplicateBlockers(c)).toEqual(['new exact facts']);
+    expect(duplicateBlockers(c)).toEqual(['conflicting facts', 'new exact facts']);
     expect(judge([c]).verdict).toBe('POSSIBLE_DUPLICATE');
   });
 
@@ -383,5 +389,46 @@ describe('held-out examples (not in the dev set)', () => {
       const c = candidate(h.caseId, h.content, h.identityBy);
       expect(duplicateBlockers(c).length).toBeGreaterThanOrEqual(2);
     }
+  });
+});
+
+describe('DUPLICATE carried by the facts, when the wording is plain', () => {
+  it('a colloquial retelling that states every key fact is DUPLICATE although its wording is far apart', () => {
+    const c = candidate(
+      'D-0001',
+      '要求住建局让开发商修好漏水，赔我4.6万。我19年6月份买的恒川置业锦澜府7栋1202，花了386万，21年12月交的房，卫生间阳台老是渗水，墙砖也掉，报修了五回都是打点胶糊弄。22年6月梅雨又漏得厉害，地板拱起来了，衣柜全霉了，损失四万多。',
+      'ID_NUMBER',
+    );
+    expect(c.textSimilarity).toBeLessThan(DUPLICATE_MIN_TEXT_SIMILARITY + 0.15);
+    expect(c.conflictingFacts).toBe(0);
+    expect(judge([c]).verdict).toBe('DUPLICATE');
+    expect(judge([c]).matches[0].reasons).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^一致的金额：/),
+        expect.stringMatching(/^一致的日期：/),
+      ]),
+    );
+  });
+
+  it('a recap of the purchase followed by another complaint is not: the case’s damage and sum are not restated', () => {
+    const c = candidate(
+      'D-0001',
+      '本人2019年6月买的恒川置业锦澜府7幢1202室，总价386万元，2021年12月交付。现在小区地下车库经常积水，电梯经常坏，物业费却年年涨，业主多次投诉物业不整改。要求住建部门督促物业整改，降低物业费。',
+      'ID_NUMBER',
+    );
+    expect(c.sharedEventFacts).toBeGreaterThanOrEqual(3);
+    expect(c.caseEventCoverage).toBeLessThan(DUPLICATE_MIN_CASE_EVENT_COVERAGE);
+    expect(judge([c]).verdict).toBe('POSSIBLE_DUPLICATE');
+  });
+
+  it('another price per square metre conflicts, and says so', () => {
+    const c = candidate(
+      'D-0001',
+      '本人2019年6月买的恒川置业锦澜府7幢1202室，一平方1580，2021年12月交付后渗漏，损失4.6万元，要求赔偿。',
+      'ID_NUMBER',
+    );
+    // the case states no price per m²: an extra fact, not a conflict; a case that states one conflicts
+    expect(c.newExactFacts).toBeGreaterThan(0);
+    expect(judge([c]).verdict).not.toBe('DUPLICATE');
   });
 });

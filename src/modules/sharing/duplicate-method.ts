@@ -2,8 +2,9 @@
  * Content comparison and verdict for `checkDuplicate` (DESIGN.md §4).
  *
  * Pure functions, no I/O. The service layer fetches the candidate terminated cases
- * (identity matches by blind index + the top ~20 by shared rare bigrams), computes
- * `compareContent` for each in JS, and hands the features to `judge`.
+ * (identity matches by blind index + the top ~20 by content), computes `compareContent` for
+ * each in JS (key facts as values, key-facts.ts; IDF-weighted words, words.ts), and hands the
+ * features to `judge`, which gives the verdict and each match's reasons.
  *
  * The question is "same person, same facts and reasons, already terminated?". Two kinds of
  * evidence are used, kept apart on purpose:
@@ -11,13 +12,29 @@
  *  - content decides whether it is the *same* matter.
  * The costly error is DUPLICATE for a new matter of a known petitioner (it denies a lawful
  * petition), so DUPLICATE needs identity AND strong content AND no sign of new facts;
- * everything in between is POSSIBLE_DUPLICATE, i.e. a person looks at it.
+ * everything in between is POSSIBLE_DUPLICATE, i.e. a person looks at it. Strong content is
+ * similar wording, or — for a retelling in other words — the facts: the case's event facts
+ * restated (a dated month, a sum, an area, a price per m²) with nothing the case does not say.
  *
- * Signs of new facts: a date later than the old petition's acceptance, a new exact figure
- * (sum, room number, identifier), a low share of known facts, or new wording after "之前反映过".
+ * Signs of new facts: a date later than the old petition's acceptance, another value of a fact
+ * the case states (another price, year, room), a new exact figure, a low share of known facts,
+ * or new wording after "之前反映过".
  * Known limit: a full recap of the old facts followed by a new event told in words only
  * (no date, no figure, no reference to the earlier petition) can still pass; see the tests.
  */
+
+import {
+  compareKeyFacts,
+  datesAgree,
+  distinctFacts,
+  extractKeyFacts,
+  isSpecific,
+  SOFT_KINDS,
+  type FactComparison,
+  type KeyFact,
+  type PartialDate,
+} from './key-facts';
+import { termCosine, termVector, type TermVector } from './words';
 
 // ---------------------------------------------------------------------------------------
 // Normalisation
@@ -37,7 +54,7 @@ export function normaliseContent(text: string): string {
 
 /**
  * The text stored as `petition_case.dup_text`, from which the database derives the bigram set
- * that candidate retrieval looks up (content-grams.ts). Same as `normaliseContent`, so clause
+ * that candidate retrieval looks up (dup-candidates.ts). Same as `normaliseContent`, so clause
  * boundaries and full/half-width variants do not change the bigrams. It is only for candidate
  * retrieval; the verdict uses `compareContent`.
  */
@@ -46,207 +63,28 @@ export function contentIndexText(text: string): string {
 }
 
 // ---------------------------------------------------------------------------------------
-// Specific facts: dates, amounts/quantities, codes
+// Profile of a text: key facts (key-facts.ts), words (words.ts), character bigrams
 // ---------------------------------------------------------------------------------------
 
-/** A calendar date as written: year, or year-month, or year-month-day. */
-export interface PartialDate {
-  y: number;
-  m?: number;
-  d?: number;
-}
+export { parseNumeral, type PartialDate, type KeyFact } from './key-facts';
 
-/** A number as written, with whether the writer marked it approximate (约, 多, 左右 …). */
-export interface Quantity {
-  value: number;
-  approx: boolean;
-  /** measure word right after the number ("元", "亩", "幢"), '' when none is recognised */
-  unit: string;
-}
-
-/** What a text says specifically, used as features beside the character n-grams. */
+/** What a text says, prepared once for comparing it with many cases. */
 export interface ContentProfile {
-  /** normalised text with dates, numbers and codes cut out (they are compared separately) */
+  /** normalised text with the figures cut out (they are compared as values) */
   text: string;
-  /** character bigrams of `text` (a set) */
+  /** character bigrams of `text`, inside clauses (a set) */
   bigrams: Set<string>;
+  /** content words with their IDF weights */
+  words: TermVector;
+  facts: KeyFact[];
+  /** the dates among the facts */
   dates: PartialDate[];
-  quantities: Quantity[];
-  /** letter+digit identifiers such as a plot code "bj0704" or a bus line "b118" */
-  codes: string[];
   /**
    * When the text refers to an earlier petition ("之前反映过", "已经处理过了"), the part
    * after the last such sentence: that is what is being raised now. Null without a
    * reference or when too little follows it to judge.
    */
   afterReference: ContentProfile | null;
-}
-
-const CN_DIGITS: Record<string, number> = {
-  零: 0,
-  〇: 0,
-  一: 1,
-  二: 2,
-  两: 2,
-  三: 3,
-  四: 4,
-  五: 5,
-  六: 6,
-  七: 7,
-  八: 8,
-  九: 9,
-};
-const CN_UNITS: Record<string, number> = { 十: 10, 百: 100, 千: 1000, 万: 1e4, 亿: 1e8 };
-const APPROX_INSIDE = '多余来几';
-
-/**
- * Parses a mixed Arabic/Chinese numeral such as "2.37万", "6万7", "七万三", "一百八",
- * "三百八十万", "十五". A digit right after a unit is read the colloquial way: "七万三" is
- * 73 000 and "一百八" is 180 (one step below the unit). Returns NaN when nothing parses.
- */
-export function parseNumeral(token: string): number {
-  let total = 0; // completed 万/亿 sections
-  let section = 0; // below 万
-  let pending: number | null = null;
-  let lastUnit: number | null = null;
-  let pendingAfterUnit = false;
-  let zero = false;
-  const re = /\d+(?:\.\d+)?|[零〇一二两三四五六七八九]|[十百千万亿]/g;
-  let m: RegExpExecArray | null;
-  let seen = false;
-  while ((m = re.exec(token))) {
-    const t = m[0];
-    seen = true;
-    if (t in CN_UNITS) {
-      const u = CN_UNITS[t];
-      if (u >= 1e4) {
-        total += (section + (pending ?? 0)) * u;
-        section = 0;
-      } else {
-        section += (pending ?? 1) * u;
-      }
-      pending = null;
-      lastUnit = u;
-      pendingAfterUnit = false;
-      zero = false;
-    } else {
-      const n = t in CN_DIGITS ? CN_DIGITS[t] : Number(t);
-      // consecutive Chinese digits ("二〇二二") read positionally
-      pending = pending === null ? n : pending * 10 + n;
-      // "一千零五" is 1005: after 零 the last digit is literal, not "one step below"
-      pendingAfterUnit = lastUnit !== null && !/[零〇]/.test(t) && !zero;
-      if (/[零〇]/.test(t)) zero = true;
-    }
-  }
-  if (!seen) return NaN;
-  if (pending !== null) {
-    section +=
-      pendingAfterUnit && lastUnit !== null && pending < 10 && lastUnit >= 10
-        ? (pending * lastUnit) / 10
-        : pending;
-  }
-  // 2.37 * 1e4 is not exactly 23700 in floating point
-  return Math.round((total + section) * 1000) / 1000;
-}
-
-const DATE_YMD =
-  /((?:19|20)\d{2})\s*(?:年|[-./])\s*(?:(\d{1,2})\s*(?:月份?|[-./](?=\s*\d))\s*(?:(\d{1,2})\s*[日号]?)?)?/g;
-const YEAR_IN_LIST = /((?:19|20)\d{2})(?=\s*[、,，和与及至到~-]\s*(?:19|20)\d{2}\s*年)/g;
-const MONTH_ONLY = /(\d{1,2})\s*月份?(?:\s*(\d{1,2})\s*[日号])?/g;
-const CODE = /[a-z]+\d[a-z\d]*|\d+[a-z][a-z\d]*/g;
-const NUMERAL =
-  /(?:\d+(?:\.\d+)?|[零〇一二两三四五六七八九十])(?:\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千万亿]|[多余来几](?=[十百千万亿]))*/g;
-/**
- * Measure words, so that "3幢" does not match "3节" and "10点" does not match "十几台".
- * Synonyms fold together (块 → 元, 平米/平方 → 平).
- */
-const UNIT_OF: Record<string, string> = {
-  元: '元',
-  块: '元',
-  亩: '亩',
-  平: '平',
-  米: '米',
-  公: '公',
-  厘: '厘',
-  毫: '毫',
-  吨: '吨',
-  节: '节',
-  课: '节',
-  岁: '岁',
-  幢: '幢',
-  栋: '幢',
-  楼: '楼',
-  层: '层',
-  室: '室',
-  号: '号',
-  户: '户',
-  人: '人',
-  名: '人',
-  个: '', // the general classifier says nothing about what is counted
-  台: '台',
-  辆: '辆',
-  张: '张',
-  套: '套',
-  股: '股',
-  次: '次',
-  天: '天',
-  周: '周',
-  年: '年',
-  月: '月',
-  小: '小',
-  分: '分',
-  点: '点',
-  时: '时',
-  倍: '倍',
-  '%': '%',
-  棵: '棵',
-  间: '间',
-  座: '座',
-  家: '家',
-  期: '期',
-};
-/** Two-character measure words first: 公分 is 厘米, 公里 is not 公分. */
-const UNIT2_OF: Record<string, string> = {
-  公分: '厘',
-  厘米: '厘',
-  公里: '千米',
-  千米: '千米',
-  毫米: '毫',
-  平方: '平',
-  平米: '平',
-  个月: '月',
-  小时: '时',
-  分贝: '分贝',
-  分钟: '分钟',
-  课时: '节',
-};
-
-function unitAt(s: string, i: number): string {
-  // "38个平方": the classifier 个 stands before the real measure word
-  if (s.charAt(i) === '个' && s.slice(i + 1, i + 3) in UNIT2_OF) return UNIT2_OF[s.slice(i + 1, i + 3)];
-  if (s.charAt(i) === '个' && s.charAt(i + 1) in UNIT_OF && s.charAt(i + 1) !== '个') i++;
-  return UNIT2_OF[s.slice(i, i + 2)] ?? UNIT_OF[s.charAt(i)] ?? '';
-}
-
-const APPROX_BEFORE = /(约|近|大约|大概|将近|差不多|接近)$/;
-/** a numeral and the approximation mark after it ("四万多", "七万三左右"), cut out together */
-const NUMERAL_WITH_MARK = new RegExp(`(${NUMERAL.source})(?:多|余|来|几|左右|上下|出头)?`, 'g');
-
-/**
- * Colloquial date spellings to the Arabic form the date patterns read: "二〇二二年" → 2022年,
- * "十二月" → 12月, "22年6月" → 2022年6月 (a two-digit year only with a month: "21年" alone is
- * as often a duration, "21年工龄").
- */
-function spellDatesInArabic(s: string): string {
-  return s
-    .replace(/[〇零一二三四五六七八九]{4}(?=\s*年)/g, (y) => [...y].map((c) => CN_DIGITS[c]).join(''))
-    .replace(/(?<![\d零〇一二两三四五六七八九十百千万])(十[一二]?|[一二三四五六七八九])(?=\s*月)/g, (m) =>
-      String(parseNumeral(m)),
-    )
-    .replace(
-      /(?<!\d)(\d{2})(\s*年\s*\d{1,2}\s*月)/g,
-      (_, yy: string, rest: string) => `${Number(yy) >= 50 ? '19' : '20'}${yy}${rest}`,
-    );
 }
 
 /**
@@ -259,100 +97,46 @@ export const EARLIER_PETITION =
 /** Fewer bigrams than this after the reference: too little to judge. */
 const MIN_BIGRAMS_AFTER_REFERENCE = 12;
 
-/** Extracts dates, quantities and codes, and returns the text with them cut out. */
-export function profileContent(raw: string): ContentProfile {
+/** `weight` gives a word's weight (default: the package IDF, words.ts); the evaluator tries others. */
+export function profileContent(
+  raw: string,
+  weight?: (word: string) => number,
+  /** false for a terminated case's text: only a new petition's reference matters */
+  withReference = true,
+): ContentProfile {
+  if (!withReference) return { ...profileFacts(raw, weight), afterReference: null };
   const sentences = (raw ?? '').split(/(?<=[。！？；!?;\n])/);
   let last = -1;
   sentences.forEach((sentence, i) => {
     if (EARLIER_PETITION.test(sentence)) last = i;
   });
-  const rest = last >= 0 ? profileFacts(sentences.slice(last + 1).join('')) : null;
+  const rest = last >= 0 ? profileFacts(sentences.slice(last + 1).join(''), weight) : null;
   return {
-    ...profileFacts(raw),
+    ...profileFacts(raw, weight),
     afterReference:
       rest && rest.bigrams.size >= MIN_BIGRAMS_AFTER_REFERENCE ? { ...rest, afterReference: null } : null,
   };
 }
 
-function profileFacts(raw: string): Omit<ContentProfile, 'afterReference'> {
-  // work on NFKC + lower case but with punctuation kept: "2.37万", "2022-07" need it
-  let s = (raw ?? '').normalize('NFKC').toLowerCase();
-  const dates: PartialDate[] = [];
-  const quantities: Quantity[] = [];
-  const codes: string[] = [];
-  const cut = (re: RegExp, on: (m: RegExpExecArray) => void) => {
-    s = s.replace(re, (...args) => {
-      const m = args.slice(0, -2) as unknown as RegExpExecArray;
-      on(m);
-      return ' ';
-    });
-  };
-
-  let lastYear: number | null = null;
-  s = spellDatesInArabic(s);
-  // "10到12月" / "7月至9月" / "6、7月": spell out each month so each is read as a date
-  s = s.replace(/(\d{1,2})\s*(?:月份?)?\s*([到至~、和-])\s*(\d{1,2})\s*月/g, '$1月$2$3月');
-  cut(YEAR_IN_LIST, (m) => dates.push({ y: Number(m[1]) }));
-  // a month without a year ("10月至12月", "8月份") belongs to the last year written before it
-  s = s.replace(new RegExp(`${DATE_YMD.source}|${MONTH_ONLY.source}`, 'g'), (whole, y, mo, d, mo2, d2) => {
-    if (y) {
-      lastYear = Number(y);
-      const month = mo ? Number(mo) : undefined;
-      const day = d ? Number(d) : undefined;
-      const ok = month === undefined || (month >= 1 && month <= 12);
-      if (ok) dates.push(clean({ y: lastYear, m: month, d: month ? day : undefined }));
-      return ' ';
-    }
-    const month = Number(mo2);
-    if (lastYear !== null && month >= 1 && month <= 12) {
-      dates.push(clean({ y: lastYear, m: month, d: d2 ? Number(d2) : undefined }));
-      return ' ';
-    }
-    return whole;
-  });
-  cut(CODE, (m) => codes.push(m[0]));
-
-  s = s.replace(NUMERAL_WITH_MARK, (whole: string, tok: string, offset: number, all: string) => {
-    // "一万五千八一直": with unit characters, two Chinese digits in a row end the numeral
-    // (the second starts the next word); without units "二〇二二" is read digit by digit
-    const rest = /[十百千万亿]/.test(tok) ? /[一二两三四五六七八九]{2}/.exec(tok) : null;
-    if (rest) {
-      const keep = tok.slice(0, rest.index + 1);
-      return replaceNumeral(keep, keep, offset, all) + tok.slice(rest.index + 1) + whole.slice(tok.length);
-    }
-    return replaceNumeral(whole, tok, offset, all);
-  });
-  function replaceNumeral(whole: string, tok: string, offset: number, all: string): string {
-    const hasDigit = /[\d零〇一二两三四五六七八九]/.test(tok);
-    const before = all.slice(Math.max(0, offset - 2), offset);
-    const inner = [...APPROX_INSIDE].some((c) => tok.includes(c));
-    const approx = inner || whole.length > tok.length || APPROX_BEFORE.test(before);
-    const isArabic = /\d/.test(tok);
-    // Chinese numerals inside ordinary words ("一直", "统一", "三楼") are not quantities:
-    // keep only those with a unit character (十百千万) or an approximation mark ("十几")
-    const hasUnit = /[十百千万亿]/.test(tok);
-    if (!isArabic && !(hasUnit && (hasDigit || approx))) return whole;
-    const value = parseNumeral(tok.replace(/[多余来几]/g, ''));
-    if (!Number.isFinite(value)) return whole;
-    quantities.push({ value, approx, unit: unitAt(all, offset + whole.length) });
-    return ' ';
-  }
-
+function profileFacts(
+  raw: string,
+  weight?: (word: string) => number,
+): Omit<ContentProfile, 'afterReference'> {
+  const { facts, rest } = extractKeyFacts(raw);
   // bigrams inside clauses only: a pair across a comma or a cut-out number is noise
-  const clauses = s
+  const clauses = rest
     .split(/[^\p{L}\p{N}]+/u)
     .map(normaliseContent)
     .filter(Boolean);
   const bigrams = new Set<string>();
   for (const c of clauses) for (const g of ngrams(c, 2)) bigrams.add(g);
-  return { text: clauses.join(''), bigrams, dates, quantities, codes };
-}
-
-function clean(d: PartialDate): PartialDate {
-  const out: PartialDate = { y: d.y };
-  if (d.m !== undefined) out.m = d.m;
-  if (d.m !== undefined && d.d !== undefined && d.d >= 1 && d.d <= 31) out.d = d.d;
-  return out;
+  return {
+    text: clauses.join(''),
+    bigrams,
+    words: termVector(clauses.join('，'), weight),
+    facts,
+    dates: facts.filter((f) => f.kind === 'date').map((f) => f.date!),
+  };
 }
 
 function ngrams(text: string, n: number): Set<string> {
@@ -366,58 +150,6 @@ function ngrams(text: string, n: number): Set<string> {
 // Comparison
 // ---------------------------------------------------------------------------------------
 
-export function datesMatch(a: PartialDate, b: PartialDate): boolean {
-  if (a.y !== b.y) return false;
-  if (a.m !== undefined && b.m !== undefined && a.m !== b.m) return false;
-  if (a.d !== undefined && b.d !== undefined && a.d !== b.d) return false;
-  return true;
-}
-
-export function quantitiesMatch(a: Quantity, b: Quantity): boolean {
-  if (a.unit && b.unit && a.unit !== b.unit) return false;
-  const hi = Math.max(Math.abs(a.value), Math.abs(b.value));
-  if (hi === 0) return true;
-  const tol = a.approx || b.approx ? APPROX_TOLERANCE : 0.005;
-  return Math.abs(a.value - b.value) <= tol * hi;
-}
-
-/** "四万多" is still 4.6万; "五十多万" is still 52万: approximations are within ±20 %. */
-export const APPROX_TOLERANCE = 0.2;
-
-/** Greedy one-to-one matching; returns how many items of `a` found a partner in `b`. */
-function matchCount<T>(a: T[], b: T[], eq: (x: T, y: T) => boolean): number {
-  const used = new Array<boolean>(b.length).fill(false);
-  let k = 0;
-  for (const x of a) {
-    const j = b.findIndex((y, i) => !used[i] && eq(x, y));
-    if (j >= 0) {
-      used[j] = true;
-      k++;
-    }
-  }
-  return k;
-}
-
-export interface FactOverlap {
-  /** facts (dates, quantities, codes) in the new text / in the old text */
-  nA: number;
-  nB: number;
-  /** facts of the new text that the old text also has */
-  matched: number;
-}
-
-export function factOverlap(a: ContentProfile, b: ContentProfile): FactOverlap {
-  const matched =
-    matchCount(a.dates, b.dates, datesMatch) +
-    matchCount(a.quantities, b.quantities, quantitiesMatch) +
-    matchCount(a.codes, b.codes, (x, y) => x === y);
-  return {
-    nA: a.dates.length + a.quantities.length + a.codes.length,
-    nB: b.dates.length + b.quantities.length + b.codes.length,
-    matched,
-  };
-}
-
 export function bigramDice(a: ContentProfile, b: ContentProfile): number {
   if (a.bigrams.size + b.bigrams.size === 0) return 0;
   let k = 0;
@@ -425,55 +157,76 @@ export function bigramDice(a: ContentProfile, b: ContentProfile): number {
   return (2 * k) / (a.bigrams.size + b.bigrams.size);
 }
 
-/** Same as factOverlap but symmetric (greedy matching can differ by direction). */
-function sharedFactCount(a: ContentProfile, b: ContentProfile): number {
-  return Math.max(factOverlap(a, b).matched, factOverlap(b, a).matched);
+/**
+ * Similarity of the wording, in [0, 1]: the IDF-weighted cosine of the content words (the
+ * rare words of a matter count, template words hardly), averaged with the Dice of character
+ * bigrams, which still sees words that segment differently (渗水/渗漏水, 交房/交付).
+ */
+export function textSimilarity(a: ContentProfile, b: ContentProfile): number {
+  return round(WORD_SHARE * termCosine(a.words, b.words) + (1 - WORD_SHARE) * bigramDice(a, b));
 }
+export const WORD_SHARE = 0.5;
 
 /**
  * How much the specific facts weigh beside the wording, at most. Retellings change the
- * wording (bigram Dice of a paraphrase is only ~0.35–0.55) but keep the dates, amounts and
- * identifiers, while a related-but-new matter shares the setting and not the facts. So
- * facts carry real weight, but never most of it: a text with few numbers is judged on
- * its words.
+ * wording but keep the dates, amounts and identifiers, while a related-but-new matter shares
+ * the setting and not the facts. So facts carry real weight, but never most of it.
  */
 export const FACT_WEIGHT_MAX = 0.4;
-/**
- * Facts that can be compared (the smaller of the two counts) at which the fact share gets
- * its full weight. With one or two facts a chance match ("6年", "300元") would otherwise
- * make half the facts "agree"; the weight grows with the evidence.
- */
+/** Comparable facts (the smaller of the two counts) at which the fact share gets its full weight. */
 export const FACT_FULL_WEIGHT_AT = 4;
 
 /**
- * Content similarity in [0, 1], symmetric.
- *
- * Why this shape:
- * - Chinese has no spaces, so words are approximated by character bigrams (most Chinese
- *   words are two characters); bigrams are taken inside clauses only. Dice on the bigram
- *   sets rewards shared vocabulary and penalises a large length mismatch. Trigrams were
- *   too brittle for colloquial retellings ("七万三左右" vs "约7.3万元").
- * - Dates, amounts and identifiers are cut out of the text and compared as values
- *   ("2.37万元" = "23700元" = "两万三千七"), with ±20 % for approximations ("五十多万").
- *   They are what distinguishes one matter from a neighbour's or from a later one. Their
- *   share is the overlap coefficient (shared / the smaller count): a retelling may omit
- *   facts, but those it states agree; new facts of a later matter pull it down.
- * - No IDF weighting: it would need corpus statistics at run time, and the generic
- *   petition vocabulary (要求, 部门, 反映) lifts unrelated pairs only to ~0.1, far below
- *   any threshold.
+ * Content similarity in [0, 1], symmetric: the wording, and the share of key facts that
+ * agree (overlap coefficient: a retelling may leave facts out, those it states agree).
  */
 export function contentSimilarity(a: string | ContentProfile, b: string | ContentProfile): number {
   const pa = typeof a === 'string' ? profileContent(a) : a;
   const pb = typeof b === 'string' ? profileContent(b) : b;
-  const text = bigramDice(pa, pb);
-  const nA = pa.dates.length + pa.quantities.length + pa.codes.length;
-  const nB = pb.dates.length + pb.quantities.length + pb.codes.length;
-  const n = Math.min(nA, nB);
+  return combine(pa, pb, textSimilarity(pa, pb), compareKeyFacts(pa.facts, pb.facts).agree.length);
+}
+
+/** The text share and the fact share together; `shared` = agreeing facts of a in b. */
+function combine(pa: ContentProfile, pb: ContentProfile, text: number, shared: number): number {
+  const n = Math.min(distinctFacts(pa.facts).length, distinctFacts(pb.facts).length);
   if (n === 0) return round(text);
-  // overlap coefficient: a retelling may leave facts out, what it states must agree
-  const facts = sharedFactCount(pa, pb) / n;
+  // greedy matching can differ by direction: take the larger
+  const both = Math.max(shared, compareKeyFacts(pb.facts, pa.facts).agree.length);
   const w = FACT_WEIGHT_MAX * Math.min(1, n / FACT_FULL_WEIGHT_AT);
-  return round((1 - w) * text + w * facts);
+  return round((1 - w) * text + w * Math.min(1, both / n));
+}
+
+/**
+ * Profiles of terminated cases' texts, kept per process: a profile depends on the text alone
+ * (so a cached one is the same answer), and a check compares ~20 cases, often the same ones.
+ * Bounded; the oldest entry goes first.
+ */
+const caseProfiles = new Map<string, ContentProfile>();
+const CASE_PROFILE_CACHE = 2000;
+export function caseProfile(text: string): ContentProfile {
+  let p = caseProfiles.get(text);
+  if (p) {
+    caseProfiles.delete(text);
+  } else {
+    p = profileContent(text, undefined, false);
+    if (caseProfiles.size >= CASE_PROFILE_CACHE) caseProfiles.delete(caseProfiles.keys().next().value!);
+  }
+  caseProfiles.set(text, p);
+  return p;
+}
+
+/** Facts of a decision number ("浙信终字〔2024〕第46号"): its year and number, which a petition may cite. */
+const decisionFacts = new Map<string, KeyFact[]>();
+function knownOfDecision(n: string): KeyFact[] {
+  let fs = decisionFacts.get(n);
+  if (!fs) {
+    const facts = extractKeyFacts(n).facts;
+    // the year reads as a date and as a plain number ("2024年第46号")
+    fs = [...facts, ...facts.filter((f) => f.kind === 'date').map((f) => ({ ...f, kind: 'count' as const }))];
+    if (decisionFacts.size >= CASE_PROFILE_CACHE) decisionFacts.clear();
+    decisionFacts.set(n, fs);
+  }
+  return fs;
 }
 
 function round(x: number): number {
@@ -504,24 +257,31 @@ export interface TerminatedCaseContent {
 /** Features of one (new petition, terminated case) pair, the input `judge` needs. */
 export interface ContentComparison {
   contentSimilarity: number;
-  /** bigram Dice of the wording alone, for display and diagnosis */
+  /** the wording alone (words and bigrams), for the verdict and for diagnosis */
   textSimilarity: number;
-  /** dates/amounts/identifiers of the new petition: total, found in the case, not found
-   * (those that only cite the case's own procedure, its dates or decision number, count
-   * as neither) */
+  /** key facts of the new petition (each distinct value once): total, found in the case, not found
+   * (those that only cite the case's own procedure, its dates or decision number, count as neither) */
   factsInNew: number;
   sharedFacts: number;
   newFacts: number;
   /** new facts that a retelling would not produce by rewording: dates, identifiers, exact
-   * figures (amounts, areas, room numbers); not ages, durations or approximations, which a
-   * writer often recomputes ("六十多岁" for "1959年出生") */
+   * figures (amounts, areas, prices, room numbers); not durations, counts or approximations */
   newExactFacts: number;
+  /** facts of the new petition whose kind the case states with another value (another price, year, room) */
+  conflictingFacts: number;
+  /** shared facts that describe the event (a dated month, an exact sum, area, price, identifier),
+   * not only its setting (a company, an estate, a room), which a later matter shares */
+  sharedEventFacts: number;
+  /** share of the case's own event facts that the new petition restates (1 when the case has none) */
+  caseEventCoverage: number;
   /** dates in the new petition later than the case's acceptance (or termination) that are
    * neither in the case text nor one of its process dates: events the case cannot cover */
   newerDates: number;
   /** when the new petition refers to an earlier one: share of the bigrams after that
    * reference that the case also has (low = something else is being raised); else null */
   afterReferenceCoverage: number | null;
+  /** agreeing and conflicting facts by kind, for the clerk (matchReasons) */
+  facts: FactComparison;
 }
 
 export function compareContent(
@@ -529,65 +289,58 @@ export function compareContent(
   old: TerminatedCaseContent,
 ): ContentComparison {
   const pn = typeof newContent === 'string' ? profileContent(newContent) : newContent;
-  const po = typeof old.text === 'string' ? profileContent(old.text) : old.text;
+  const po = typeof old.text === 'string' ? caseProfile(old.text) : old.text;
   // the old case's own procedure: its dates and decision number ("浙信终字〔2024〕第46号")
   // may be cited by a repeat petition without being a new fact
   const processDates = [old.acceptedAt, old.terminatedAt, ...(old.processDates ?? [])]
     .map(toPartialDate)
     .filter((d): d is PartialDate => d !== null);
-  const decision = profileContent(old.decisionNumber ?? '');
-  const processQuantities = [
-    ...decision.quantities,
-    ...decision.dates.map((d) => ({ value: d.y, approx: false, unit: '' })),
+  const known: KeyFact[] = [
+    ...processDates.map((date) => ({
+      kind: 'date' as const,
+      lo: date.y,
+      hi: date.y,
+      unit: '',
+      approx: false,
+      date,
+    })),
+    ...(old.decisionNumber ? knownOfDecision(old.decisionNumber) : []),
   ];
-
-  // a fact of the new text is known if the old case (or its procedure) has it; a figure
-  // repeated in the new text counts once
-  let shared = 0;
-  let fresh = 0;
-  let freshHard = 0;
-  const classify = <T>(
-    mine: T[],
-    theirs: T[],
-    process: T[],
-    eq: (x: T, y: T) => boolean,
-    hard: (x: T) => boolean,
-  ) => {
-    mine
-      .filter((x, i) => mine.findIndex((y) => eq(x, y)) === i)
-      .forEach((x) => {
-        if (theirs.some((y) => eq(x, y))) shared++;
-        else if (!process.some((y) => eq(x, y))) {
-          fresh++;
-          if (hard(x)) freshHard++;
-        }
-      });
-  };
-  classify(pn.dates, po.dates, processDates, datesMatch, () => true);
-  classify(pn.quantities, po.quantities, processQuantities, quantitiesMatch, (q) => !isSoftQuantity(q));
-  classify(
-    pn.codes,
-    po.codes,
-    decision.codes,
-    (x, y) => x === y,
-    () => true,
-  );
-
+  const facts = compareKeyFacts(pn.facts, po.facts, known);
+  const text = textSimilarity(pn, po);
+  const fresh = [...facts.conflict, ...facts.extra];
   const reference = toPartialDate(old.acceptedAt) ?? toPartialDate(old.terminatedAt);
-  const known = [...po.dates, ...processDates];
+  const knownDates = [...po.dates, ...processDates];
   const newerDates = reference
-    ? pn.dates.filter((d) => isAfter(d, reference) && !known.some((k) => datesMatch(d, k))).length
+    ? pn.dates.filter((d) => isAfter(d, reference) && !knownDates.some((k) => datesAgree(d, k))).length
     : 0;
   return {
-    contentSimilarity: contentSimilarity(pn, po),
-    textSimilarity: round(bigramDice(pn, po)),
-    factsInNew: shared + fresh,
-    sharedFacts: shared,
-    newFacts: fresh,
-    newExactFacts: freshHard,
+    contentSimilarity: combine(pn, po, text, facts.agree.length),
+    textSimilarity: text,
+    factsInNew: facts.agree.length + fresh.length,
+    sharedFacts: facts.agree.length,
+    newFacts: fresh.length,
+    newExactFacts: fresh.filter(isExact).length,
+    conflictingFacts: facts.conflict.filter(isExact).length,
+    sharedEventFacts: facts.agree.filter(isEventFact).length,
+    caseEventCoverage: coverage(distinctFacts(po.facts).filter(isEventFact), pn.facts),
     newerDates,
     afterReferenceCoverage: pn.afterReference ? round(containment(pn.afterReference, po)) : null,
+    facts,
   };
+}
+
+function coverage(of: KeyFact[], by: KeyFact[]): number {
+  return of.length ? round(compareKeyFacts(of, by).agree.length / of.length) : 1;
+}
+
+/** A fact a retelling keeps exactly: not a duration or count, not an approximation, not a decade. */
+function isExact(f: KeyFact): boolean {
+  return !SOFT_KINDS.has(f.kind) && !f.approx;
+}
+
+function isEventFact(f: KeyFact): boolean {
+  return isSpecific(f) && f.kind !== 'organisation' && f.kind !== 'place' && f.kind !== 'room';
 }
 
 /** Share of a's bigrams that b also has. */
@@ -596,13 +349,6 @@ function containment(a: ContentProfile, b: ContentProfile): number {
   let k = 0;
   for (const g of a.bigrams) if (b.bigrams.has(g)) k++;
   return k / a.bigrams.size;
-}
-
-/** Units of durations and ages: a retelling may recompute them ("82年" for 1982). */
-const SOFT_UNITS = new Set(['年', '月', '天', '周', '时', '岁', '分钟']);
-
-function isSoftQuantity(q: Quantity): boolean {
-  return q.approx || SOFT_UNITS.has(q.unit);
 }
 
 function toPartialDate(v: DateLike | null | undefined): PartialDate | null {
@@ -616,6 +362,7 @@ function toPartialDate(v: DateLike | null | undefined): PartialDate | null {
 
 /** Strictly later at the precision the text gives: "2024年" is not after 2024-02-23. */
 export function isAfter(d: PartialDate, ref: PartialDate): boolean {
+  if (d.y2 !== undefined) return d.y > ref.y;
   if (d.y !== ref.y) return d.y > ref.y;
   if (d.m === undefined || ref.m === undefined) return false;
   if (d.m !== ref.m) return d.m > ref.m;
@@ -644,6 +391,8 @@ export interface DuplicateMatch {
   sameIdentity: boolean;
   contentSimilarity: number;
   score: number;
+  /** why it was scored so, in Chinese, without personal data (matchReasons) */
+  reasons: string[];
 }
 
 export interface DuplicateJudgement {
@@ -683,11 +432,30 @@ export const DUPLICATE_MIN_COVERAGE_AFTER_REFERENCE = 0.35;
  * project or address, new facts). A same person's unrelated matter scores ~0.01–0.1. */
 export const POSSIBLE_SAME_PERSON_MIN_SIMILARITY = 0.15;
 /** Different person: only near-identical content is worth a look (neighbours in the same
- * project retell the same facts with their own figures: 0.40–0.69 on the dev set), while
- * the best of all cases for unrelated text stays below ~0.17. */
-export const POSSIBLE_OTHER_PERSON_MIN_SIMILARITY = 0.3;
+ * project retell the same facts with their own figures: 0.53–0.76 on the dev set), while
+ * the best of all cases for unrelated text stays below ~0.17 there and ~0.29 on generated sets. */
+export const POSSIBLE_OTHER_PERSON_MIN_SIMILARITY = 0.35;
 /** Matches shown to staff. */
 export const MAX_MATCHES = 10;
+
+/**
+ * ...or, instead of that similarity, the facts carry it: at least this many shared facts
+ * that describe the event (a dated month, an exact sum, area, price per m², identifier; a
+ * company, estate or room alone is only the setting a later matter shares too) and no fact of
+ * the new text unknown to the case, with the wording at least DUPLICATE_MIN_TEXT_WITH_FACTS.
+ * A retelling at the petition window keeps the figures and changes the words ("一平方1850",
+ * "两万多", request first, half as long): its wording scores 0.15–0.35.
+ */
+export const DUPLICATE_MIN_SHARED_EVENT_FACTS = 3;
+export const DUPLICATE_MIN_TEXT_WITH_FACTS = 0.12;
+/**
+ * ...and the new text restates at least this share of the case's own event facts: a recap of
+ * the purchase (date, price, handover) followed by another complaint (the garage floods) shares
+ * three event facts but not the damage and the sum the case was about.
+ */
+export const DUPLICATE_MIN_CASE_EVENT_COVERAGE = 0.8;
+/** ...or one event fact fewer when at least this many facts in all agree (a year, a duration, a company). */
+export const DUPLICATE_MIN_SHARED_FACTS_BY_FACTS = 5;
 
 /**
  * Every reason why a candidate cannot be a DUPLICATE; empty when it qualifies. All gates
@@ -698,8 +466,20 @@ export function duplicateBlockers(c: DuplicateCandidate): string[] {
   if (!c.sameIdentity || c.identityBy === null) why.push('identity not matched');
   else if (c.idNumberConflict) why.push('ID number differs');
   if (c.newerDates > 0) why.push('dates after the case was filed');
-  if (c.contentSimilarity < DUPLICATE_MIN_SIMILARITY) why.push('content similarity');
-  if (c.textSimilarity < DUPLICATE_MIN_TEXT_SIMILARITY) why.push('wording');
+  if (c.conflictingFacts > 0) why.push('conflicting facts');
+  const byWording =
+    c.contentSimilarity >= DUPLICATE_MIN_SIMILARITY && c.textSimilarity >= DUPLICATE_MIN_TEXT_SIMILARITY;
+  const byFacts =
+    c.caseEventCoverage >= DUPLICATE_MIN_CASE_EVENT_COVERAGE &&
+    (c.sharedEventFacts >= DUPLICATE_MIN_SHARED_EVENT_FACTS ||
+      (c.sharedEventFacts >= DUPLICATE_MIN_SHARED_EVENT_FACTS - 1 &&
+        c.sharedFacts >= DUPLICATE_MIN_SHARED_FACTS_BY_FACTS)) &&
+    c.newFacts === 0 &&
+    c.textSimilarity >= DUPLICATE_MIN_TEXT_WITH_FACTS;
+  if (!byWording && !byFacts) {
+    if (c.contentSimilarity < DUPLICATE_MIN_SIMILARITY) why.push('content similarity');
+    if (c.textSimilarity < DUPLICATE_MIN_TEXT_SIMILARITY) why.push('wording');
+  }
   if (c.sharedFacts < DUPLICATE_MIN_SHARED_FACTS) why.push('few shared facts');
   if (c.newFacts > DUPLICATE_MAX_NEW_FACTS) why.push('new facts');
   if (c.newExactFacts > DUPLICATE_MAX_NEW_EXACT_FACTS) why.push('new exact facts');
@@ -719,7 +499,8 @@ export function duplicateBlockers(c: DuplicateCandidate): string[] {
 export function matchScore(c: DuplicateCandidate): number {
   const identity = isSamePerson(c) ? IDENTITY_SCORE : 0;
   const raw = identity + (1 - IDENTITY_SCORE) * c.contentSimilarity;
-  if (duplicateBlockers(c).length === 0) return round(raw);
+  // a duplicate shown by its facts may have plainer wording: it still ranks above every non-duplicate
+  if (duplicateBlockers(c).length === 0) return round(Math.max(raw, NON_DUPLICATE_SCORE_CAP + 0.01));
   const newFactSigns = c.newerDates > 0 || c.newFacts > DUPLICATE_MAX_NEW_FACTS || c.newExactFacts > 0;
   return round(Math.min(NON_DUPLICATE_SCORE_CAP, raw * (newFactSigns ? 0.8 : 1)));
 }
@@ -736,30 +517,131 @@ export const NON_DUPLICATE_SCORE_CAP =
  * NO_MATCH. Matches are sorted by score (a qualifying duplicate always first), at most 10.
  */
 export function judge(candidates: DuplicateCandidate[]): DuplicateJudgement {
-  const shown = candidates
+  const ranked = candidates
     .map((c) => ({ c, samePerson: isSamePerson(c) }))
-    .filter(({ c, samePerson }) =>
-      samePerson
-        ? c.contentSimilarity >= POSSIBLE_SAME_PERSON_MIN_SIMILARITY
-        : c.contentSimilarity >= POSSIBLE_OTHER_PERSON_MIN_SIMILARITY,
-    )
-    .map((x) => ({ ...x, score: matchScore(x.c), dup: duplicateBlockers(x.c).length === 0 }))
+    .map((x) => ({
+      ...x,
+      score: matchScore(x.c),
+      dup: duplicateBlockers(x.c).length === 0,
+      // the level at which a match calls for a person's judgement
+      possible: x.samePerson
+        ? x.c.contentSimilarity >= POSSIBLE_SAME_PERSON_MIN_SIMILARITY
+        : x.c.contentSimilarity >= POSSIBLE_OTHER_PERSON_MIN_SIMILARITY,
+    }))
+    // the petitioner's own terminated matters are always listed (the clerk sees what the
+    // earlier matter was about); other people's only when they reach the POSSIBLE level
+    .filter((x) => x.samePerson || x.possible)
     .sort((x, y) => y.score - x.score || y.c.contentSimilarity - x.c.contentSimilarity)
     .slice(0, MAX_MATCHES);
-  const verdict: DuplicateVerdict = shown.some((m) => m.dup)
+  const verdict: DuplicateVerdict = ranked.some((m) => m.dup && m.possible)
     ? 'DUPLICATE'
-    : shown.length > 0
+    : ranked.some((m) => m.possible)
       ? 'POSSIBLE_DUPLICATE'
       : 'NO_MATCH';
   return {
     verdict,
-    matches: shown.map(({ c, samePerson, score }) => ({
+    matches: ranked.map(({ c, samePerson, score }) => ({
       caseId: c.caseId,
       sameIdentity: samePerson,
       contentSimilarity: c.contentSimilarity,
       score,
+      reasons: matchReasons(c),
     })),
   };
+}
+
+// ---------------------------------------------------------------------------------------
+// Reasons shown to the clerk
+// ---------------------------------------------------------------------------------------
+
+const KIND_LABEL: Record<KeyFact['kind'], string> = {
+  amount: '金额',
+  area: '面积',
+  unitPrice: '单价',
+  date: '日期',
+  duration: '期限',
+  count: '数量',
+  room: '门牌房号',
+  code: '编号',
+  organisation: '单位名称',
+  place: '地名（小区、村）',
+};
+/** Kinds whose values may be the petitioner's home or other identifying detail: only counted, never shown. */
+const VALUE_HIDDEN: ReadonlySet<KeyFact['kind']> = new Set([
+  'room',
+  'code',
+  'organisation',
+  'place',
+  'count',
+]);
+const REASON_ORDER: KeyFact['kind'][] = [
+  'amount',
+  'area',
+  'unitPrice',
+  'date',
+  'room',
+  'place',
+  'organisation',
+  'code',
+  'duration',
+  'count',
+];
+
+function showValue(f: KeyFact): string {
+  const n = (v: number) => (Number.isInteger(v) ? String(v) : v.toFixed(2).replace(/0+$/, ''));
+  const v = f.approx && f.kind !== 'date' ? `约${n(f.lo)}–${n(f.hi)}` : n(f.lo);
+  switch (f.kind) {
+    case 'amount': {
+      const wan = f.lo >= 10000;
+      const x = (y: number) => (wan ? n(y / 10000) : n(y));
+      return `${f.approx ? `约${x(f.lo)}–${x(f.hi)}` : x(f.lo)}${wan ? '万元' : '元'}`;
+    }
+    case 'area':
+      return `${v}${f.unit}`;
+    case 'unitPrice':
+      return `${v}元/${f.unit}`;
+    case 'duration':
+      return `${v}${f.unit}`;
+    case 'date': {
+      const d = f.date!;
+      if (d.y2 !== undefined) return `${d.y}年代`;
+      return `${d.y}年${d.m ? `${d.m}月` : ''}${d.m && d.d ? `${d.d}日` : ''}`;
+    }
+    default:
+      return '';
+  }
+}
+
+function describe(facts: KeyFact[], lead: string): string[] {
+  return REASON_ORDER.filter((k) => facts.some((f) => f.kind === k)).map((k) => {
+    const of = facts.filter((f) => f.kind === k);
+    return VALUE_HIDDEN.has(k)
+      ? `${lead}${KIND_LABEL[k]}（${of.length}处）`
+      : `${lead}${KIND_LABEL[k]}：${[...new Set(of.map(showValue))].join('、')}`;
+  });
+}
+
+/**
+ * Why a match was scored as it was, for the clerk: agreeing and conflicting key facts by
+ * kind, new dates, and how close the wording is. No personal data: amounts, areas, prices
+ * and dates are shown (they are the matter's facts, visible in the shared case as well);
+ * room numbers, place and organisation names, identifiers and counts only counted, since
+ * they may be the petitioner's home address or otherwise point at the person.
+ */
+export function matchReasons(c: ContentComparison): string[] {
+  const out = [
+    ...describe(c.facts.agree, '一致的'),
+    ...describe(c.facts.conflict, '不一致的'),
+    ...describe(
+      c.facts.extra.filter((f) => !SOFT_KINDS.has(f.kind)),
+      '原事项未载明的',
+    ),
+  ];
+  if (c.newerDates > 0) out.push(`有${c.newerDates}个日期晚于原事项受理，原事项不可能包含`);
+  if (c.afterReferenceCoverage !== null && c.afterReferenceCoverage < DUPLICATE_MIN_COVERAGE_AFTER_REFERENCE)
+    out.push('提及此前信访后所述内容与原事项不同');
+  out.push(`文字相似度 ${c.textSimilarity.toFixed(2)}`);
+  return out;
 }
 
 /** Name + phone that contradicts a given ID number is not the same person for display. */

@@ -48,7 +48,10 @@ class DuplicateCheckInput {
   content!: string;
 }
 
-@ObjectType('DuplicateMatch', { description: '疑似相同的已终结事项' })
+@ObjectType('DuplicateMatch', {
+  description:
+    '疑似相同的已终结事项；已知信访人本人的已终结事项总是列出（即使结论为未发现相同事项），便于了解此前所反映的内容',
+})
 class DuplicateMatch {
   @Field(() => PetitionCase, { description: '已终结的信访事项' })
   case!: PetitionCase;
@@ -58,6 +61,11 @@ class DuplicateMatch {
   contentSimilarity!: number;
   @Field(() => Float, { description: '综合得分（0–1）' })
   score!: number;
+  @Field(() => [String], {
+    description:
+      '评分依据：一致和不一致的关键事实（金额、面积、单价、日期、门牌房号、地名、单位名称等，按类别），晚于原事项的日期，文字相似度。不含个人信息：门牌房号、地名、单位名称只列处数',
+  })
+  reasons!: string[];
 }
 
 @ObjectType('DuplicateCheckResult', { description: '重复信访核查结果' })

@@ -45,7 +45,14 @@ export interface DuplicateCheckOutcome {
   complete: boolean;
   /** in Chinese, why the search is incomplete; null when complete */
   incompleteReason: string | null;
-  matches: { case: PetitionCase; sameIdentity: boolean; contentSimilarity: number; score: number }[];
+  matches: {
+    case: PetitionCase;
+    sameIdentity: boolean;
+    contentSimilarity: number;
+    score: number;
+    /** the agreeing and conflicting key facts, in Chinese, without personal data */
+    reasons: string[];
+  }[];
 }
 
 export const MAX_TERMINATED_PAGE = 100;
@@ -255,6 +262,7 @@ export class SharingService {
         sameIdentity: m.sameIdentity,
         contentSimilarity: m.contentSimilarity,
         score: m.score,
+        reasons: m.reasons,
       })),
     };
   }
