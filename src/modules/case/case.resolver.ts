@@ -17,6 +17,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import type { Context } from '../../graphql/context';
 import type { ClearReadField } from '../../graphql/request-audit';
 import { Connection, toConnection } from '../../graphql/connection';
+import { IdempotencyKeyArg, IdempotencyKeyField } from '../../graphql/idempotency-key';
 import { Unit } from '../org/unit.entity';
 import { PetitionerView, petitionerView } from '../petitioner/petitioner.graphql';
 import {
@@ -66,6 +67,8 @@ export class MatterInput {
 class RegisterCaseInput extends MatterInput {
   @Field(() => PetitionerInput)
   petitioner!: PetitionerInput;
+  @IdempotencyKeyField()
+  idempotencyKey?: string | null;
 }
 
 @InputType({ description: '记录办理、复查或复核意见' })
@@ -80,6 +83,8 @@ class RecordStepInput {
   decidedAt!: string;
   @Field(() => String, { nullable: true, description: '意见送达信访人的日期 YYYY-MM-DD' })
   deliveredAt?: string | null;
+  @IdempotencyKeyField()
+  idempotencyKey?: string | null;
 }
 
 @InputType({ description: '信访事项筛选条件' })
@@ -169,7 +174,7 @@ export class CaseResolver {
 
   @Mutation(() => PetitionCase, { description: '记录办理、复查或复核意见' })
   recordStep(@Arg('input') input: RecordStepInput, @Ctx() { actor, services }: Context) {
-    return services.cases.recordStep(actor, caseId(input.caseId), input.kind, input);
+    return services.cases.recordStep(actor, caseId(input.caseId), input.kind, input, input.idempotencyKey);
   }
 
   @Mutation(() => PetitionCase, { description: '补记某环节意见送达信访人的日期' })
@@ -177,9 +182,10 @@ export class CaseResolver {
     @Arg('caseId', () => ID) id: string,
     @Arg('kind', () => StepKind) kind: StepKind,
     @Arg('deliveredAt') deliveredAt: string,
+    @IdempotencyKeyArg() idempotencyKey: string | null,
     @Ctx() { actor, services }: Context,
   ) {
-    return services.cases.recordDelivery(actor, caseId(id), kind, deliveredAt);
+    return services.cases.recordDelivery(actor, caseId(id), kind, deliveredAt, idempotencyKey);
   }
 
   @Mutation(() => PetitionCase, { description: '记录信访人申请复查（kind=REVIEW）或复核（kind=RE_REVIEW）' })
@@ -187,9 +193,10 @@ export class CaseResolver {
     @Arg('caseId', () => ID) id: string,
     @Arg('kind', () => StepKind) kind: StepKind,
     @Arg('requestedAt') requestedAt: string,
+    @IdempotencyKeyArg() idempotencyKey: string | null,
     @Ctx() { actor, services }: Context,
   ) {
-    return services.cases.recordRequest(actor, caseId(id), kind, requestedAt);
+    return services.cases.recordRequest(actor, caseId(id), kind, requestedAt, idempotencyKey);
   }
 
   @Mutation(() => PetitionCase, { description: '记录复核后信访人以同一事实和理由再次提出' })
@@ -197,9 +204,10 @@ export class CaseResolver {
     @Arg('caseId', () => ID) id: string,
     @Arg('submittedAt') submittedAt: string,
     @Arg('note') note: string,
+    @IdempotencyKeyArg() idempotencyKey: string | null,
     @Ctx() { actor, services }: Context,
   ) {
-    return services.cases.recordRepeatSubmission(actor, caseId(id), submittedAt, note);
+    return services.cases.recordRepeatSubmission(actor, caseId(id), submittedAt, note, idempotencyKey);
   }
 
   @Mutation(() => PetitionCase, { description: '记录正当理由' })
@@ -207,14 +215,19 @@ export class CaseResolver {
     @Arg('caseId', () => ID) id: string,
     @Arg('reason') reason: string,
     @Arg('recordedAt') recordedAt: string,
+    @IdempotencyKeyArg() idempotencyKey: string | null,
     @Ctx() { actor, services }: Context,
   ) {
-    return services.cases.recordGoodReason(actor, caseId(id), reason, recordedAt);
+    return services.cases.recordGoodReason(actor, caseId(id), reason, recordedAt, idempotencyKey);
   }
 
   @Mutation(() => PetitionCase, { description: '延长办理期限（一次）' })
-  extendHandling(@Arg('caseId', () => ID) id: string, @Ctx() { actor, services }: Context) {
-    return services.cases.extendHandling(actor, caseId(id));
+  extendHandling(
+    @Arg('caseId', () => ID) id: string,
+    @IdempotencyKeyArg() idempotencyKey: string | null,
+    @Ctx() { actor, services }: Context,
+  ) {
+    return services.cases.extendHandling(actor, caseId(id), idempotencyKey);
   }
 
   // ---- fields ----
