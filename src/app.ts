@@ -14,6 +14,7 @@ import { UnauthenticatedError } from './errors';
 import { buildHubSchema } from './graphql/schema';
 import { createFormatError } from './graphql/format-error';
 import { costLimitPlugin, depthLimitRule } from './graphql/limits';
+import { requestBudget } from './graphql/request-budget';
 import { mountPlayground } from './graphql/playground';
 import type { Context } from './graphql/context';
 import { createDeps, createServices, type Deps } from './services';
@@ -150,7 +151,7 @@ export async function createApp({ config, orm, logger, now = () => new Date() }:
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
-      costLimitPlugin<Context>(config.limits.maxCost),
+      costLimitPlugin<Context>(config.limits.maxCost, requestBudget(config.requestBudgetPerMinute, now)),
       clearReadAuditPlugin(logger, now),
       requestLogPlugin(logger),
     ],

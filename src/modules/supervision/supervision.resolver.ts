@@ -148,6 +148,11 @@ class LookupActivityView {
   clearReads!: number;
   @Field(() => Int, { description: '说明理由查看明文的次数（petitioner.reveal）' })
   reveals!: number;
+  @Field(() => Int, {
+    description:
+      '查看明文过于集中的次数：一小时内达到 REVEAL_BURST_PER_HOUR 次即记一次（petitioner.reveal.burst），请复核其理由',
+  })
+  revealBursts!: number;
   @Field(() => Int, { description: '下载档案附件的次数（archive.file.download）' })
   fileDownloads!: number;
   @Field(() => Int, { description: '涉及的不同信访人数' })
