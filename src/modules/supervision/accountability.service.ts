@@ -91,7 +91,7 @@ export class AccountabilityService {
         actor,
         {
           key: idempotencyKey,
-          operation: 'supervision.recordAccountability',
+          operation: 'supervision.accountability.record',
           resultType: 'AccountabilityRecord',
           input,
           replay: (id) => em.findOneOrFail(AccountabilityRecord, { id }),

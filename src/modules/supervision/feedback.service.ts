@@ -195,7 +195,7 @@ export class FeedbackService {
         actor,
         {
           key: idempotencyKey,
-          operation: 'supervision.recordFeedback',
+          operation: 'feedback.record',
           resultType: 'PublicFeedback',
           input,
           replay: (id) => em.findOneOrFail(PublicFeedback, { id }),

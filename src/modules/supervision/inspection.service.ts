@@ -207,7 +207,7 @@ export class InspectionService {
         actor,
         {
           key: idempotencyKey,
-          operation: 'supervision.createInspection',
+          operation: 'supervision.inspection.create',
           resultType: 'Inspection',
           input,
           replay: (id) => em.findOneOrFail(Inspection, { id }),
@@ -328,7 +328,7 @@ export class InspectionService {
         actor,
         {
           key: idempotencyKey,
-          operation: 'supervision.addFinding',
+          operation: 'supervision.finding.add',
           resultType: 'InspectionFinding',
           input,
           replay: (id) => em.findOneOrFail(InspectionFinding, { id }),
@@ -395,7 +395,7 @@ export class InspectionService {
         actor,
         {
           key: idempotencyKey,
-          operation: 'supervision.issueOrder',
+          operation: 'supervision.rectification.issue',
           resultType: 'RectificationOrder',
           input,
           replay: (id) => em.findOneOrFail(RectificationOrder, { id }),
