@@ -10,9 +10,10 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from './config';
 import type { Logger } from './logger';
 import { bearerToken, createActorResolver } from './auth/authenticate';
-import { UnauthenticatedError } from './errors';
+import { DatabaseUnavailableError, UnauthenticatedError } from './errors';
+import { isDatabaseUnavailable } from './db/unavailable';
 import { buildHubSchema } from './graphql/schema';
-import { createFormatError } from './graphql/format-error';
+import { createFormatError, databaseUnavailablePlugin } from './graphql/format-error';
 import { costLimitPlugin, depthLimitRule } from './graphql/limits';
 import { requestBudget } from './graphql/request-budget';
 import { mountPlayground } from './graphql/playground';
@@ -154,6 +155,7 @@ export async function createApp({ config, orm, logger, now = () => new Date() }:
       costLimitPlugin<Context>(config.limits.maxCost, requestBudget(config.requestBudgetPerMinute, now)),
       clearReadAuditPlugin(logger, now),
       requestLogPlugin(logger),
+      databaseUnavailablePlugin<Context>(),
     ],
   });
   await apollo.start();
@@ -194,7 +196,9 @@ export async function createApp({ config, orm, logger, now = () => new Date() }:
           throw new UnauthenticatedError('未认证：缺少访问令牌（Authorization: Bearer …）');
         }
         const em = orm.em.fork();
-        const actor = await resolveActor(token, em);
+        const actor = await resolveActor(token, em).catch((e: unknown) => {
+          throw isDatabaseUnavailable(e) ? new DatabaseUnavailableError() : e;
+        });
         return {
           actor,
           em,

@@ -13,6 +13,7 @@ export type ErrorCode =
   | 'CONDITION_NOT_MET'
   | 'QUERY_TOO_COMPLEX'
   | 'RATE_LIMITED'
+  | 'DATABASE_UNAVAILABLE'
   | 'INTERNAL_SERVER_ERROR';
 
 export interface FieldProblem {
@@ -84,6 +85,18 @@ export class RateLimitedError extends DomainError {
               : {}),
           },
     );
+  }
+}
+
+/** The database cannot be reached just now: retry the same request (same idempotency key). */
+export const DATABASE_UNAVAILABLE_MESSAGE =
+  '数据库暂时不可用，请稍后重试（写操作可使用相同的幂等键安全重试）';
+export class DatabaseUnavailableError extends DomainError {
+  constructor() {
+    super('DATABASE_UNAVAILABLE', DATABASE_UNAVAILABLE_MESSAGE, {
+      retryable: true,
+      http: { status: 503, headers: new Map([['retry-after', '1']]) },
+    });
   }
 }
 

@@ -2,7 +2,9 @@ import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { ArgumentValidationError } from 'type-graphql';
 import type { ValidationError } from 'class-validator';
-import { DomainError } from '../errors';
+import type { ApolloServerPlugin } from '@apollo/server';
+import { DATABASE_UNAVAILABLE_MESSAGE, DomainError } from '../errors';
+import { isDatabaseUnavailable } from '../db/unavailable';
 import type { Logger } from '../logger';
 
 /** Codes produced by GraphQL itself for a malformed request; safe to pass through as they are. */
@@ -75,6 +77,17 @@ export function createFormatError(logger: Logger, exposeDetails: boolean) {
     }
     // The message of a database error quotes its SQL and parameters: log where it failed, not what.
     const err = original as Error & { code?: string; sqlState?: string };
+    if (isDatabaseUnavailable(original)) {
+      logger.warn(
+        { err: { name: err?.name, code: err?.code }, path: formatted.path },
+        'database unavailable',
+      );
+      return {
+        message: DATABASE_UNAVAILABLE_MESSAGE,
+        path: formatted.path,
+        extensions: { code: 'DATABASE_UNAVAILABLE', retryable: true },
+      };
+    }
     logger.error(
       {
         err: {
@@ -96,5 +109,21 @@ export function createFormatError(logger: Logger, exposeDetails: boolean) {
       path: formatted.path,
       extensions: { code: 'INTERNAL_SERVER_ERROR' },
     };
+  };
+}
+
+/** A response with a DATABASE_UNAVAILABLE error goes out as HTTP 503 with `Retry-After: 1`. */
+export function databaseUnavailablePlugin<T extends object>(): ApolloServerPlugin<T> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response }) {
+          const errors = response.body.kind === 'single' ? response.body.singleResult.errors : undefined;
+          if (!errors?.some((e) => e.extensions?.code === 'DATABASE_UNAVAILABLE')) return;
+          response.http.status = 503;
+          response.http.headers.set('retry-after', '1');
+        },
+      };
+    },
   };
 }
