@@ -31,6 +31,12 @@ export interface HubOptions {
   logger: Logger;
   /** Injectable clock (tests move time); defaults to the real one. */
   now?: () => Date;
+  /**
+   * On stop, how long the hub keeps serving (with /readyz 503, so load balancers move away)
+   * before it stops accepting and drains: requests already sent but not yet read are served
+   * rather than reset. Default 500 ms.
+   */
+  stopGraceMs?: number;
 }
 
 export interface Hub {
@@ -131,7 +137,13 @@ function isTypenameProbe(query: unknown): boolean {
   }
 }
 
-export async function createApp({ config, orm, logger, now = () => new Date() }: HubOptions): Promise<Hub> {
+export async function createApp({
+  config,
+  orm,
+  logger,
+  now = () => new Date(),
+  stopGraceMs = 500,
+}: HubOptions): Promise<Hub> {
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
@@ -163,7 +175,12 @@ export async function createApp({ config, orm, logger, now = () => new Date() }:
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  let draining = false;
   app.get('/readyz', async (_req, res) => {
+    if (draining) {
+      res.status(503).json({ status: 'shutting down' });
+      return;
+    }
     try {
       await orm.em.fork().execute('select 1');
       res.json({ status: 'ready' });
@@ -247,6 +264,11 @@ export async function createApp({ config, orm, logger, now = () => new Date() }:
         httpServer.once('error', reject);
         httpServer.listen(port, host, () => resolve((httpServer.address() as { port: number }).port));
       }),
-    stop: () => (stopping ??= apollo.stop()),
+    stop: () =>
+      (stopping ??= (async () => {
+        draining = true;
+        await new Promise((r) => setTimeout(r, stopGraceMs));
+        await apollo.stop(); // stops accepting, waits for the requests in flight, closes idle connections
+      })()),
   };
 }

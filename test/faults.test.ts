@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { spawn } from 'node:child_process';
+import http from 'node:http';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,11 +12,7 @@ import { createApp, type Hub } from '../src/app';
 import { createLogger } from '../src/logger';
 import { signDevToken } from '../src/auth/tokens';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { DEMO_UNITS } from '../src/db/seeders/DemoSeeder';
-import { UnitService } from '../src/modules/org/unit.service';
-import { AuditService } from '../src/modules/audit/audit.service';
-import { UnitKind } from '../src/modules/org/unit.entity';
-import { caseInput } from './helpers/fixtures';
+import { caseInput, loadDemoUnits } from './helpers/fixtures';
 
 /**
  * Issue 12, faults: a real PostgreSQL of the test's own (embedded, in a temporary directory) is
@@ -30,6 +27,7 @@ import { caseInput } from './helpers/fixtures';
 jest.setTimeout(240_000);
 
 const REGISTER = `mutation($input: RegisterCaseInput!) { registerCase(input: $input) { id title } }`;
+const LOAD_QUERY = `{ terminatedCases(first: 50) { totalCount nodes { id title } } units { code } }`;
 /** Liveness bound on a refusal while the database is gone (not a speed claim). */
 const REFUSAL_BOUND_MS = 5_000;
 
@@ -75,18 +73,7 @@ beforeAll(async () => {
   await startPg();
   const orm = await initOrm(url);
   await migrate(orm);
-  const em = orm.em.fork();
-  const units = new UnitService(em, new AuditService(em, () => new Date()));
-  const admin = {
-    userId: 'test:admin',
-    name: '测试管理员',
-    role: 'ADMIN',
-    unitId: 0,
-    unitCode: 'ZJ',
-    unitKind: UnitKind.PETITION_AGENCY,
-    unitPath: '',
-  } as const;
-  for (const u of DEMO_UNITS) await units.create(admin, u);
+  await loadDemoUnits({ orm });
   await orm.close();
 });
 
@@ -291,18 +278,60 @@ describe('SIGTERM under load', () => {
           body: JSON.stringify({ query, variables }),
         }).then(async (r) => ({ status: r.status, body: (await r.json()) as any, at: Date.now() }));
 
-      const N = 40;
-      const inFlight = Array.from({ length: N }, (_, i) =>
+      // Warm up both code paths, so that the load below is read by the hub at once.
+      for (let i = 0; i < 2; i++) {
+        await post(officer, REGISTER, {
+          input: caseInput({ idempotencyKey: `warm-${i}`, title: `预热 ${i}` }),
+        });
+        await post(staff, LOAD_QUERY);
+      }
+      // Plain node:http on fresh connections, so that the test knows when each request has been
+      // written out in full: in flight means sent, not merely begun by the client.
+      const send = (token: string, query: string, variables?: unknown) => {
+        const body = JSON.stringify({ query, variables });
+        let sent!: () => void;
+        const written = new Promise<void>((r) => (sent = r));
+        const done = new Promise<{ status: number; body: any; at: number }>((resolve, reject) => {
+          const req = http.request(
+            `${base}/graphql`,
+            {
+              method: 'POST',
+              agent: false,
+              headers: {
+                'content-type': 'application/json',
+                'content-length': Buffer.byteLength(body),
+                authorization: `Bearer ${token}`,
+              },
+            },
+            (res) => {
+              const chunks: Buffer[] = [];
+              res.on('data', (c: Buffer) => chunks.push(c));
+              res.on('end', () =>
+                resolve({
+                  status: res.statusCode!,
+                  body: JSON.parse(Buffer.concat(chunks).toString()),
+                  at: Date.now(),
+                }),
+              );
+            },
+          );
+          req.on('error', reject);
+          req.on('finish', sent);
+          req.end(body);
+        });
+        return { written, done };
+      };
+      const N = 60;
+      const requests = Array.from({ length: N }, (_, i) =>
         i % 2
-          ? post(officer, REGISTER, {
+          ? send(officer, REGISTER, {
               input: caseInput({ idempotencyKey: `sigterm-${i}`, title: `停机演练 ${i}` }),
             })
-          : post(staff, `{ terminatedCases(first: 50) { totalCount nodes { id title } } units { code } }`),
+          : send(staff, LOAD_QUERY),
       );
-      // Give every request time to reach the hub (a connection not yet read from is idle, and
-      // a drain closes idle connections), but not to be answered: the first answers come later.
+      const inFlight = requests.map((r) => r.done);
       const sentAt = Date.now();
-      await sleep(250);
+      await Promise.all(requests.map((r) => r.written));
       const termAt = Date.now();
       child.kill('SIGTERM');
       const answers = await Promise.all(inFlight);
@@ -319,7 +348,7 @@ describe('SIGTERM under load', () => {
       await expect(fetch(`${base}/healthz`)).rejects.toThrow();
       const firstMs = Math.min(...answers.map((a) => a.at)) - sentAt;
       console.log(
-        `sigterm: ${N} requests sent, SIGTERM 250 ms later, first answer after ${firstMs} ms, ` +
+        `sigterm: ${N} requests sent, SIGTERM as soon as the last was sent, first answer after ${firstMs} ms, ` +
           `${afterTerm} answered after SIGTERM, all ${N} answered 200 without errors; exit 0`,
       );
     } catch (e) {

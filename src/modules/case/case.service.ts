@@ -87,29 +87,6 @@ export class CaseService {
 
   // ---- reading ----
 
-  /** A write of this service run at most once per idempotency key (followup/idempotency.ts). */
-  private once(
-    em: EntityManager,
-    actor: Actor,
-    key: string | null | undefined,
-    operation: string,
-    input: unknown,
-    write: () => Promise<PetitionCase>,
-  ): Promise<PetitionCase> {
-    return idempotent(
-      em,
-      actor,
-      {
-        key,
-        operation,
-        resultType: 'PetitionCase',
-        input,
-        replay: (id) => em.findOneOrFail(PetitionCase, { id }),
-      },
-      write,
-    );
-  }
-
   /** A case the actor may see (own unit and below), or NOT_FOUND without saying whether it exists. */
   async visible(actor: Actor, caseId: number, em: EntityManager = this.em): Promise<PetitionCase> {
     const c = Number.isSafeInteger(caseId)
@@ -243,16 +220,19 @@ export class CaseService {
     p.throwIfAny();
     const { idempotencyKey, petitioner: _given, ...matter } = data;
     const run = (em: EntityManager) =>
-      this.once(
+      idempotent(
         em,
         actor,
-        idempotencyKey,
-        'case.register',
         {
-          ...matter,
-          // The key's stored hash must not let a dump confirm a guessed ID number: keyed digest.
-          petitioner: petitioner && this.deps.blindIndex.text('idempotency', canonicalJson(petitioner)),
-          handlingUnitId: opts.handlingUnit?.id ?? null,
+          key: idempotencyKey,
+          operation: 'case.register',
+          entity: PetitionCase,
+          input: {
+            ...matter,
+            // The key's stored hash must not let a dump confirm a guessed ID number: keyed digest.
+            petitioner: petitioner && this.deps.blindIndex.text('idempotency', canonicalJson(petitioner)),
+            handlingUnitId: opts.handlingUnit?.id ?? null,
+          },
         },
         async () => {
           const unit = opts.handlingUnit ?? (await em.findOneOrFail(Unit, { id: actor.unitId }));
@@ -313,17 +293,20 @@ export class CaseService {
     checkIdempotencyKey(p, idempotencyKey);
     p.throwIfAny();
     return this.em.transactional((em) =>
-      this.once(
+      idempotent(
         em,
         actor,
-        idempotencyKey,
-        'case.recordStep',
         {
-          caseId,
-          kind,
-          opinion: data.opinion,
-          decidedAt: data.decidedAt,
-          deliveredAt: data.deliveredAt ?? null,
+          key: idempotencyKey,
+          operation: 'case.recordStep',
+          entity: PetitionCase,
+          input: {
+            caseId,
+            kind,
+            opinion: data.opinion,
+            decidedAt: data.decidedAt,
+            deliveredAt: data.deliveredAt ?? null,
+          },
         },
         async () => {
           const c = await this.forHandlingUnit(actor, caseId, em);
@@ -381,21 +364,31 @@ export class CaseService {
     checkIdempotencyKey(p, idempotencyKey);
     p.throwIfAny();
     return this.em.transactional((em) =>
-      this.once(em, actor, idempotencyKey, 'case.recordDelivery', { caseId, kind, deliveredAt }, async () => {
-        const c = await this.forHandlingUnit(actor, caseId, em);
-        this.assertInProgress(c);
-        const step = await em.findOne(CaseStep, { case: c.id, kind });
-        if (!step) throw new ConflictError(`尚未记录${STEP_LABEL[kind]}`);
-        if (step.deliveredAt) throw new ConflictError(`${STEP_LABEL[kind]}意见的送达日期已记录`);
-        new Problems()
-          .check(deliveredAt >= step.decidedAt, 'deliveredAt', '送达日期不能早于作出意见的日期')
-          .throwIfAny();
-        step.deliveredAt = deliveredAt;
-        c.updatedAt = new Date();
-        await em.flush();
-        await this.audited(em, actor, 'case.recordDelivery', c, { kind });
-        return c;
-      }),
+      idempotent(
+        em,
+        actor,
+        {
+          key: idempotencyKey,
+          operation: 'case.recordDelivery',
+          entity: PetitionCase,
+          input: { caseId, kind, deliveredAt },
+        },
+        async () => {
+          const c = await this.forHandlingUnit(actor, caseId, em);
+          this.assertInProgress(c);
+          const step = await em.findOne(CaseStep, { case: c.id, kind });
+          if (!step) throw new ConflictError(`尚未记录${STEP_LABEL[kind]}`);
+          if (step.deliveredAt) throw new ConflictError(`${STEP_LABEL[kind]}意见的送达日期已记录`);
+          new Problems()
+            .check(deliveredAt >= step.decidedAt, 'deliveredAt', '送达日期不能早于作出意见的日期')
+            .throwIfAny();
+          step.deliveredAt = deliveredAt;
+          c.updatedAt = new Date();
+          await em.flush();
+          await this.audited(em, actor, 'case.recordDelivery', c, { kind });
+          return c;
+        },
+      ),
     );
   }
 
@@ -413,27 +406,37 @@ export class CaseService {
     checkIdempotencyKey(p, idempotencyKey);
     p.throwIfAny();
     return this.em.transactional((em) =>
-      this.once(em, actor, idempotencyKey, 'case.recordRequest', { caseId, kind, requestedAt }, async () => {
-        const c = await this.forHandlingUnit(actor, caseId, em);
-        this.assertInProgress(c);
-        const prev = kind === StepKind.REVIEW ? StepKind.HANDLING : StepKind.REVIEW;
-        const prevStep = await em.findOne(CaseStep, { case: c.id, kind: prev });
-        if (!prevStep?.deliveredAt)
-          throw new ConflictError(`${STEP_LABEL[prev]}意见尚未送达信访人，不能申请${STEP_LABEL[kind]}`);
-        const field = kind === StepKind.REVIEW ? 'reviewRequestedAt' : 'reReviewRequestedAt';
-        if (c[field]) throw new ConflictError(`${STEP_LABEL[kind]}申请已记录`);
-        new Problems()
-          .check(
-            requestedAt >= prevStep.deliveredAt,
-            'requestedAt',
-            `申请日期不能早于${STEP_LABEL[prev]}意见送达日期`,
-          )
-          .throwIfAny();
-        c[field] = requestedAt;
-        await em.flush();
-        await this.audited(em, actor, 'case.recordRequest', c, { kind });
-        return c;
-      }),
+      idempotent(
+        em,
+        actor,
+        {
+          key: idempotencyKey,
+          operation: 'case.recordRequest',
+          entity: PetitionCase,
+          input: { caseId, kind, requestedAt },
+        },
+        async () => {
+          const c = await this.forHandlingUnit(actor, caseId, em);
+          this.assertInProgress(c);
+          const prev = kind === StepKind.REVIEW ? StepKind.HANDLING : StepKind.REVIEW;
+          const prevStep = await em.findOne(CaseStep, { case: c.id, kind: prev });
+          if (!prevStep?.deliveredAt)
+            throw new ConflictError(`${STEP_LABEL[prev]}意见尚未送达信访人，不能申请${STEP_LABEL[kind]}`);
+          const field = kind === StepKind.REVIEW ? 'reviewRequestedAt' : 'reReviewRequestedAt';
+          if (c[field]) throw new ConflictError(`${STEP_LABEL[kind]}申请已记录`);
+          new Problems()
+            .check(
+              requestedAt >= prevStep.deliveredAt,
+              'requestedAt',
+              `申请日期不能早于${STEP_LABEL[prev]}意见送达日期`,
+            )
+            .throwIfAny();
+          c[field] = requestedAt;
+          await em.flush();
+          await this.audited(em, actor, 'case.recordRequest', c, { kind });
+          return c;
+        },
+      ),
     );
   }
 
@@ -451,12 +454,15 @@ export class CaseService {
     checkIdempotencyKey(p, idempotencyKey);
     p.throwIfAny();
     return this.em.transactional((em) =>
-      this.once(
+      idempotent(
         em,
         actor,
-        idempotencyKey,
-        'case.recordRepeatSubmission',
-        { caseId, submittedAt, note },
+        {
+          key: idempotencyKey,
+          operation: 'case.recordRepeatSubmission',
+          entity: PetitionCase,
+          input: { caseId, submittedAt, note },
+        },
         async () => {
           const c = await this.forHandlingUnit(actor, caseId, em);
           this.assertInProgress(c);
@@ -494,12 +500,15 @@ export class CaseService {
     checkIdempotencyKey(p, idempotencyKey);
     p.throwIfAny();
     return this.em.transactional((em) =>
-      this.once(
+      idempotent(
         em,
         actor,
-        idempotencyKey,
-        'case.recordGoodReason',
-        { caseId, reason, recordedAt },
+        {
+          key: idempotencyKey,
+          operation: 'case.recordGoodReason',
+          entity: PetitionCase,
+          input: { caseId, reason, recordedAt },
+        },
         async () => {
           const c = await this.forHandlingUnit(actor, caseId, em);
           this.assertInProgress(c);
@@ -519,17 +528,22 @@ export class CaseService {
     checkIdempotencyKey(p, idempotencyKey);
     p.throwIfAny();
     return this.em.transactional((em) =>
-      this.once(em, actor, idempotencyKey, 'case.extendHandling', { caseId }, async () => {
-        const c = await this.forHandlingUnit(actor, caseId, em);
-        this.assertInProgress(c);
-        if (c.handlingExtended) throw new ConflictError('办理期限已延长过');
-        if (await em.findOne(CaseStep, { case: c.id, kind: StepKind.HANDLING }))
-          throw new ConflictError('办理意见已作出，无需延长');
-        c.handlingExtended = true;
-        await em.flush();
-        await this.audited(em, actor, 'case.extendHandling', c);
-        return c;
-      }),
+      idempotent(
+        em,
+        actor,
+        { key: idempotencyKey, operation: 'case.extendHandling', entity: PetitionCase, input: { caseId } },
+        async () => {
+          const c = await this.forHandlingUnit(actor, caseId, em);
+          this.assertInProgress(c);
+          if (c.handlingExtended) throw new ConflictError('办理期限已延长过');
+          if (await em.findOne(CaseStep, { case: c.id, kind: StepKind.HANDLING }))
+            throw new ConflictError('办理意见已作出，无需延长');
+          c.handlingExtended = true;
+          await em.flush();
+          await this.audited(em, actor, 'case.extendHandling', c);
+          return c;
+        },
+      ),
     );
   }
 

@@ -180,13 +180,7 @@ export class ArchiveService {
       idempotent(
         em,
         actor,
-        {
-          key: idempotencyKey,
-          operation: 'archive.addDocument',
-          resultType: 'ArchiveDocument',
-          input: input,
-          replay: (id) => em.findOneOrFail(ArchiveDocument, { id }),
-        },
+        { key: idempotencyKey, operation: 'archive.addDocument', entity: ArchiveDocument, input },
         async () => {
           const c = await terminatedCaseForOfficer(this.cases, actor, caseId!, em);
           const archive = await ensureArchive(em, c.id);
@@ -252,13 +246,7 @@ export class ArchiveService {
       idempotent(
         em,
         actor,
-        {
-          key: idempotencyKey,
-          operation: 'archive.correctDocument',
-          resultType: 'ArchiveDocument',
-          input: input,
-          replay: (id) => em.findOneOrFail(ArchiveDocument, { id }),
-        },
+        { key: idempotencyKey, operation: 'archive.correctDocument', entity: ArchiveDocument, input },
         async () => {
           const doc = await em.findOne(ArchiveDocument, { id: documentId! });
           if (!doc) throw new NotFoundError('档案材料');

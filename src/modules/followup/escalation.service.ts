@@ -110,9 +110,8 @@ export class EscalationService {
         {
           key: idempotencyKey,
           operation: 'followup.reportEscalation',
-          resultType: 'EscalationReport',
-          input: input,
-          replay: (id) => em.findOneOrFail(EscalationReport, { id }),
+          entity: EscalationReport,
+          input,
         },
         async () => {
           const c = await terminatedCaseForOfficer(this.cases, actor, caseId!, em);
@@ -167,9 +166,8 @@ export class EscalationService {
         {
           key: idempotencyKey,
           operation: 'followup.acknowledgeEscalation',
-          resultType: 'EscalationReport',
-          input: input,
-          replay: (id) => em.findOneOrFail(EscalationReport, { id }),
+          entity: EscalationReport,
+          input,
         },
         async () => {
           const { report: r, case: c } = await this.lockedForReviewer(actor, reportId!, em);
@@ -213,9 +211,8 @@ export class EscalationService {
         {
           key: idempotencyKey,
           operation: 'followup.resolveEscalation',
-          resultType: 'EscalationReport',
-          input: input,
-          replay: (id) => em.findOneOrFail(EscalationReport, { id }),
+          entity: EscalationReport,
+          input,
         },
         async () => {
           const { report: r, case: c } = await this.lockedForReviewer(actor, reportId!, em);

@@ -97,14 +97,13 @@ export class FileService {
         {
           key: data.idempotencyKey,
           operation: 'file.upload',
-          resultType: 'StoredFile',
+          entity: StoredFile,
           input: {
             sha256,
             size: data.content.length,
             fileName,
             contentType,
           },
-          replay: (id) => em.findOneOrFail(StoredFile, { id }),
         },
         async () => {
           const sealed = fileCipherFor(this.deps.config.personalDataKeys).seal(data.content, sha256);

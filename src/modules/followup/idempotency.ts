@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { EntityManager } from '@mikro-orm/postgresql';
+import type { EntityClass, EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import type { Actor } from '../../auth/actor';
 import { ConflictError, type Problems } from '../../errors';
 import { canonicalJson } from '../audit/audit.verify';
@@ -93,30 +93,26 @@ export interface IdempotentWrite<T> {
   key: string | null | undefined;
   /** Dotted operation name; part of the hash, so one key cannot serve two operations. */
   operation: string;
-  /** Entity name of the result, stored with its id. */
-  resultType: string;
+  /** The result's entity: its name is stored with the result's id, and a replay loads it by id. */
+  entity: EntityClass<T>;
   /** The request's input without the key: the same key with another input is a CONFLICT. */
   input: unknown;
-  /** Loads the first answer again, by its id. */
-  replay: (id: number) => Promise<T>;
-  /** The id to store for the result; default `result.id`. */
-  resultId?: (result: T) => number;
 }
 
 /**
  * Runs `write` at most once per (user, key), inside the caller's transaction `em`: claims the key,
- * replays the first answer when the key was already used with the same input, otherwise writes
- * and stores the result reference in the same transaction (so a failed write frees the key).
+ * answers the first result again when the key was already used with the same input, otherwise
+ * writes and stores the result's id in the same transaction (so a failed write frees the key).
  */
-export async function idempotent<T>(
+export async function idempotent<T extends { id: number }>(
   em: EntityManager,
   actor: Actor,
   w: IdempotentWrite<T>,
   write: () => Promise<T>,
 ): Promise<T> {
-  const claimed = await claim(em, actor, w.key, w.operation, w.resultType, w.input);
-  if (claimed.replayId) return w.replay(claimed.replayId);
+  const claimed = await claim(em, actor, w.key, w.operation, w.entity.name, w.input);
+  if (claimed.replayId) return em.findOneOrFail(w.entity, { id: claimed.replayId } as FilterQuery<T>);
   const result = await write();
-  await complete(em, actor, claimed, w.resultId ? w.resultId(result) : (result as { id: number }).id);
+  await complete(em, actor, claimed, result.id);
   return result;
 }

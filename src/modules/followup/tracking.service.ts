@@ -49,13 +49,7 @@ export class TrackingService {
       idempotent(
         em,
         actor,
-        {
-          key: idempotencyKey,
-          operation: 'followup.recordTracking',
-          resultType: 'TrackingRecord',
-          input: input,
-          replay: (id) => em.findOneOrFail(TrackingRecord, { id }),
-        },
+        { key: idempotencyKey, operation: 'followup.recordTracking', entity: TrackingRecord, input },
         async () => {
           const c = await terminatedCaseForOfficer(this.cases, actor, caseId!, em);
           new Problems()

@@ -88,13 +88,7 @@ export class VisitService {
       idempotent(
         em,
         actor,
-        {
-          key: idempotencyKey,
-          operation: 'followup.recordReturnVisit',
-          resultType: 'ReturnVisit',
-          input: input,
-          replay: (id) => em.findOneOrFail(ReturnVisit, { id }),
-        },
+        { key: idempotencyKey, operation: 'followup.recordReturnVisit', entity: ReturnVisit, input },
         async () => {
           const c = await terminatedCaseForOfficer(this.cases, actor, caseId!, em);
           const visitedOn = todayInChina(at);

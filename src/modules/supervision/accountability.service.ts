@@ -92,9 +92,8 @@ export class AccountabilityService {
         {
           key: idempotencyKey,
           operation: 'supervision.accountability.record',
-          resultType: 'AccountabilityRecord',
+          entity: AccountabilityRecord,
           input,
-          replay: (id) => em.findOneOrFail(AccountabilityRecord, { id }),
         },
         async () => {
           const f = await em.findOne(InspectionFinding, { id: findingId! });

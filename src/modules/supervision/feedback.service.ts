@@ -193,13 +193,7 @@ export class FeedbackService {
       idempotent(
         em,
         actor,
-        {
-          key: idempotencyKey,
-          operation: 'feedback.record',
-          resultType: 'PublicFeedback',
-          input,
-          replay: (id) => em.findOneOrFail(PublicFeedback, { id }),
-        },
+        { key: idempotencyKey, operation: 'feedback.record', entity: PublicFeedback, input },
         async () => {
           const { cipher } = this.deps;
           const f = em.create(PublicFeedback, {

@@ -205,13 +205,7 @@ export class InspectionService {
       idempotent(
         em,
         actor,
-        {
-          key: idempotencyKey,
-          operation: 'supervision.inspection.create',
-          resultType: 'Inspection',
-          input,
-          replay: (id) => em.findOneOrFail(Inspection, { id }),
-        },
+        { key: idempotencyKey, operation: 'supervision.inspection.create', entity: Inspection, input },
         async () => {
           const i = em.create(Inspection, {
             title: data.title.trim(),
@@ -326,13 +320,7 @@ export class InspectionService {
       idempotent(
         em,
         actor,
-        {
-          key: idempotencyKey,
-          operation: 'supervision.finding.add',
-          resultType: 'InspectionFinding',
-          input,
-          replay: (id) => em.findOneOrFail(InspectionFinding, { id }),
-        },
+        { key: idempotencyKey, operation: 'supervision.finding.add', entity: InspectionFinding, input },
         async () => {
           const i = await this.lockedForOrganizer(em, actor, inspectionId!, '记录问题');
           if (i.status !== InspectionStatus.IN_PROGRESS)
@@ -396,9 +384,8 @@ export class InspectionService {
         {
           key: idempotencyKey,
           operation: 'supervision.rectification.issue',
-          resultType: 'RectificationOrder',
+          entity: RectificationOrder,
           input,
-          replay: (id) => em.findOneOrFail(RectificationOrder, { id }),
         },
         async () => {
           const f = await em.findOne(InspectionFinding, { id: findingId! }, { populate: ['unit'] });

@@ -42,29 +42,6 @@ export class TerminationService {
     });
   }
 
-  /** A write of this service run at most once per idempotency key (followup/idempotency.ts). */
-  private once(
-    em: EntityManager,
-    actor: Actor,
-    key: string | null | undefined,
-    operation: string,
-    input: unknown,
-    write: () => Promise<TerminationApplication>,
-  ): Promise<TerminationApplication> {
-    return idempotent(
-      em,
-      actor,
-      {
-        key,
-        operation,
-        resultType: 'TerminationApplication',
-        input,
-        replay: (id) => em.findOneOrFail(TerminationApplication, { id }),
-      },
-      write,
-    );
-  }
-
   private today() {
     return todayInChina(this.deps.now());
   }
@@ -87,12 +64,15 @@ export class TerminationService {
     checkIdempotencyKey(p, idempotencyKey);
     p.throwIfAny();
     return this.em.transactional((em) =>
-      this.once(
+      idempotent(
         em,
         actor,
-        idempotencyKey,
-        'termination.apply',
-        { caseId, condition, statement },
+        {
+          key: idempotencyKey,
+          operation: 'termination.apply',
+          entity: TerminationApplication,
+          input: { caseId, condition, statement },
+        },
         async () => {
           const c = await this.cases.forHandlingUnit(actor, caseId, em);
           if (c.status !== CaseStatus.IN_PROGRESS)
@@ -129,28 +109,38 @@ export class TerminationService {
     checkIdempotencyKey(keyProblems, idempotencyKey);
     keyProblems.throwIfAny();
     return this.em.transactional((em) =>
-      this.once(em, actor, idempotencyKey, 'termination.approve', { applicationId }, async () => {
-        const a = await this.lockedApplicationForReviewer(actor, applicationId, em);
-        const decidedAt = this.today();
-        const year = Number(decidedAt.slice(0, 4));
-        // The counter row stays locked until commit: concurrent approvals queue, and a rollback
-        // gives the number back, so numbers are unique and gap-free per agency and year.
-        const [{ n }] = await em.execute<{ n: number }[]>(
-          `insert into decision_number_counter (agency_unit_id, year, last_n) values (?, ?, 1)
+      idempotent(
+        em,
+        actor,
+        {
+          key: idempotencyKey,
+          operation: 'termination.approve',
+          entity: TerminationApplication,
+          input: { applicationId },
+        },
+        async () => {
+          const a = await this.lockedApplicationForReviewer(actor, applicationId, em);
+          const decidedAt = this.today();
+          const year = Number(decidedAt.slice(0, 4));
+          // The counter row stays locked until commit: concurrent approvals queue, and a rollback
+          // gives the number back, so numbers are unique and gap-free per agency and year.
+          const [{ n }] = await em.execute<{ n: number }[]>(
+            `insert into decision_number_counter (agency_unit_id, year, last_n) values (?, ?, 1)
          on conflict (agency_unit_id, year) do update set last_n = decision_number_counter.last_n + 1
          returning last_n as n`,
-          [a.examiningUnit.id, year],
-        );
-        a.status = ApplicationStatus.APPROVED;
-        a.examinedBy = actor.name;
-        a.examinedAt = this.deps.now();
-        a.decisionNumber = this.formatDecisionNumber(year, n, a.examiningUnit);
-        a.decidedAt = decidedAt;
-        a.case.status = CaseStatus.TERMINATION_APPROVED;
-        await em.flush();
-        await this.audited(em, actor, 'termination.approve', a);
-        return a;
-      }),
+            [a.examiningUnit.id, year],
+          );
+          a.status = ApplicationStatus.APPROVED;
+          a.examinedBy = actor.name;
+          a.examinedAt = this.deps.now();
+          a.decisionNumber = this.formatDecisionNumber(year, n, a.examiningUnit);
+          a.decidedAt = decidedAt;
+          a.case.status = CaseStatus.TERMINATION_APPROVED;
+          await em.flush();
+          await this.audited(em, actor, 'termination.approve', a);
+          return a;
+        },
+      ),
     );
   }
 
@@ -172,17 +162,27 @@ export class TerminationService {
     checkIdempotencyKey(keyProblems, idempotencyKey);
     keyProblems.throwIfAny();
     return this.em.transactional((em) =>
-      this.once(em, actor, idempotencyKey, 'termination.return', { applicationId, reasons }, async () => {
-        const a = await this.lockedApplicationForReviewer(actor, applicationId, em);
-        a.status = ApplicationStatus.RETURNED;
-        a.examinedBy = actor.name;
-        a.examinedAt = this.deps.now();
-        a.returnReasons = reasons.trim();
-        a.case.status = CaseStatus.IN_PROGRESS;
-        await em.flush();
-        await this.audited(em, actor, 'termination.return', a);
-        return a;
-      }),
+      idempotent(
+        em,
+        actor,
+        {
+          key: idempotencyKey,
+          operation: 'termination.return',
+          entity: TerminationApplication,
+          input: { applicationId, reasons },
+        },
+        async () => {
+          const a = await this.lockedApplicationForReviewer(actor, applicationId, em);
+          a.status = ApplicationStatus.RETURNED;
+          a.examinedBy = actor.name;
+          a.examinedAt = this.deps.now();
+          a.returnReasons = reasons.trim();
+          a.case.status = CaseStatus.IN_PROGRESS;
+          await em.flush();
+          await this.audited(em, actor, 'termination.return', a);
+          return a;
+        },
+      ),
     );
   }
 
@@ -205,33 +205,43 @@ export class TerminationService {
     checkIdempotencyKey(p, idempotencyKey);
     p.throwIfAny();
     return this.em.transactional((em) =>
-      this.once(em, actor, idempotencyKey, 'termination.notify', { caseId, ...data }, async () => {
-        const c = await this.cases.forHandlingUnit(actor, caseId, em);
-        if (c.status !== CaseStatus.TERMINATION_APPROVED)
-          throw new ConflictError('该事项没有已批准、待告知的终结决定');
-        const a = await em.findOneOrFail(TerminationApplication, {
-          case: c.id,
-          status: ApplicationStatus.APPROVED,
-        });
-        new Problems()
-          .check(
-            data.notifiedAt >= a.decidedAt!,
-            'notifiedAt',
-            `告知日期不能早于终结决定日期（${a.decidedAt}）`,
-          )
-          .throwIfAny();
-        a.notifiedAt = data.notifiedAt;
-        a.deliveryMethod = data.deliveryMethod;
-        a.notificationExplanation = data.explanation.trim();
-        a.notifiedBy = actor.name;
-        c.status = CaseStatus.TERMINATED;
-        c.terminatedAt = data.notifiedAt;
-        await em.flush();
-        // The termination archive (信访终结档案) is created at termination, in this transaction.
-        await ensureArchive(em, c.id);
-        await this.audited(em, actor, 'termination.notify', a);
-        return a;
-      }),
+      idempotent(
+        em,
+        actor,
+        {
+          key: idempotencyKey,
+          operation: 'termination.notify',
+          entity: TerminationApplication,
+          input: { caseId, ...data },
+        },
+        async () => {
+          const c = await this.cases.forHandlingUnit(actor, caseId, em);
+          if (c.status !== CaseStatus.TERMINATION_APPROVED)
+            throw new ConflictError('该事项没有已批准、待告知的终结决定');
+          const a = await em.findOneOrFail(TerminationApplication, {
+            case: c.id,
+            status: ApplicationStatus.APPROVED,
+          });
+          new Problems()
+            .check(
+              data.notifiedAt >= a.decidedAt!,
+              'notifiedAt',
+              `告知日期不能早于终结决定日期（${a.decidedAt}）`,
+            )
+            .throwIfAny();
+          a.notifiedAt = data.notifiedAt;
+          a.deliveryMethod = data.deliveryMethod;
+          a.notificationExplanation = data.explanation.trim();
+          a.notifiedBy = actor.name;
+          c.status = CaseStatus.TERMINATED;
+          c.terminatedAt = data.notifiedAt;
+          await em.flush();
+          // The termination archive (信访终结档案) is created at termination, in this transaction.
+          await ensureArchive(em, c.id);
+          await this.audited(em, actor, 'termination.notify', a);
+          return a;
+        },
+      ),
     );
   }
 
