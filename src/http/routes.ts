@@ -2,7 +2,8 @@ import type { Request, Response } from 'express';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Actor } from '../auth/actor';
 import { bearerToken, type ActorResolver } from '../auth/authenticate';
-import { DomainError, UnauthenticatedError } from '../errors';
+import { DATABASE_UNAVAILABLE_MESSAGE, DomainError, UnauthenticatedError } from '../errors';
+import { isDatabaseUnavailable } from '../db/unavailable';
 import type { Logger } from '../logger';
 import { createServices, type Deps } from '../services';
 
@@ -21,6 +22,7 @@ const STATUS: Record<string, number> = {
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429,
+  DATABASE_UNAVAILABLE: 503,
 };
 
 export interface RouteOptions {
@@ -41,6 +43,10 @@ export function sendFailure(res: Response, e: unknown, logger: Logger, requestId
   if (e instanceof DomainError) {
     const { code: _c, http: _h, ...extra } = (e.extensions ?? {}) as Record<string, unknown>;
     return sendError(res, e.code, e.message, extra);
+  }
+  if (isDatabaseUnavailable(e)) {
+    if (!res.headersSent) res.setHeader('Retry-After', '1');
+    return sendError(res, 'DATABASE_UNAVAILABLE', DATABASE_UNAVAILABLE_MESSAGE, { retryable: true });
   }
   logger.error(
     { err: { name: (e as Error)?.name, code: (e as { code?: string })?.code }, requestId },

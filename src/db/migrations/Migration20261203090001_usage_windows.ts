@@ -8,7 +8,10 @@ import { Migration } from '@mikro-orm/migrations';
  */
 export class Migration20261203090001_usage_windows extends Migration {
   override async up(): Promise<void> {
-    this.addSql(`create table usage_window (
+    // Unlogged: a spend writes no WAL, so its commit waits for no disk flush (the request budget is
+    // one statement per request). A database crash forgets the current windows (at most a minute of
+    // budget, the current hour and day of reveals); that errs towards letting users work.
+    this.addSql(`create unlogged table usage_window (
       user_id text not null,
       kind text not null,
       window_start timestamptz not null,
