@@ -17,6 +17,7 @@ import { buildHubSchema } from './graphql/schema';
 import { createFormatError } from './graphql/format-error';
 import { costLimitPlugin, depthLimitRule } from './graphql/limits';
 import { MAX_DOCUMENT_TOKENS } from './graphql/input-rules';
+import { requestBudget } from './graphql/request-budget';
 import { mountPlayground } from './graphql/playground';
 import type { Context } from './graphql/context';
 import { createDeps, createServices, type Deps } from './services';
@@ -34,6 +35,12 @@ export interface HubOptions {
   logger: Logger;
   /** Injectable clock (tests move time); defaults to the real one. */
   now?: () => Date;
+  /**
+   * On stop, how long the hub keeps serving (with /readyz 503, so load balancers move away)
+   * before it stops accepting and drains: requests already sent but not yet read are served
+   * rather than reset. Default 500 ms.
+   */
+  stopGraceMs?: number;
 }
 
 export interface Hub {
@@ -82,7 +89,11 @@ function clearReadAuditPlugin(logger: Logger, now: () => Date): ApolloServerPlug
                   {
                     message: '审计日志写入失败，已拒绝返回个人信息',
                     extensions: down
-                      ? { code: 'DATABASE_UNAVAILABLE', retryable: true }
+                      ? {
+                          code: 'DATABASE_UNAVAILABLE',
+                          retryable: true,
+                          retryAfterSeconds: DatabaseUnavailableError.RETRY_AFTER_SECONDS,
+                        }
                       : { code: 'INTERNAL_SERVER_ERROR' },
                   },
                 ],
@@ -138,7 +149,13 @@ function isTypenameProbe(query: unknown): boolean {
   }
 }
 
-export async function createApp({ config, orm, logger, now = () => new Date() }: HubOptions): Promise<Hub> {
+export async function createApp({
+  config,
+  orm,
+  logger,
+  now = () => new Date(),
+  stopGraceMs = 500,
+}: HubOptions): Promise<Hub> {
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
@@ -162,7 +179,7 @@ export async function createApp({ config, orm, logger, now = () => new Date() }:
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
-      costLimitPlugin<Context>(config.limits.maxCost),
+      costLimitPlugin<Context>(config.limits.maxCost, requestBudget(config.requestBudgetPerMinute, now)),
       clearReadAuditPlugin(logger, now),
       requestLogPlugin(logger),
       metricsPlugin(deps.metrics),
@@ -179,7 +196,12 @@ export async function createApp({ config, orm, logger, now = () => new Date() }:
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  let draining = false;
   app.get('/readyz', async (_req, res) => {
+    if (draining) {
+      res.status(503).json({ status: 'shutting down' });
+      return;
+    }
     try {
       await orm.em.fork().execute('select 1');
       res.json({ status: 'ready' });
@@ -265,6 +287,11 @@ export async function createApp({ config, orm, logger, now = () => new Date() }:
         httpServer.once('error', reject);
         httpServer.listen(port, host, () => resolve((httpServer.address() as { port: number }).port));
       }),
-    stop: () => (stopping ??= apollo.stop()),
+    stop: () =>
+      (stopping ??= (async () => {
+        draining = true;
+        await new Promise((r) => setTimeout(r, stopGraceMs));
+        await apollo.stop(); // stops accepting, waits for the requests in flight, closes idle connections
+      })()),
   };
 }

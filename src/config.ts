@@ -67,6 +67,10 @@ export interface Config {
    * incomplete).
    */
   duplicateCheckQuota: { perHour: number; perDay: number; maxOwnCases: number };
+  /** Reveals one supervisor may make (REVEALS_PER_HOUR / _PER_DAY); REVEAL_BURST_PER_HOUR reported for review. */
+  revealQuota: { perHour: number; perDay: number; burstPerHour: number };
+  /** Query cost one user may spend per minute, all instances together (REQUEST_BUDGET_PER_MINUTE; 0: off). */
+  requestBudgetPerMinute: number;
   periods: PeriodPolicy;
   visitPolicy: VisitPolicy;
   /** Largest file accepted by POST /files, in bytes (FILE_MAX_BYTES). */
@@ -231,6 +235,12 @@ export function loadConfig(env: Env = process.env): Config {
       perDay: int('DUPLICATE_CHECKS_PER_DAY', 600, 1, 1_000_000),
       maxOwnCases: int('DUPLICATE_CHECK_MAX_OWN_CASES', 200, 1, 10_000),
     },
+    revealQuota: {
+      perHour: int('REVEALS_PER_HOUR', 20, 1, 100_000),
+      perDay: int('REVEALS_PER_DAY', 60, 1, 1_000_000),
+      burstPerHour: int('REVEAL_BURST_PER_HOUR', 10, 1, 100_000),
+    },
+    requestBudgetPerMinute: int('REQUEST_BUDGET_PER_MINUTE', 200_000, 0, 1_000_000_000),
     periods: {
       acceptanceReplyDays: int('PERIOD_ACCEPTANCE_REPLY_DAYS', 15, 1, 365),
       handlingDays: int('PERIOD_HANDLING_DAYS', 60, 1, 365),
@@ -260,6 +270,10 @@ export function loadConfig(env: Env = process.env): Config {
     metrics: { token: metricsToken },
     replicas: { urls: replicaUrls, readYourWritesSeconds: int('READ_YOUR_WRITES_SECONDS', 10, 1, 3600) },
   };
+  if (config.requestBudgetPerMinute > 0 && config.requestBudgetPerMinute < config.limits.maxCost)
+    problems.push(
+      'REQUEST_BUDGET_PER_MINUTE 不能小于 GRAPHQL_MAX_COST（否则允许的最大查询永远无法执行），0 表示不限',
+    );
   const lvl = config.logLevel;
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(lvl)) {
     problems.push(`LOG_LEVEL 无效 (got "${lvl}")`);

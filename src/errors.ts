@@ -68,10 +68,24 @@ export class ConditionNotMetError extends DomainError {
   }
 }
 
-/** Too many requests of one kind by one user. */
+/**
+ * Too many requests of one kind by one user. With `retryAfterSeconds`, the hint goes out in
+ * `extensions.retryAfterSeconds`; with `wholeRequest`, also as HTTP 429 with `Retry-After`.
+ */
 export class RateLimitedError extends DomainError {
-  constructor(message: string) {
-    super('RATE_LIMITED', message);
+  constructor(message: string, retryAfterSeconds?: number, wholeRequest = false) {
+    super(
+      'RATE_LIMITED',
+      message,
+      retryAfterSeconds === undefined
+        ? {}
+        : {
+            retryAfterSeconds,
+            ...(wholeRequest
+              ? { http: { status: 429, headers: new Map([['retry-after', String(retryAfterSeconds)]]) } }
+              : {}),
+          },
+    );
   }
 }
 

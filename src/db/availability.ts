@@ -15,6 +15,8 @@ export function isDatabaseUnavailable(error: unknown): boolean {
       return true;
     const message = typeof e.message === 'string' ? e.message : '';
     if (UNAVAILABLE_MESSAGES.some((m) => m.test(message))) return true;
+    // an AggregateError (every address of the host refused) carries the socket errors inside
+    if (Array.isArray(e.errors) && e.errors.some((inner) => isDatabaseUnavailable(inner))) return true;
     e = (e.cause ?? e.previous ?? e.originalError) as Record<string, unknown> | undefined;
   }
   return false;

@@ -249,12 +249,18 @@ export function queryCost(
   });
 }
 
-/** Refuses, before execution, an operation whose cost exceeds `maxCost`. */
-export function costLimitPlugin<T extends object>(maxCost: number): ApolloServerPlugin<T> {
+/**
+ * Refuses, before execution, an operation whose cost exceeds `maxCost`; then hands the cost to
+ * `spend` (the per-user request budget, graphql/request-budget.ts), which may refuse it too.
+ */
+export function costLimitPlugin<T extends object>(
+  maxCost: number,
+  spend?: (cost: number, context: T) => Promise<void>,
+): ApolloServerPlugin<T> {
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ schema, document, operation, request }) {
+        async didResolveOperation({ schema, document, operation, request, contextValue }) {
           // Sizes first, before anything walks the variables item by item (graphql/input-rules.ts).
           if (operation) checkVariableBounds(schema, operation, request.variables);
           // Variables that cannot be coerced: execution refuses them (BAD_USER_INPUT) before any
@@ -293,6 +299,7 @@ export function costLimitPlugin<T extends object>(maxCost: number): ApolloServer
               { limit: 'cost', max: maxCost, actual: cost },
             );
           }
+          await spend?.(cost, contextValue);
         },
       };
     },

@@ -7,7 +7,7 @@ import { AuditService } from '../../src/modules/audit/audit.service';
 import { todayInChina } from '../../src/shared/dates';
 
 /** Loads the demo unit tree into a test hub's database through the real UnitService. */
-export async function loadDemoUnits(t: TestHub) {
+export async function loadDemoUnits(t: Pick<TestHub, 'orm'>) {
   const em = t.orm.em.fork();
   const units = new UnitService(em, new AuditService(em, () => new Date()));
   const admin = {

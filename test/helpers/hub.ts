@@ -68,7 +68,7 @@ export async function startTestHub(
       if (process.env.HUB_TEST_LOG) process.stdout.write(line);
     },
   });
-  const hub = await createApp({ config, orm, logger, now: () => new Date(clock.now) });
+  const hub = await createApp({ config, orm, logger, now: () => new Date(clock.now), stopGraceMs: 0 });
   const port = await hub.listen(0, '127.0.0.1');
   const url = `http://127.0.0.1:${port}/graphql`;
   const sqlClient = new Client({ connectionString: databaseUrl });

@@ -16,6 +16,7 @@ import type { Context } from '../../graphql/context';
 import { LAST_ARG, LastInt, latest } from '../../graphql/list-bound';
 import type { ClearReadField } from '../../graphql/request-audit';
 import { Connection, toConnection } from '../../graphql/connection';
+import { IdempotencyKeyArg, IdempotencyKeyField } from '../../graphql/idempotency-key';
 import { Unit } from '../org/unit.entity';
 import { PetitionerView, petitionerView } from '../petitioner/petitioner.graphql';
 import { PERSONAL_DATA_MARK, isSameOrBelow } from '../petitioner/personal-data';
@@ -61,6 +62,8 @@ export class MatterInput {
 class RegisterCaseInput extends MatterInput {
   @Field(() => PetitionerInput)
   petitioner!: PetitionerInput;
+  @IdempotencyKeyField()
+  idempotencyKey?: string | null;
 }
 
 @InputType({ description: '记录办理、复查或复核意见' })
@@ -75,6 +78,8 @@ class RecordStepInput {
   decidedAt!: string;
   @Field(() => String, { nullable: true, description: '意见送达信访人的日期 YYYY-MM-DD' })
   deliveredAt?: string | null;
+  @IdempotencyKeyField()
+  idempotencyKey?: string | null;
 }
 
 @InputType({ description: '信访事项筛选条件' })
@@ -160,7 +165,7 @@ export class CaseResolver {
 
   @Mutation(() => PetitionCase, { description: '记录办理、复查或复核意见' })
   recordStep(@Arg('input') input: RecordStepInput, @Ctx() { actor, services }: Context) {
-    return services.cases.recordStep(actor, caseId(input.caseId), input.kind, input);
+    return services.cases.recordStep(actor, caseId(input.caseId), input.kind, input, input.idempotencyKey);
   }
 
   @Mutation(() => PetitionCase, { description: '补记某环节意见送达信访人的日期' })
@@ -168,9 +173,10 @@ export class CaseResolver {
     @Arg('caseId', () => ID) id: string,
     @Arg('kind', () => StepKind) kind: StepKind,
     @Arg('deliveredAt') deliveredAt: string,
+    @IdempotencyKeyArg() idempotencyKey: string | null,
     @Ctx() { actor, services }: Context,
   ) {
-    return services.cases.recordDelivery(actor, caseId(id), kind, deliveredAt);
+    return services.cases.recordDelivery(actor, caseId(id), kind, deliveredAt, idempotencyKey);
   }
 
   @Mutation(() => PetitionCase, { description: '记录信访人申请复查（kind=REVIEW）或复核（kind=RE_REVIEW）' })
@@ -178,9 +184,10 @@ export class CaseResolver {
     @Arg('caseId', () => ID) id: string,
     @Arg('kind', () => StepKind) kind: StepKind,
     @Arg('requestedAt') requestedAt: string,
+    @IdempotencyKeyArg() idempotencyKey: string | null,
     @Ctx() { actor, services }: Context,
   ) {
-    return services.cases.recordRequest(actor, caseId(id), kind, requestedAt);
+    return services.cases.recordRequest(actor, caseId(id), kind, requestedAt, idempotencyKey);
   }
 
   @Mutation(() => PetitionCase, { description: '记录复核后信访人以同一事实和理由再次提出' })
@@ -188,9 +195,10 @@ export class CaseResolver {
     @Arg('caseId', () => ID) id: string,
     @Arg('submittedAt') submittedAt: string,
     @Arg('note') note: string,
+    @IdempotencyKeyArg() idempotencyKey: string | null,
     @Ctx() { actor, services }: Context,
   ) {
-    return services.cases.recordRepeatSubmission(actor, caseId(id), submittedAt, note);
+    return services.cases.recordRepeatSubmission(actor, caseId(id), submittedAt, note, idempotencyKey);
   }
 
   @Mutation(() => PetitionCase, { description: '记录正当理由' })
@@ -198,14 +206,19 @@ export class CaseResolver {
     @Arg('caseId', () => ID) id: string,
     @Arg('reason') reason: string,
     @Arg('recordedAt') recordedAt: string,
+    @IdempotencyKeyArg() idempotencyKey: string | null,
     @Ctx() { actor, services }: Context,
   ) {
-    return services.cases.recordGoodReason(actor, caseId(id), reason, recordedAt);
+    return services.cases.recordGoodReason(actor, caseId(id), reason, recordedAt, idempotencyKey);
   }
 
   @Mutation(() => PetitionCase, { description: '延长办理期限（一次）' })
-  extendHandling(@Arg('caseId', () => ID) id: string, @Ctx() { actor, services }: Context) {
-    return services.cases.extendHandling(actor, caseId(id));
+  extendHandling(
+    @Arg('caseId', () => ID) id: string,
+    @IdempotencyKeyArg() idempotencyKey: string | null,
+    @Ctx() { actor, services }: Context,
+  ) {
+    return services.cases.extendHandling(actor, caseId(id), idempotencyKey);
   }
 
   // ---- fields ----

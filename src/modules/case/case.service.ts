@@ -12,6 +12,8 @@ import { progressOf, type ProcedureFacts } from './procedure';
 import type { AuditService } from '../audit/audit.service';
 import { contentIndexText } from '../sharing/duplicate-method';
 import { checkDay, checkText } from '../../shared/checks';
+import { checkIdempotencyKey, idempotent } from '../followup/idempotency';
+import { canonicalJson } from '../audit/audit.verify';
 
 export interface RegisterCaseData {
   petitioner: PetitionerData;
@@ -22,6 +24,7 @@ export interface RegisterCaseData {
   acceptedAt: string;
   acceptanceOpinion: string;
   acceptanceDeliveredAt?: string | null;
+  idempotencyKey?: string | null;
 }
 
 /** A registration's fields other than the petitioner. */
@@ -213,49 +216,73 @@ export class CaseService {
       else p.add('petitioner', '信访人信息不能为空');
     }
     this.checkMatter(data, p);
+    checkIdempotencyKey(p, data.idempotencyKey);
     p.throwIfAny();
-    const run = async (em: EntityManager) => {
-      const unit = opts.handlingUnit ?? (await em.findOneOrFail(Unit, { id: actor.unitId }));
-      const who = opts.samePetitionerAs
-        ? {
-            petitioner: opts.samePetitionerAs.petitioner,
-            record: { ...opts.samePetitionerAs.petitionerRecord },
-          }
-        : await this.petitioners.register(em, petitioner!);
-      const c = em.create(PetitionCase, {
-        petitioner: who.petitioner,
-        petitionerRecord: who.record,
-        handlingUnit: unit,
-        relatedCaseId: opts.relatedCaseId ?? null,
-        category: data.category,
-        title: data.title.trim(),
-        factsAndReasons: data.factsAndReasons.trim(),
-        requests: data.requests.trim(),
-        dupText: contentIndexText(`${data.factsAndReasons.trim()}\n${data.requests.trim()}`),
-      });
-      em.create(CaseStep, {
-        case: c,
-        kind: StepKind.ACCEPTANCE,
-        opinion: data.acceptanceOpinion.trim(),
-        decidedAt: data.acceptedAt,
-        deliveredAt: data.acceptanceDeliveredAt || null,
-        recordedBy: actor.name,
-      });
-      await em.flush();
-      await this.audited(
+    const { idempotencyKey, petitioner: _given, ...matter } = data;
+    const run = (em: EntityManager) =>
+      idempotent(
         em,
         actor,
-        'case.register',
-        c,
-        opts.relatedCaseId ? { relatedCaseId: opts.relatedCaseId } : undefined,
+        {
+          key: idempotencyKey,
+          operation: 'case.register',
+          entity: PetitionCase,
+          input: {
+            ...matter,
+            // The key's stored hash must not let a dump confirm a guessed ID number: keyed digest.
+            petitioner: petitioner && this.deps.blindIndex.text('idempotency', canonicalJson(petitioner)),
+            handlingUnitId: opts.handlingUnit?.id ?? null,
+          },
+        },
+        async () => {
+          const unit = opts.handlingUnit ?? (await em.findOneOrFail(Unit, { id: actor.unitId }));
+          const who = opts.samePetitionerAs
+            ? {
+                petitioner: opts.samePetitionerAs.petitioner,
+                record: { ...opts.samePetitionerAs.petitionerRecord },
+              }
+            : await this.petitioners.register(em, petitioner!);
+          const c = em.create(PetitionCase, {
+            petitioner: who.petitioner,
+            petitionerRecord: who.record,
+            handlingUnit: unit,
+            relatedCaseId: opts.relatedCaseId ?? null,
+            category: data.category,
+            title: data.title.trim(),
+            factsAndReasons: data.factsAndReasons.trim(),
+            requests: data.requests.trim(),
+            dupText: contentIndexText(`${data.factsAndReasons.trim()}\n${data.requests.trim()}`),
+          });
+          em.create(CaseStep, {
+            case: c,
+            kind: StepKind.ACCEPTANCE,
+            opinion: data.acceptanceOpinion.trim(),
+            decidedAt: data.acceptedAt,
+            deliveredAt: data.acceptanceDeliveredAt || null,
+            recordedBy: actor.name,
+          });
+          await em.flush();
+          await this.audited(
+            em,
+            actor,
+            'case.register',
+            c,
+            opts.relatedCaseId ? { relatedCaseId: opts.relatedCaseId } : undefined,
+          );
+          return c;
+        },
       );
-      return c;
-    };
     return opts.em ? run(opts.em) : this.em.transactional(run);
   }
 
   /** Records 办理 / 复查 / 复核 with its opinion; steps come in order and dates follow each other. */
-  async recordStep(actor: Actor, caseId: number, kind: StepKind, data: StepData): Promise<PetitionCase> {
+  async recordStep(
+    actor: Actor,
+    caseId: number,
+    kind: StepKind,
+    data: StepData,
+    idempotencyKey?: string | null,
+  ): Promise<PetitionCase> {
     const p = new Problems();
     p.check(kind !== StepKind.ACCEPTANCE, 'kind', '受理在登记时记录');
     checkText(p, 'opinion', data.opinion, `${STEP_LABEL[kind]}意见`, 5000);
@@ -263,46 +290,65 @@ export class CaseService {
     const deliveredOk = checkDay(p, 'deliveredAt', data.deliveredAt, this.deps.now(), false);
     if (decidedOk && deliveredOk)
       p.check(data.deliveredAt! >= data.decidedAt, 'deliveredAt', '送达日期不能早于作出意见的日期');
+    checkIdempotencyKey(p, idempotencyKey);
     p.throwIfAny();
-    return this.em.transactional(async (em) => {
-      const c = await this.forHandlingUnit(actor, caseId, em);
-      this.assertInProgress(c);
-      const steps = await em.find(CaseStep, { case: c.id });
-      const have = new Map(steps.map((s) => [s.kind, s]));
-      if (have.has(kind)) throw new ConflictError(`${STEP_LABEL[kind]}意见已记录，不能重复记录`);
-      const prev = STEP_ORDER[STEP_ORDER.indexOf(kind) - 1];
-      const prevStep = have.get(prev);
-      if (!prevStep) throw new ConflictError(`尚未记录${STEP_LABEL[prev]}，不能记录${STEP_LABEL[kind]}`);
-      // Review and re-review happen only at the petitioner's request.
-      const requestedAt =
-        kind === StepKind.REVIEW
-          ? c.reviewRequestedAt
-          : kind === StepKind.RE_REVIEW
-            ? c.reReviewRequestedAt
-            : null;
-      if (kind !== StepKind.HANDLING && !requestedAt)
-        throw new ConflictError(`信访人尚未申请${STEP_LABEL[kind]}`);
-      const floor = requestedAt ?? prevStep.deliveredAt ?? prevStep.decidedAt;
-      const dp = new Problems();
-      dp.check(
-        data.decidedAt >= floor,
-        'decidedAt',
-        `${STEP_LABEL[kind]}日期不能早于上一环节的日期（${floor}）`,
-      );
-      dp.throwIfAny();
-      em.create(CaseStep, {
-        case: c,
-        kind,
-        opinion: data.opinion.trim(),
-        decidedAt: data.decidedAt,
-        deliveredAt: data.deliveredAt || null,
-        recordedBy: actor.name,
-      });
-      c.updatedAt = new Date();
-      await em.flush();
-      await this.audited(em, actor, 'case.recordStep', c, { kind });
-      return c;
-    });
+    return this.em.transactional((em) =>
+      idempotent(
+        em,
+        actor,
+        {
+          key: idempotencyKey,
+          operation: 'case.recordStep',
+          entity: PetitionCase,
+          input: {
+            caseId,
+            kind,
+            opinion: data.opinion,
+            decidedAt: data.decidedAt,
+            deliveredAt: data.deliveredAt ?? null,
+          },
+        },
+        async () => {
+          const c = await this.forHandlingUnit(actor, caseId, em);
+          this.assertInProgress(c);
+          const steps = await em.find(CaseStep, { case: c.id });
+          const have = new Map(steps.map((s) => [s.kind, s]));
+          if (have.has(kind)) throw new ConflictError(`${STEP_LABEL[kind]}意见已记录，不能重复记录`);
+          const prev = STEP_ORDER[STEP_ORDER.indexOf(kind) - 1];
+          const prevStep = have.get(prev);
+          if (!prevStep) throw new ConflictError(`尚未记录${STEP_LABEL[prev]}，不能记录${STEP_LABEL[kind]}`);
+          // Review and re-review happen only at the petitioner's request.
+          const requestedAt =
+            kind === StepKind.REVIEW
+              ? c.reviewRequestedAt
+              : kind === StepKind.RE_REVIEW
+                ? c.reReviewRequestedAt
+                : null;
+          if (kind !== StepKind.HANDLING && !requestedAt)
+            throw new ConflictError(`信访人尚未申请${STEP_LABEL[kind]}`);
+          const floor = requestedAt ?? prevStep.deliveredAt ?? prevStep.decidedAt;
+          const dp = new Problems();
+          dp.check(
+            data.decidedAt >= floor,
+            'decidedAt',
+            `${STEP_LABEL[kind]}日期不能早于上一环节的日期（${floor}）`,
+          );
+          dp.throwIfAny();
+          em.create(CaseStep, {
+            case: c,
+            kind,
+            opinion: data.opinion.trim(),
+            decidedAt: data.decidedAt,
+            deliveredAt: data.deliveredAt || null,
+            recordedBy: actor.name,
+          });
+          c.updatedAt = new Date();
+          await em.flush();
+          await this.audited(em, actor, 'case.recordStep', c, { kind });
+          return c;
+        },
+      ),
+    );
   }
 
   /** The date a step's reply reached the petitioner, when it was not known at recording time. */
@@ -311,25 +357,39 @@ export class CaseService {
     caseId: number,
     kind: StepKind,
     deliveredAt: string,
+    idempotencyKey?: string | null,
   ): Promise<PetitionCase> {
     const p = new Problems();
     checkDay(p, 'deliveredAt', deliveredAt, this.deps.now());
+    checkIdempotencyKey(p, idempotencyKey);
     p.throwIfAny();
-    return this.em.transactional(async (em) => {
-      const c = await this.forHandlingUnit(actor, caseId, em);
-      this.assertInProgress(c);
-      const step = await em.findOne(CaseStep, { case: c.id, kind });
-      if (!step) throw new ConflictError(`尚未记录${STEP_LABEL[kind]}`);
-      if (step.deliveredAt) throw new ConflictError(`${STEP_LABEL[kind]}意见的送达日期已记录`);
-      new Problems()
-        .check(deliveredAt >= step.decidedAt, 'deliveredAt', '送达日期不能早于作出意见的日期')
-        .throwIfAny();
-      step.deliveredAt = deliveredAt;
-      c.updatedAt = new Date();
-      await em.flush();
-      await this.audited(em, actor, 'case.recordDelivery', c, { kind });
-      return c;
-    });
+    return this.em.transactional((em) =>
+      idempotent(
+        em,
+        actor,
+        {
+          key: idempotencyKey,
+          operation: 'case.recordDelivery',
+          entity: PetitionCase,
+          input: { caseId, kind, deliveredAt },
+        },
+        async () => {
+          const c = await this.forHandlingUnit(actor, caseId, em);
+          this.assertInProgress(c);
+          const step = await em.findOne(CaseStep, { case: c.id, kind });
+          if (!step) throw new ConflictError(`尚未记录${STEP_LABEL[kind]}`);
+          if (step.deliveredAt) throw new ConflictError(`${STEP_LABEL[kind]}意见的送达日期已记录`);
+          new Problems()
+            .check(deliveredAt >= step.decidedAt, 'deliveredAt', '送达日期不能早于作出意见的日期')
+            .throwIfAny();
+          step.deliveredAt = deliveredAt;
+          c.updatedAt = new Date();
+          await em.flush();
+          await this.audited(em, actor, 'case.recordDelivery', c, { kind });
+          return c;
+        },
+      ),
+    );
   }
 
   /** The petitioner asked for 复查 (after handling) or 复核 (after review), within the statutory period. */
@@ -338,32 +398,46 @@ export class CaseService {
     caseId: number,
     kind: StepKind,
     requestedAt: string,
+    idempotencyKey?: string | null,
   ): Promise<PetitionCase> {
     const p = new Problems();
     p.check(kind === StepKind.REVIEW || kind === StepKind.RE_REVIEW, 'kind', '只能申请复查或复核');
     checkDay(p, 'requestedAt', requestedAt, this.deps.now());
+    checkIdempotencyKey(p, idempotencyKey);
     p.throwIfAny();
-    return this.em.transactional(async (em) => {
-      const c = await this.forHandlingUnit(actor, caseId, em);
-      this.assertInProgress(c);
-      const prev = kind === StepKind.REVIEW ? StepKind.HANDLING : StepKind.REVIEW;
-      const prevStep = await em.findOne(CaseStep, { case: c.id, kind: prev });
-      if (!prevStep?.deliveredAt)
-        throw new ConflictError(`${STEP_LABEL[prev]}意见尚未送达信访人，不能申请${STEP_LABEL[kind]}`);
-      const field = kind === StepKind.REVIEW ? 'reviewRequestedAt' : 'reReviewRequestedAt';
-      if (c[field]) throw new ConflictError(`${STEP_LABEL[kind]}申请已记录`);
-      new Problems()
-        .check(
-          requestedAt >= prevStep.deliveredAt,
-          'requestedAt',
-          `申请日期不能早于${STEP_LABEL[prev]}意见送达日期`,
-        )
-        .throwIfAny();
-      c[field] = requestedAt;
-      await em.flush();
-      await this.audited(em, actor, 'case.recordRequest', c, { kind });
-      return c;
-    });
+    return this.em.transactional((em) =>
+      idempotent(
+        em,
+        actor,
+        {
+          key: idempotencyKey,
+          operation: 'case.recordRequest',
+          entity: PetitionCase,
+          input: { caseId, kind, requestedAt },
+        },
+        async () => {
+          const c = await this.forHandlingUnit(actor, caseId, em);
+          this.assertInProgress(c);
+          const prev = kind === StepKind.REVIEW ? StepKind.HANDLING : StepKind.REVIEW;
+          const prevStep = await em.findOne(CaseStep, { case: c.id, kind: prev });
+          if (!prevStep?.deliveredAt)
+            throw new ConflictError(`${STEP_LABEL[prev]}意见尚未送达信访人，不能申请${STEP_LABEL[kind]}`);
+          const field = kind === StepKind.REVIEW ? 'reviewRequestedAt' : 'reReviewRequestedAt';
+          if (c[field]) throw new ConflictError(`${STEP_LABEL[kind]}申请已记录`);
+          new Problems()
+            .check(
+              requestedAt >= prevStep.deliveredAt,
+              'requestedAt',
+              `申请日期不能早于${STEP_LABEL[prev]}意见送达日期`,
+            )
+            .throwIfAny();
+          c[field] = requestedAt;
+          await em.flush();
+          await this.audited(em, actor, 'case.recordRequest', c, { kind });
+          return c;
+        },
+      ),
+    );
   }
 
   /** After the re-review reply the petitioner came back with the same facts and reasons. */
@@ -372,25 +446,44 @@ export class CaseService {
     caseId: number,
     submittedAt: string,
     note: string,
+    idempotencyKey?: string | null,
   ): Promise<PetitionCase> {
     const p = new Problems();
     checkDay(p, 'submittedAt', submittedAt, this.deps.now());
     checkText(p, 'note', note, '情况说明', 2000);
+    checkIdempotencyKey(p, idempotencyKey);
     p.throwIfAny();
-    return this.em.transactional(async (em) => {
-      const c = await this.forHandlingUnit(actor, caseId, em);
-      this.assertInProgress(c);
-      const reReview = await em.findOne(CaseStep, { case: c.id, kind: StepKind.RE_REVIEW });
-      if (!reReview?.deliveredAt) throw new ConflictError('复核意见尚未送达信访人，不能记录复核后的再次提出');
-      new Problems()
-        .check(submittedAt >= reReview.deliveredAt, 'submittedAt', '再次提出的日期不能早于复核意见送达日期')
-        .throwIfAny();
-      c.repeatSubmittedAt = submittedAt;
-      c.repeatSubmissionNote = note.trim();
-      await em.flush();
-      await this.audited(em, actor, 'case.recordRepeatSubmission', c);
-      return c;
-    });
+    return this.em.transactional((em) =>
+      idempotent(
+        em,
+        actor,
+        {
+          key: idempotencyKey,
+          operation: 'case.recordRepeatSubmission',
+          entity: PetitionCase,
+          input: { caseId, submittedAt, note },
+        },
+        async () => {
+          const c = await this.forHandlingUnit(actor, caseId, em);
+          this.assertInProgress(c);
+          const reReview = await em.findOne(CaseStep, { case: c.id, kind: StepKind.RE_REVIEW });
+          if (!reReview?.deliveredAt)
+            throw new ConflictError('复核意见尚未送达信访人，不能记录复核后的再次提出');
+          new Problems()
+            .check(
+              submittedAt >= reReview.deliveredAt,
+              'submittedAt',
+              '再次提出的日期不能早于复核意见送达日期',
+            )
+            .throwIfAny();
+          c.repeatSubmittedAt = submittedAt;
+          c.repeatSubmissionNote = note.trim();
+          await em.flush();
+          await this.audited(em, actor, 'case.recordRepeatSubmission', c);
+          return c;
+        },
+      ),
+    );
   }
 
   /** 正当理由: a good reason for a late request; its presence rules out NO_NEW_REQUEST_IN_TIME. */
@@ -399,35 +492,59 @@ export class CaseService {
     caseId: number,
     reason: string,
     recordedAt: string,
+    idempotencyKey?: string | null,
   ): Promise<PetitionCase> {
     const p = new Problems();
     checkText(p, 'reason', reason, '正当理由', 2000);
     checkDay(p, 'recordedAt', recordedAt, this.deps.now());
+    checkIdempotencyKey(p, idempotencyKey);
     p.throwIfAny();
-    return this.em.transactional(async (em) => {
-      const c = await this.forHandlingUnit(actor, caseId, em);
-      this.assertInProgress(c);
-      c.goodReason = reason.trim();
-      c.goodReasonAt = recordedAt;
-      await em.flush();
-      await this.audited(em, actor, 'case.recordGoodReason', c);
-      return c;
-    });
+    return this.em.transactional((em) =>
+      idempotent(
+        em,
+        actor,
+        {
+          key: idempotencyKey,
+          operation: 'case.recordGoodReason',
+          entity: PetitionCase,
+          input: { caseId, reason, recordedAt },
+        },
+        async () => {
+          const c = await this.forHandlingUnit(actor, caseId, em);
+          this.assertInProgress(c);
+          c.goodReason = reason.trim();
+          c.goodReasonAt = recordedAt;
+          await em.flush();
+          await this.audited(em, actor, 'case.recordGoodReason', c);
+          return c;
+        },
+      ),
+    );
   }
 
   /** Extends the handling period by the configured extension (once, before the handling opinion). */
-  async extendHandling(actor: Actor, caseId: number): Promise<PetitionCase> {
-    return this.em.transactional(async (em) => {
-      const c = await this.forHandlingUnit(actor, caseId, em);
-      this.assertInProgress(c);
-      if (c.handlingExtended) throw new ConflictError('办理期限已延长过');
-      if (await em.findOne(CaseStep, { case: c.id, kind: StepKind.HANDLING }))
-        throw new ConflictError('办理意见已作出，无需延长');
-      c.handlingExtended = true;
-      await em.flush();
-      await this.audited(em, actor, 'case.extendHandling', c);
-      return c;
-    });
+  async extendHandling(actor: Actor, caseId: number, idempotencyKey?: string | null): Promise<PetitionCase> {
+    const p = new Problems();
+    checkIdempotencyKey(p, idempotencyKey);
+    p.throwIfAny();
+    return this.em.transactional((em) =>
+      idempotent(
+        em,
+        actor,
+        { key: idempotencyKey, operation: 'case.extendHandling', entity: PetitionCase, input: { caseId } },
+        async () => {
+          const c = await this.forHandlingUnit(actor, caseId, em);
+          this.assertInProgress(c);
+          if (c.handlingExtended) throw new ConflictError('办理期限已延长过');
+          if (await em.findOne(CaseStep, { case: c.id, kind: StepKind.HANDLING }))
+            throw new ConflictError('办理意见已作出，无需延长');
+          c.handlingExtended = true;
+          await em.flush();
+          await this.audited(em, actor, 'case.extendHandling', c);
+          return c;
+        },
+      ),
+    );
   }
 
   private assertInProgress(c: PetitionCase) {

@@ -47,13 +47,13 @@ import type { VisitNotes } from './visit.service';
 import type { TrackingNotes } from './tracking.service';
 import type { ReportNotes } from './escalation.service';
 import type { VisitScheduleResult } from './visit.policy';
+import { IDEMPOTENCY_KEY_DESCRIPTION } from './idempotency';
 
 // ---------------------------------------------------------------------------------------------
 // Inputs
 // ---------------------------------------------------------------------------------------------
 
-const KEY_DESCRIPTION =
-  '幂等键（可选，客户端生成，如 UUID）：同一用户以同一键重试同一请求时，返回第一次的结果而不重复写入；同一键用于不同内容时拒绝（CONFLICT）';
+const KEY_DESCRIPTION = IDEMPOTENCY_KEY_DESCRIPTION;
 
 @InputType({ description: '向信访终结档案添加材料（版本 1）' })
 class AddArchiveDocumentInput {

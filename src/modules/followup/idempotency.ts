@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
-import type { EntityManager } from '@mikro-orm/postgresql';
+import type { EntityClass, EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import type { Actor } from '../../auth/actor';
 import { ConflictError, type Problems } from '../../errors';
 import { canonicalJson } from '../audit/audit.verify';
 
 /**
- * Safe retries for the follow-up writes (issue 5): every mutation takes an optional client
- * idempotency key.
+ * Safe retries (issue 5, extended to every creating mutation in issue 12): each write takes an
+ * optional client idempotency key, handled by `idempotent` below, the one place of the steps.
  *
  * Design: the table `idempotency_key` is keyed by (user, key) and stores the operation, a
  * SHA-256 of the operation and its canonical input, and a reference to the result
@@ -23,6 +23,10 @@ import { canonicalJson } from '../audit/audit.verify';
  * Rows are small and kept; they could be purged after some months without harm to retries.
  */
 export const IDEMPOTENCY_KEY_RE = /^[A-Za-z0-9_.:-]{1,100}$/;
+
+/** The schema description of every `idempotencyKey` argument and input field. */
+export const IDEMPOTENCY_KEY_DESCRIPTION =
+  '幂等键（可选，客户端生成，如 UUID）：同一用户以同一键重试同一请求时，返回第一次的结果而不重复写入；同一键用于不同内容时拒绝（CONFLICT）';
 
 export function checkIdempotencyKey(p: Problems, key: string | null | undefined): void {
   if (key == null) return;
@@ -82,4 +86,33 @@ export async function complete(em: EntityManager, actor: Actor, c: Claim, result
     actor.userId,
     c.key,
   ]);
+}
+
+/** What `idempotent` needs to know about one write. */
+export interface IdempotentWrite<T> {
+  key: string | null | undefined;
+  /** Dotted operation name; part of the hash, so one key cannot serve two operations. */
+  operation: string;
+  /** The result's entity: its name is stored with the result's id, and a replay loads it by id. */
+  entity: EntityClass<T>;
+  /** The request's input without the key: the same key with another input is a CONFLICT. */
+  input: unknown;
+}
+
+/**
+ * Runs `write` at most once per (user, key), inside the caller's transaction `em`: claims the key,
+ * answers the first result again when the key was already used with the same input, otherwise
+ * writes and stores the result's id in the same transaction (so a failed write frees the key).
+ */
+export async function idempotent<T extends { id: number }>(
+  em: EntityManager,
+  actor: Actor,
+  w: IdempotentWrite<T>,
+  write: () => Promise<T>,
+): Promise<T> {
+  const claimed = await claim(em, actor, w.key, w.operation, w.entity.name, w.input);
+  if (claimed.replayId) return em.findOneOrFail(w.entity, { id: claimed.replayId } as FilterQuery<T>);
+  const result = await write();
+  await complete(em, actor, claimed, result.id);
+  return result;
 }

@@ -8,7 +8,7 @@ import { terminatedCaseForOfficer } from './access';
 import { checkDay, checkId, checkText, trimOrNull } from '../../shared/checks';
 import { TrackingRecord } from './followup.entity';
 import { RiskLevel } from './followup.enums';
-import { checkIdempotencyKey, claim, complete } from './idempotency';
+import { checkIdempotencyKey, idempotent } from './idempotency';
 import { SEALED_COLUMN, openJson, sealJson } from './sealed-text';
 
 export interface RecordTrackingData {
@@ -45,44 +45,48 @@ export class TrackingService {
     checkIdempotencyKey(p, data.idempotencyKey);
     p.throwIfAny();
     const { idempotencyKey, ...input } = data;
-    return this.em.transactional(async (em) => {
-      const claimed = await claim(
+    return this.em.transactional((em) =>
+      idempotent(
         em,
         actor,
-        idempotencyKey,
-        'followup.recordTracking',
-        'TrackingRecord',
-        input,
-      );
-      if (claimed.replayId) return em.findOneOrFail(TrackingRecord, { id: claimed.replayId });
-      const c = await terminatedCaseForOfficer(this.cases, actor, caseId!, em);
-      new Problems()
-        .check(
-          data.observedOn >= c.terminatedAt!,
-          'observedOn',
-          `跟踪日期不能早于终结日期（${c.terminatedAt}）`,
-        )
-        .throwIfAny();
-      const notes: TrackingNotes = { situation: data.situation.trim(), measures: trimOrNull(data.measures) };
-      const record = em.create(TrackingRecord, {
-        case: c,
-        observedOn: data.observedOn,
-        riskLevel: data.riskLevel,
-        notesEnc: sealJson(this.deps, SEALED_COLUMN.trackingNotes, notes),
-        recordedBy: actor.name,
-        recordedByUserId: actor.userId,
-      });
-      await em.flush();
-      await complete(em, actor, claimed, record.id);
-      await this.audit.withEm(em).record({
-        actor,
-        operation: 'followup.recordTracking',
-        caseId: c.id,
-        petitionerId: c.petitioner.id,
-        details: { trackingRecordId: record.id, observedOn: record.observedOn, riskLevel: record.riskLevel },
-      });
-      return record;
-    });
+        { key: idempotencyKey, operation: 'followup.recordTracking', entity: TrackingRecord, input },
+        async () => {
+          const c = await terminatedCaseForOfficer(this.cases, actor, caseId!, em);
+          new Problems()
+            .check(
+              data.observedOn >= c.terminatedAt!,
+              'observedOn',
+              `跟踪日期不能早于终结日期（${c.terminatedAt}）`,
+            )
+            .throwIfAny();
+          const notes: TrackingNotes = {
+            situation: data.situation.trim(),
+            measures: trimOrNull(data.measures),
+          };
+          const record = em.create(TrackingRecord, {
+            case: c,
+            observedOn: data.observedOn,
+            riskLevel: data.riskLevel,
+            notesEnc: sealJson(this.deps, SEALED_COLUMN.trackingNotes, notes),
+            recordedBy: actor.name,
+            recordedByUserId: actor.userId,
+          });
+          await em.flush();
+          await this.audit.withEm(em).record({
+            actor,
+            operation: 'followup.recordTracking',
+            caseId: c.id,
+            petitionerId: c.petitioner.id,
+            details: {
+              trackingRecordId: record.id,
+              observedOn: record.observedOn,
+              riskLevel: record.riskLevel,
+            },
+          });
+          return record;
+        },
+      ),
+    );
   }
 
   openNotes(r: TrackingRecord): TrackingNotes {

@@ -10,7 +10,7 @@ import { assertFollowUpReader, terminatedCaseForOfficer } from './access';
 import { checkId, checkText, trimOrNull } from '../../shared/checks';
 import { ReturnVisit } from './followup.entity';
 import { VisitMethod } from './followup.enums';
-import { checkIdempotencyKey, claim, complete } from './idempotency';
+import { checkIdempotencyKey, idempotent } from './idempotency';
 import { SEALED_COLUMN, openJson, sealJson } from './sealed-text';
 import { visitSchedule, type ScheduleVisit, type VisitScheduleResult, type VisitSlot } from './visit.policy';
 import { jurisdictionPath } from '../org/jurisdiction';
@@ -84,48 +84,45 @@ export class VisitService {
     checkIdempotencyKey(p, data.idempotencyKey);
     p.throwIfAny();
     const { idempotencyKey, ...input } = data;
-    return this.em.transactional(async (em) => {
-      const claimed = await claim(
+    return this.em.transactional((em) =>
+      idempotent(
         em,
         actor,
-        idempotencyKey,
-        'followup.recordReturnVisit',
-        'ReturnVisit',
-        input,
-      );
-      if (claimed.replayId) return em.findOneOrFail(ReturnVisit, { id: claimed.replayId });
-      const c = await terminatedCaseForOfficer(this.cases, actor, caseId!, em);
-      const visitedOn = todayInChina(at);
-      new Problems()
-        .check(visitedOn >= c.terminatedAt!, 'visitedAt', `回访日期不能早于终结日期（${c.terminatedAt}）`)
-        .throwIfAny();
-      const notes: VisitNotes = {
-        opinions: data.opinions.trim(),
-        suggestions: trimOrNull(data.suggestions),
-        situation: data.situation.trim(),
-        explanation: data.explanation.trim(),
-      };
-      const visit = em.create(ReturnVisit, {
-        case: c,
-        visitedAt: at,
-        visitedOn,
-        method: data.method,
-        officer: trimOrNull(data.officer) ?? actor.name,
-        notesEnc: sealJson(this.deps, SEALED_COLUMN.visitNotes, notes),
-        recordedBy: actor.name,
-        recordedByUserId: actor.userId,
-      });
-      await em.flush();
-      await complete(em, actor, claimed, visit.id);
-      await this.audit.withEm(em).record({
-        actor,
-        operation: 'followup.recordReturnVisit',
-        caseId: c.id,
-        petitionerId: c.petitioner.id,
-        details: { visitId: visit.id, method: visit.method, visitedOn },
-      });
-      return visit;
-    });
+        { key: idempotencyKey, operation: 'followup.recordReturnVisit', entity: ReturnVisit, input },
+        async () => {
+          const c = await terminatedCaseForOfficer(this.cases, actor, caseId!, em);
+          const visitedOn = todayInChina(at);
+          new Problems()
+            .check(visitedOn >= c.terminatedAt!, 'visitedAt', `回访日期不能早于终结日期（${c.terminatedAt}）`)
+            .throwIfAny();
+          const notes: VisitNotes = {
+            opinions: data.opinions.trim(),
+            suggestions: trimOrNull(data.suggestions),
+            situation: data.situation.trim(),
+            explanation: data.explanation.trim(),
+          };
+          const visit = em.create(ReturnVisit, {
+            case: c,
+            visitedAt: at,
+            visitedOn,
+            method: data.method,
+            officer: trimOrNull(data.officer) ?? actor.name,
+            notesEnc: sealJson(this.deps, SEALED_COLUMN.visitNotes, notes),
+            recordedBy: actor.name,
+            recordedByUserId: actor.userId,
+          });
+          await em.flush();
+          await this.audit.withEm(em).record({
+            actor,
+            operation: 'followup.recordReturnVisit',
+            caseId: c.id,
+            petitionerId: c.petitioner.id,
+            details: { visitId: visit.id, method: visit.method, visitedOn },
+          });
+          return visit;
+        },
+      ),
+    );
   }
 
   openNotes(v: ReturnVisit): VisitNotes {

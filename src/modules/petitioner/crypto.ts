@@ -206,6 +206,11 @@ export class BlindIndex {
     return this.#hmac('name-phone', `${p}:${n}`);
   }
 
+  /** Keyed digest of any text, e.g. an idempotency key's input that holds a petitioner. */
+  text(domain: string, value: string): string {
+    return this.#hmac(domain, value);
+  }
+
   toJSON(): string {
     return '[BlindIndex]';
   }

@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Actor } from '../../auth/actor';
 import type { Deps } from '../../services';
 import { NotFoundError, Problems, RateLimitedError } from '../../errors';
+import { spend } from '../../shared/usage-windows';
 import { isIsoDate } from '../../shared/dates';
 import type { AuditService } from '../audit/audit.service';
 import { PetitionCase } from '../case/case.entity';
@@ -267,7 +268,13 @@ export class SharingService {
     };
   }
 
-  /** A supervisor sees one petitioner in clear, with a stated reason; audited before it is shown. */
+  /**
+   * A supervisor sees one petitioner in clear, with a stated reason; audited before it is shown.
+   * Rationed per hour and per day (REVEALS_PER_HOUR / _PER_DAY, counted exactly in PostgreSQL in
+   * the reveal's own transaction: aliased or parallel reveals queue on the counter row), and the
+   * reveal that reaches REVEAL_BURST_PER_HOUR in an hour is recorded once for supervisors' review
+   * (`petitioner.reveal.burst`, counted in inspectionLookupActivity.revealBursts).
+   */
   async reveal(actor: Actor, caseId: number, reason: string): Promise<PetitionCase> {
     new Problems()
       .check(
@@ -276,19 +283,48 @@ export class SharingService {
         '必须说明查看理由（4–500字）',
       )
       .throwIfAny();
-    const c = Number.isSafeInteger(caseId)
-      ? await this.em.findOne(PetitionCase, { id: caseId }, { populate: ['handlingUnit'] })
-      : null;
-    if (!c || !isSameOrBelow(c.handlingUnit.path, actor.unitPath)) throw new NotFoundError('信访事项');
-    await this.audit.record({
-      actor,
-      operation: 'petitioner.reveal',
-      caseId: c.id,
-      petitionerId: c.petitioner.id,
-      fields: ['name', 'idNumber', 'phone', 'address'],
-      reason: reason.trim(),
+    const { perHour, perDay, burstPerHour } = this.deps.config.revealQuota;
+    return this.em.transactional(async (em) => {
+      const c = Number.isSafeInteger(caseId)
+        ? await em.findOne(PetitionCase, { id: caseId }, { populate: ['handlingUnit'] })
+        : null;
+      if (!c || !isSameOrBelow(c.handlingUnit.path, actor.unitPath)) throw new NotFoundError('信访事项');
+      const now = this.deps.now();
+      const spent = await spend(
+        em,
+        actor.userId,
+        [
+          { kind: 'reveal:hour', seconds: 3600, cap: perHour },
+          { kind: 'reveal:day', seconds: 86_400, offsetSeconds: 8 * 3600, cap: perDay },
+        ],
+        1,
+        now,
+      );
+      if (!spent.ok)
+        throw new RateLimitedError(
+          `查看明文次数已达上限（每小时 ${perHour} 次、每天 ${perDay} 次），请 ${spent.retryAfterSeconds} 秒后再试；` +
+            '如确有需要请联系上级监督检查人员',
+          spent.retryAfterSeconds,
+        );
+      const audit = this.audit.withEm(em);
+      await audit.record({
+        actor,
+        operation: 'petitioner.reveal',
+        caseId: c.id,
+        petitionerId: c.petitioner.id,
+        fields: ['name', 'idNumber', 'phone', 'address'],
+        reason: reason.trim(),
+      });
+      const thisHour = spent.used.get('reveal:hour')!;
+      if (thisHour === burstPerHour)
+        await audit.record({
+          actor,
+          operation: 'petitioner.reveal.burst',
+          reason: `一小时内查看明文达到 ${burstPerHour} 次（REVEAL_BURST_PER_HOUR），请监督检查人员复核`,
+          details: { revealsThisHour: thisHour, burstPerHour, at: now.toISOString() },
+        });
+      return c;
     });
-    return c;
   }
 }
 

@@ -12,6 +12,7 @@ import { AccountabilityMeasure, Misconduct } from './supervision.enums';
 import { checkPage, checkPeriod, emptyPage, encodeCursor } from './scope';
 import { arrayLiteral } from '../../shared/sql';
 import { unitInJurisdiction } from '../org/jurisdiction';
+import { checkIdempotencyKey, idempotent } from '../followup/idempotency';
 
 export interface RecordAccountabilityData {
   findingId: string | number;
@@ -23,6 +24,7 @@ export interface RecordAccountabilityData {
   facts: string;
   decidedOn: string;
   decisionRef?: string | null;
+  idempotencyKey?: string | null;
 }
 
 export interface AccountabilityFilter {
@@ -80,48 +82,66 @@ export class AccountabilityService {
       'staffUnitCode',
       '工作人员所在单位不存在或不在您的管辖范围内',
     );
+    checkIdempotencyKey(p, data.idempotencyKey);
     p.throwIfAny();
-    return this.em.transactional(async (em) => {
-      const f = await em.findOne(InspectionFinding, { id: findingId! });
-      const i = f
-        ? await em.findOne(Inspection, { id: f.inspection.id }, { populate: ['scopeUnit', 'organizingUnit'] })
-        : null;
-      const visible =
-        !!i &&
-        (isSameOrBelow(i.scopeUnit.path, actor.unitPath) ||
-          isSameOrBelow(i.organizingUnit.path, actor.unitPath));
-      if (!f || !i || !visible) throw new NotFoundError('检查发现的问题');
-      if (!isSameOrBelow(i.organizingUnit.path, actor.unitPath))
-        throw new ForbiddenError('只有组织本次检查的单位（或其上级）的监督检查人员可以记录责任追究');
-      const r = em.create(AccountabilityRecord, {
-        finding: f,
-        staffName: data.staffName.trim(),
-        staffUserId: trimOrNull(data.staffUserId),
-        staffUnit: em.getReference(Unit, staffUnit!.id),
-        misconduct: data.misconduct,
-        measure: data.measure,
-        facts: data.facts.trim(),
-        decidedOn: data.decidedOn,
-        decisionRef: trimOrNull(data.decisionRef),
-        recordedBy: actor.name,
-        recordedByUserId: actor.userId,
-        recordedAt: this.deps.now(),
-      });
-      await em.flush();
-      await this.audit.withEm(em).record({
+    const { idempotencyKey, ...input } = data;
+    return this.em.transactional((em) =>
+      idempotent(
+        em,
         actor,
-        operation: 'supervision.accountability.record',
-        caseId: f.caseId,
-        details: {
-          recordId: r.id,
-          findingId: f.id,
-          staffUnitCode: staffUnit!.code,
-          misconduct: r.misconduct,
-          measure: r.measure,
+        {
+          key: idempotencyKey,
+          operation: 'supervision.accountability.record',
+          entity: AccountabilityRecord,
+          input,
         },
-      });
-      return r;
-    });
+        async () => {
+          const f = await em.findOne(InspectionFinding, { id: findingId! });
+          const i = f
+            ? await em.findOne(
+                Inspection,
+                { id: f.inspection.id },
+                { populate: ['scopeUnit', 'organizingUnit'] },
+              )
+            : null;
+          const visible =
+            !!i &&
+            (isSameOrBelow(i.scopeUnit.path, actor.unitPath) ||
+              isSameOrBelow(i.organizingUnit.path, actor.unitPath));
+          if (!f || !i || !visible) throw new NotFoundError('检查发现的问题');
+          if (!isSameOrBelow(i.organizingUnit.path, actor.unitPath))
+            throw new ForbiddenError('只有组织本次检查的单位（或其上级）的监督检查人员可以记录责任追究');
+          const r = em.create(AccountabilityRecord, {
+            finding: f,
+            staffName: data.staffName.trim(),
+            staffUserId: trimOrNull(data.staffUserId),
+            staffUnit: em.getReference(Unit, staffUnit!.id),
+            misconduct: data.misconduct,
+            measure: data.measure,
+            facts: data.facts.trim(),
+            decidedOn: data.decidedOn,
+            decisionRef: trimOrNull(data.decisionRef),
+            recordedBy: actor.name,
+            recordedByUserId: actor.userId,
+            recordedAt: this.deps.now(),
+          });
+          await em.flush();
+          await this.audit.withEm(em).record({
+            actor,
+            operation: 'supervision.accountability.record',
+            caseId: f.caseId,
+            details: {
+              recordId: r.id,
+              findingId: f.id,
+              staffUnitCode: staffUnit!.code,
+              misconduct: r.misconduct,
+              measure: r.measure,
+            },
+          });
+          return r;
+        },
+      ),
+    );
   }
 
   private async filterSql(actor: Actor, filter: AccountabilityFilter, p: Problems) {

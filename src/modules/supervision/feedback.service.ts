@@ -16,6 +16,7 @@ import { PublicFeedback } from './supervision.entity';
 import { FeedbackChannel, FeedbackSatisfaction, FeedbackStatus } from './supervision.enums';
 import { checkPage, checkPeriod, emptyPage, encodeCursor } from './scope';
 import { jurisdictionPath } from '../org/jurisdiction';
+import { checkIdempotencyKey, idempotent } from '../followup/idempotency';
 
 export interface RecordFeedbackData {
   receivedOn: string;
@@ -28,6 +29,7 @@ export interface RecordFeedbackData {
   unitCode?: string | null;
   /** A terminated case it is about. */
   caseId?: string | number | null;
+  idempotencyKey?: string | null;
 }
 
 export interface FeedbackFilter {
@@ -184,27 +186,36 @@ export class FeedbackService {
         'caseId',
         '事项不存在、尚未终结或不在您的管辖范围内',
       );
+    checkIdempotencyKey(p, data.idempotencyKey);
     p.throwIfAny();
-    return this.em.transactional(async (em) => {
-      const { cipher } = this.deps;
-      const f = em.create(PublicFeedback, {
-        receivedOn: data.receivedOn,
-        channel: data.channel,
-        sourceRef: trimOrNull(data.sourceRef),
-        submitterNameEnc: name ? cipher.encrypt(name, FEEDBACK_AAD.submitterName) : null,
-        submitterPhoneEnc: phone ? cipher.encrypt(phone, FEEDBACK_AAD.submitterPhone) : null,
-        content: data.content.trim(),
-        concernedUnit: em.getReference(Unit, (unit ?? c!.handlingUnit).id),
-        caseId: c?.id ?? null,
-        recordingUnit: em.getReference(Unit, actor.unitId),
-        recordedBy: actor.name,
-        recordedByUserId: actor.userId,
-        recordedAt: this.deps.now(),
-      });
-      await em.flush();
-      await this.audited(em, actor, 'feedback.record', f);
-      return f;
-    });
+    const { idempotencyKey, ...input } = data;
+    return this.em.transactional((em) =>
+      idempotent(
+        em,
+        actor,
+        { key: idempotencyKey, operation: 'feedback.record', entity: PublicFeedback, input },
+        async () => {
+          const { cipher } = this.deps;
+          const f = em.create(PublicFeedback, {
+            receivedOn: data.receivedOn,
+            channel: data.channel,
+            sourceRef: trimOrNull(data.sourceRef),
+            submitterNameEnc: name ? cipher.encrypt(name, FEEDBACK_AAD.submitterName) : null,
+            submitterPhoneEnc: phone ? cipher.encrypt(phone, FEEDBACK_AAD.submitterPhone) : null,
+            content: data.content.trim(),
+            concernedUnit: em.getReference(Unit, (unit ?? c!.handlingUnit).id),
+            caseId: c?.id ?? null,
+            recordingUnit: em.getReference(Unit, actor.unitId),
+            recordedBy: actor.name,
+            recordedByUserId: actor.userId,
+            recordedAt: this.deps.now(),
+          });
+          await em.flush();
+          await this.audited(em, actor, 'feedback.record', f);
+          return f;
+        },
+      ),
+    );
   }
 
   /** RECEIVED (or ASSIGNED, to re-assign before the answer) → ASSIGNED to a unit in the actor's jurisdiction. */

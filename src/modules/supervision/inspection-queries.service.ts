@@ -83,6 +83,8 @@ export interface LookupActivity {
   duplicateChecks: number;
   clearReads: number;
   reveals: number;
+  /** Hours in which the user reached REVEAL_BURST_PER_HOUR reveals (petitioner.reveal.burst). */
+  revealBursts: number;
   fileDownloads: number;
   distinctPetitioners: number;
   distinctCases: number;
@@ -97,6 +99,7 @@ export const LOOKUP_OPERATIONS = {
   clearReads: 'petitioner.read.clear',
   reveals: 'petitioner.reveal',
   fileDownloads: 'archive.file.download',
+  revealBursts: 'petitioner.reveal.burst',
 } as const;
 
 export const STALE_DAYS_MAX = 3650;
@@ -396,9 +399,10 @@ export class InspectionQueryService {
         count(*) filter (where a.operation = '${O.clearReads}')::int as clear_reads,
         count(*) filter (where a.operation = '${O.reveals}')::int as reveals,
         count(*) filter (where a.operation = '${O.fileDownloads}')::int as file_downloads,
+        count(*) filter (where a.operation = '${O.revealBursts}')::int as reveal_bursts,
         count(distinct a.petitioner_id)::int as distinct_petitioners,
         count(distinct a.case_id)::int as distinct_cases,
-        count(*)::int as total, min(a.at) as first_at, max(a.at) as last_at
+        count(*) filter (where a.operation <> '${O.revealBursts}')::int as total, min(a.at) as first_at, max(a.at) as last_at
       from audit_log a join unit u on u.code = a.unit_code
       where ${where.join(' and ')}
       group by a.user_id, a.unit_code`;
@@ -419,6 +423,7 @@ export class InspectionQueryService {
           duplicate_checks: number;
           clear_reads: number;
           reveals: number;
+          reveal_bursts: number;
           file_downloads: number;
           distinct_petitioners: number;
           distinct_cases: number;
@@ -440,6 +445,7 @@ export class InspectionQueryService {
       duplicateChecks: r.duplicate_checks,
       clearReads: r.clear_reads,
       reveals: r.reveals,
+      revealBursts: r.reveal_bursts,
       fileDownloads: r.file_downloads,
       distinctPetitioners: r.distinct_petitioners,
       distinctCases: r.distinct_cases,

@@ -45,6 +45,7 @@ import {
 import { supervisionLoaders } from './supervision.loaders';
 import { SUPERVISION_PAGE_MAX } from './scope';
 import { reportCsvPath } from './report.csv';
+import { IdempotencyKeyField } from '../../graphql/idempotency-key';
 
 const PAGE = `每页最多 ${SUPERVISION_PAGE_MAX} 条`;
 const UNIT_ARG = { nullable: true, description: '单位代码：只看该单位及其下级单位（默认本人所在单位）' };
@@ -148,6 +149,11 @@ class LookupActivityView {
   clearReads!: number;
   @Field(() => Int, { description: '说明理由查看明文的次数（petitioner.reveal）' })
   reveals!: number;
+  @Field(() => Int, {
+    description:
+      '查看明文过于集中的次数：一小时内达到 REVEAL_BURST_PER_HOUR 次即记一次（petitioner.reveal.burst），请复核其理由',
+  })
+  revealBursts!: number;
   @Field(() => Int, { description: '下载档案附件的次数（archive.file.download）' })
   fileDownloads!: number;
   @Field(() => Int, { description: '涉及的不同信访人数' })
@@ -380,6 +386,8 @@ class CreateInspectionInput {
   periodTo!: string;
   @Field(() => [String], { description: '检查人员姓名（1–20 人）' })
   inspectors!: string[];
+  @IdempotencyKeyField()
+  idempotencyKey?: string | null;
 }
 
 @InputType({ description: '记录检查发现的问题' })
@@ -394,6 +402,8 @@ class AddInspectionFindingInput {
   problem!: FindingProblem;
   @Field({ description: '问题描述（工作记录；涉及信访人时以事项 ID 指代，不写姓名等个人信息）' })
   description!: string;
+  @IdempotencyKeyField()
+  idempotencyKey?: string | null;
 }
 
 @InputType({ description: '下达整改通知' })
@@ -408,6 +418,8 @@ class IssueRectificationOrderInput {
   deadline!: string;
   @Field(() => ID, { nullable: true, description: '重新下达：所接续的核查未通过的整改通知' })
   reissueOfId?: string | null;
+  @IdempotencyKeyField()
+  idempotencyKey?: string | null;
 }
 
 @InputType({ description: '报告整改完成（责任单位经办人员）' })
@@ -450,6 +462,8 @@ class RecordAccountabilityInput {
   decidedOn!: string;
   @Field(() => String, { nullable: true, description: '决定文号' })
   decisionRef?: string | null;
+  @IdempotencyKeyField()
+  idempotencyKey?: string | null;
 }
 
 @InputType({ description: '登记社会监督意见' })
@@ -473,6 +487,8 @@ class RecordPublicFeedbackInput {
   unitCode?: string | null;
   @Field(() => ID, { nullable: true, description: '所涉及的已终结事项' })
   caseId?: string | null;
+  @IdempotencyKeyField()
+  idempotencyKey?: string | null;
 }
 
 @InputType({ description: '检查筛选条件' })

@@ -2,6 +2,7 @@ import { wrap } from '@mikro-orm/core';
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../graphql/context';
 import { LAST_ARG, LastInt, latest } from '../../graphql/list-bound';
+import { IdempotencyKeyArg } from '../../graphql/idempotency-key';
 import { Unit } from '../org/unit.entity';
 import { PetitionCase } from '../case/case.entity';
 import { DeliveryMethod, TerminationCondition } from '../case/case.enums';
@@ -37,25 +38,31 @@ export class TerminationResolver {
     @Arg('caseId', () => ID) caseId: string,
     @Arg('condition', () => TerminationCondition) condition: TerminationCondition,
     @Arg('statement', { description: '申请说明' }) statement: string,
+    @IdempotencyKeyArg() idempotencyKey: string | null,
     @Ctx() { actor, services }: Context,
   ) {
-    return services.termination.apply(actor, Number(caseId), condition, statement);
+    return services.termination.apply(actor, Number(caseId), condition, statement, idempotencyKey);
   }
 
   @Mutation(() => TerminationApplication, {
     description: '批准终结申请（最近的上一级信访工作机构），生成终结决定文号',
   })
-  approveTermination(@Arg('applicationId', () => ID) id: string, @Ctx() { actor, services }: Context) {
-    return services.termination.approve(actor, Number(id));
+  approveTermination(
+    @Arg('applicationId', () => ID) id: string,
+    @IdempotencyKeyArg() idempotencyKey: string | null,
+    @Ctx() { actor, services }: Context,
+  ) {
+    return services.termination.approve(actor, Number(id), idempotencyKey);
   }
 
   @Mutation(() => TerminationApplication, { description: '退回终结申请，必须说明理由' })
   returnTermination(
     @Arg('applicationId', () => ID) id: string,
     @Arg('reasons', { description: '退回理由' }) reasons: string,
+    @IdempotencyKeyArg() idempotencyKey: string | null,
     @Ctx() { actor, services }: Context,
   ) {
-    return services.termination.returnApplication(actor, Number(id), reasons);
+    return services.termination.returnApplication(actor, Number(id), reasons, idempotencyKey);
   }
 
   @Mutation(() => TerminationApplication, { description: '记录告知信访人（书面告知），事项随即终结' })
@@ -64,9 +71,15 @@ export class TerminationResolver {
     @Arg('notifiedAt', { description: '告知日期 YYYY-MM-DD' }) notifiedAt: string,
     @Arg('deliveryMethod', () => DeliveryMethod) deliveryMethod: DeliveryMethod,
     @Arg('explanation', { description: '告知时所作的解释说明' }) explanation: string,
+    @IdempotencyKeyArg() idempotencyKey: string | null,
     @Ctx() { actor, services }: Context,
   ) {
-    return services.termination.notify(actor, Number(caseId), { notifiedAt, deliveryMethod, explanation });
+    return services.termination.notify(
+      actor,
+      Number(caseId),
+      { notifiedAt, deliveryMethod, explanation },
+      idempotencyKey,
+    );
   }
 
   @Query(() => [TerminationApplication], { description: '待本机构审核的终结申请（最近的 last 份）' })
