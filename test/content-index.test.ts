@@ -183,8 +183,10 @@ describe('checkDuplicate under load', () => {
     const [input] = await inputs();
     t.queries.length = 0;
     ok(await t.gql(CHECK, { input }, staff));
-    // the token's unit, resolved for every request, is not the check's
-    const statements = t.queries.filter((q) => !/ from "unit" as "u0" where "u0"."code" = /.test(q));
+    // the token's unit and the user's request budget, both for every request, are not the check's
+    const statements = t.queries.filter(
+      (q) => !/ from "unit" as "u0" where "u0"."code" = /.test(q) && !/usage_window/.test(q),
+    );
     expect(statements.length).toBeLessThanOrEqual(6);
     // allowance, identity, content candidates and their facts: one statement
     const lookUps = statements.filter((q) =>
