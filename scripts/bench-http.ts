@@ -104,7 +104,7 @@ async function serveRaw(port: number, url: string) {
  * `graphql` or `graphile-build` from PostGraphile's packages is sent to postgraphile's own copy.
  */
 function oneGraphqlForPostGraphile() {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+   
   const Module = require('node:module') as { _resolveFilename: (...a: any[]) => string };
   const base = path.dirname(require.resolve('postgraphile/package.json'));
   const original = Module._resolveFilename;
@@ -126,7 +126,7 @@ function oneGraphqlForPostGraphile() {
 
 async function servePostGraphile(port: number, url: string) {
   oneGraphqlForPostGraphile();
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+   
   const { postgraphile } = require('postgraphile') as typeof import('postgraphile');
   const pool = new Pool({ connectionString: url, max: POOL_MAX });
   const mw = postgraphile(pool, 'bench_pg', {
@@ -311,7 +311,7 @@ async function cannon(
   duration: number,
   token?: string,
 ) {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+   
   const autocannon = require('autocannon') as (opts: object) => Promise<any>;
   const r = await autocannon({
     url,
@@ -434,12 +434,12 @@ async function settle(url: string) {
   await c.connect();
   try {
     const has = await c.query(
-      `select 1 from information_schema.columns where table_name = 'petition_case' and column_name = 'petitioner_name_masked'`,
+      `select 1 from information_schema.columns where table_name = 'petition_case' and column_name = 'petitioner_masked_enc'`,
     );
     if (!has.rowCount) return;
     for (let i = 0; i < 600; i++) {
       const { rows } = await c.query(
-        'select count(*)::int as n from petition_case where petitioner_name_masked is null',
+        'select count(*)::int as n from petition_case where petitioner_masked_enc is null',
       );
       if (rows[0].n === 0) return;
       if (i % 10 === 0) console.log(`waiting for the hub to derive masked forms: ${rows[0].n} records left`);

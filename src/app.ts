@@ -134,7 +134,9 @@ export async function createApp({ config, orm, logger, now = () => new Date() }:
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
   const deps: Deps = createDeps(config, now);
-  const resolveActor = createActorResolver(config);
+  // The unit tree is cached while this hub listens for changes to it (any instance's, any tool's).
+  await deps.unitTree.listen(orm.config.getClientUrl());
+  const resolveActor = createActorResolver(config, deps.unitTree);
 
   const apollo = new ApolloServer<Context>({
     schema: buildHubSchema(),
@@ -198,7 +200,7 @@ export async function createApp({ config, orm, logger, now = () => new Date() }:
           actor,
           em,
           services: createServices(em, deps),
-          loaders: createLoaders(em),
+          loaders: createLoaders(em, deps.unitTree),
           audit: new RequestAudit(actor),
           logger,
           requestId,
@@ -242,6 +244,6 @@ export async function createApp({ config, orm, logger, now = () => new Date() }:
         httpServer.once('error', reject);
         httpServer.listen(port, host, () => resolve((httpServer.address() as { port: number }).port));
       }),
-    stop: () => (stopping ??= apollo.stop()),
+    stop: () => (stopping ??= apollo.stop().then(() => deps.unitTree.close())),
   };
 }

@@ -8,6 +8,7 @@ import { TerminationService } from './modules/termination/termination.service';
 import { AuditService } from './modules/audit/audit.service';
 import { SharingService } from './modules/sharing/sharing.service';
 import { GramStatisticsCache } from './modules/sharing/content-grams';
+import { UnitTreeCache } from './modules/org/unit-tree';
 import { createFollowUpServices } from './modules/followup';
 import { createSupervisionServices } from './modules/supervision';
 
@@ -20,6 +21,8 @@ export interface Deps {
   now: () => Date;
   /** The duplicate check's bigram statistics, read from the database now and then. */
   gramStatistics: GramStatisticsCache;
+  /** The unit tree, cached while the hub listens for its changes (org/unit-tree.ts). */
+  unitTree: UnitTreeCache;
 }
 
 export function createDeps(config: Config, now: () => Date = () => new Date()): Deps {
@@ -29,13 +32,14 @@ export function createDeps(config: Config, now: () => Date = () => new Date()): 
     blindIndex: new BlindIndex(Buffer.from(config.blindIndexKey, 'base64')),
     now,
     gramStatistics: new GramStatisticsCache(),
+    unitTree: new UnitTreeCache(),
   };
 }
 
 /** Per-request services, all bound to the request's EntityManager. */
 export function createServices(em: EntityManager, deps: Deps) {
   const audit = new AuditService(em, deps.now);
-  const units = new UnitService(em, audit);
+  const units = new UnitService(em, audit, () => deps.unitTree.invalidate());
   const petitioners = new PetitionerService(em, deps);
   const cases = new CaseService(em, deps, petitioners, audit);
   const termination = new TerminationService(em, deps, cases, audit);

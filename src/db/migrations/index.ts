@@ -5,6 +5,8 @@ import { Migration20261128000004_sharing } from './Migration20261128000004_shari
 import { Migration20261128000005_followup } from './Migration20261128000005_followup';
 import { Migration20261128000006_supervision } from './Migration20261128000006_supervision';
 import { Migration20261128000007_content_grams } from './Migration20261128000007_content_grams';
+import { Migration20261203060001_unit_tree_notify } from './Migration20261203060001_unit_tree_notify';
+import { Migration20261203060002_petitioner_masked } from './Migration20261203060002_petitioner_masked';
 
 /**
  * Migrations are listed here rather than discovered from disk, so the same list runs under
@@ -18,4 +20,6 @@ export const migrationsList = [
   { name: 'Migration20261128000005_followup', class: Migration20261128000005_followup },
   { name: 'Migration20261128000006_supervision', class: Migration20261128000006_supervision },
   { name: 'Migration20261128000007_content_grams', class: Migration20261128000007_content_grams },
+  { name: 'Migration20261203060001_unit_tree_notify', class: Migration20261203060001_unit_tree_notify },
+  { name: 'Migration20261203060002_petitioner_masked', class: Migration20261203060002_petitioner_masked },
 ];

@@ -50,7 +50,11 @@ export function petitionerView(
   const fields = selectedPersonalFields(info);
   if (fields.length === 0)
     return { clear: visibility === 'CLEAR', name: null, idNumber: null, phone: null, address: null };
-  const open = ctx.services.petitioners.open(c.petitionerRecord);
+  const r = c.petitionerRecord;
+  // Masked forms sealed with the record: one short value opened, no masking run.
+  const masked = visibility === 'CLEAR' ? null : ctx.services.petitioners.openMasked(r);
+  if (masked) return { clear: false, ...masked };
+  const open = ctx.services.petitioners.open(r);
   if (visibility === 'CLEAR') {
     ctx.audit.clearRead({ caseId: c.id, petitionerId: c.petitioner.id, fields });
     return { clear: true, ...open };

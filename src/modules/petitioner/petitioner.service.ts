@@ -4,7 +4,13 @@ import { Problems } from '../../errors';
 import { Petitioner, PetitionerRecord } from './petitioner.entity';
 import { PetitionCase } from '../case/case.entity';
 import { checkIdNumber, checkPhone, normaliseName } from './identity';
-import { PETITIONER_AAD as AAD, sealPetitioner } from './sealing';
+import {
+  PETITIONER_AAD as AAD,
+  openMasked,
+  sealMasked,
+  sealPetitioner,
+  type MaskedPetitioner,
+} from './sealing';
 
 export interface PetitionerData {
   name: string;
@@ -79,6 +85,34 @@ export class PetitionerService {
     };
   }
 
+  /** The masked forms sealed with a record (null when it has none yet). */
+  openMasked(r: PetitionerRecord): MaskedPetitioner | null {
+    return r.maskedEnc ? openMasked(this.deps.cipher, r.maskedEnc) : null;
+  }
+
+  /**
+   * Derives the masked forms of records sealed before they were kept (Migration…060002), in
+   * batches, each one transaction with its rows locked; the hub runs it at start, in the
+   * background. Returns how many records it filled.
+   */
+  async deriveMissingMasks(batchSize = 1000): Promise<number> {
+    let filled = 0;
+    for (;;) {
+      const done = await this.em.transactional(async (em) => {
+        const rows = await em.find(
+          PetitionCase,
+          { petitionerRecord: { maskedEnc: null } },
+          { limit: batchSize, orderBy: { id: 'asc' }, lockMode: 4 /* PESSIMISTIC_WRITE */ },
+        );
+        for (const c of rows)
+          c.petitionerRecord.maskedEnc = sealMasked(this.deps.cipher, this.open(c.petitionerRecord));
+        return rows.length;
+      });
+      filled += done;
+      if (done < batchSize) return filled;
+    }
+  }
+
   /**
    * Re-seals every case's petitioner record not under the current key, in batches, each batch one
    * transaction with its rows locked. Returns how many records moved.
@@ -100,6 +134,9 @@ export class PetitionerService {
           if (r.phoneEnc) r.phoneEnc = cipher.reencrypt(r.phoneEnc, AAD.phone);
           if (r.addressEnc) r.addressEnc = cipher.reencrypt(r.addressEnc, AAD.address);
           r.keyId = cipher.currentKeyId;
+          r.maskedEnc = r.maskedEnc
+            ? cipher.reencrypt(r.maskedEnc, AAD.masked)
+            : sealMasked(cipher, this.open(r));
         }
         return rows.length;
       });

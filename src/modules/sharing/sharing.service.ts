@@ -50,15 +50,48 @@ const RECENT_SCAN = 5000;
 /** Terminated cases fetched by content for the comparison, besides the petitioner's own. */
 const CONTENT_CANDIDATES = 20;
 
-/** The case's mapped columns as `c.x, …`: `c.*` would also fetch dup_grams, which only the database uses. */
-const caseColumns = (em: EntityManager) =>
-  em
+/**
+ * A read-only view of a case, mapped from its row without hydrating an entity: the shape of
+ * PetitionCase (relations as `{ id }`, the petitioner record embedded), so every field resolver of
+ * `Case` reads it as it reads the entity. Lazy columns (dup_text) and the database's own (dup_grams)
+ * are not read. Built once per process from the entity's metadata.
+ */
+interface CaseRowMapper {
+  columns: string;
+  map(row: Record<string, unknown>): PetitionCase;
+}
+let caseRowMapper: CaseRowMapper | null = null;
+function caseRows(em: EntityManager): CaseRowMapper {
+  if (caseRowMapper) return caseRowMapper;
+  const props = em
     .getMetadata()
     .get(PetitionCase.name)
-    .props.filter((p) => p.kind !== ReferenceKind.EMBEDDED && p.persist !== false)
-    .flatMap((p) => p.fieldNames ?? [])
-    .map((f) => `c.${f}`)
-    .join(', ');
+    .props.filter((p) => p.kind !== ReferenceKind.EMBEDDED && p.persist !== false && !p.lazy);
+  const setters = props.map((p) => {
+    const column = p.fieldNames[0];
+    const isDate = p.runtimeType === 'Date';
+    const convert =
+      p.kind === ReferenceKind.MANY_TO_ONE
+        ? (v: unknown) => (v == null ? null : { id: v })
+        : isDate
+          ? (v: unknown) => (v == null ? null : new Date(v as string))
+          : (v: unknown) => v;
+    const [owner, name] = p.embedded ?? [null, p.name];
+    return (row: Record<string, unknown>, out: Record<string, any>) => {
+      const target = owner ? (out[owner] ??= {}) : out;
+      target[name] = convert(row[column]);
+    };
+  });
+  caseRowMapper = {
+    columns: props.map((p) => `c.${p.fieldNames[0]}`).join(', '),
+    map(row) {
+      const out: Record<string, unknown> = {};
+      for (const set of setters) set(row, out);
+      return out as unknown as PetitionCase;
+    },
+  };
+  return caseRowMapper;
+}
 
 const encodeCursor = (terminatedAt: string, id: number) =>
   Buffer.from(`${terminatedAt}|${id}`).toString('base64url');
@@ -147,7 +180,8 @@ export class SharingService {
     const filtered = where.join(' and ');
     const withCursor = (w: string) => (cursor ? `${w} and (c.terminated_at, c.id) < (?, ?)` : w);
     const afterParams = cursor ? [cursor.terminatedAt, cursor.id] : [];
-    const columns = caseColumns(this.em);
+    const mapper = caseRows(this.em);
+    const columns = mapper.columns;
     const order = 'order by c.terminated_at desc, c.id desc';
     let rows: Record<string, unknown>[] | null = null;
     if (text) {
@@ -166,7 +200,7 @@ export class SharingService {
       `select ${columns} from petition_case c where ${withCursor(filtered)} ${order} limit ?`,
       [...params, ...afterParams, first + 1],
     );
-    const nodes = rows.slice(0, first).map((r) => this.em.map(PetitionCase, r));
+    const nodes = rows.slice(0, first).map((r) => mapper.map(r));
     const last = nodes[nodes.length - 1];
     return {
       nodes,
