@@ -7,6 +7,7 @@ import { Migration20261128000006_supervision } from './Migration20261128000006_s
 import { Migration20261128000007_content_grams } from './Migration20261128000007_content_grams';
 import { Migration20261203060001_unit_tree_notify } from './Migration20261203060001_unit_tree_notify';
 import { Migration20261203060002_petitioner_masked } from './Migration20261203060002_petitioner_masked';
+import { Migration20261203060003_audit_pending } from './Migration20261203060003_audit_pending';
 
 /**
  * Migrations are listed here rather than discovered from disk, so the same list runs under
@@ -22,4 +23,5 @@ export const migrationsList = [
   { name: 'Migration20261128000007_content_grams', class: Migration20261128000007_content_grams },
   { name: 'Migration20261203060001_unit_tree_notify', class: Migration20261203060001_unit_tree_notify },
   { name: 'Migration20261203060002_petitioner_masked', class: Migration20261203060002_petitioner_masked },
+  { name: 'Migration20261203060003_audit_pending', class: Migration20261203060003_audit_pending },
 ];

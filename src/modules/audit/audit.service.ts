@@ -4,6 +4,7 @@ import {
   CHAINED_SELECT,
   GENESIS_HASH,
   chainHash,
+  columnsOf,
   isoFromMicros,
   verifyAuditChain,
   type AuditChainVerification,
@@ -141,6 +142,26 @@ const INSERT = `insert into audit_log
          r->>'reason', nullif(r->'details', 'null'::jsonb), r->>'prev_hash', r->>'hash'
     from jsonb_array_elements(?::jsonb) as r`;
 
+/** Stages entries (no lock, no chain yet): AuditService.chainPending moves them into audit_log. */
+const STAGE = `insert into audit_pending
+    (at, user_id, user_name, role, unit_code, operation, case_id, petitioner_id, fields, reason, details)
+  select (r->>'at')::timestamptz, r->>'user_id', r->>'user_name', r->>'role', r->>'unit_code', r->>'operation',
+         (r->>'case_id')::bigint, (r->>'petitioner_id')::bigint,
+         case when jsonb_typeof(r->'fields') = 'array' then
+           array(select f from jsonb_array_elements_text(r->'fields') with ordinality as t(f, i) order by i)
+         end,
+         r->>'reason', nullif(r->'details', 'null'::jsonb)
+    from jsonb_array_elements(?::jsonb) with ordinality as e(r, i) order by i`;
+
+/** Staged entries taken out, in the order they were staged, as the hash will see them. */
+const TAKE_PENDING = `with taken as (
+    delete from audit_pending where id in (select id from audit_pending order by id limit ?) returning *)
+  select id, to_char(at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') as at_us, user_id, user_name, role,
+         unit_code, operation, case_id::text as case_id, petitioner_id::text as petitioner_id, fields, reason, details
+    from taken order by id`;
+/** Staged entries chained per lock holding, at most. */
+const CHAIN_BATCH = 5000;
+
 const CURSOR_PREFIX = 'audit:';
 export const encodeAuditCursor = (seq: number | string) =>
   Buffer.from(`${CURSOR_PREFIX}${seq}`, 'utf8').toString('base64url');
@@ -148,6 +169,23 @@ export function decodeAuditCursor(cursor: string): string | null {
   const text = Buffer.from(cursor, 'base64url').toString('utf8');
   const m = /^audit:([1-9][0-9]{0,18})$/.exec(text);
   return m ? m[1] : null;
+}
+
+/** An entry's stored columns, as the insert statements read them from JSON. */
+function rowOf(p: Prepared, at: string) {
+  return {
+    at,
+    user_id: p.userId,
+    user_name: p.userName,
+    role: p.role,
+    unit_code: p.unitCode,
+    operation: p.operation,
+    case_id: p.caseId,
+    petitioner_id: p.petitionerId,
+    fields: p.fields,
+    reason: p.reason,
+    details: p.details,
+  };
 }
 
 function recordOf(r: ChainedRow): AuditLogRecord {
@@ -198,43 +236,78 @@ export class AuditService {
     await this.recordMany([entry]);
   }
 
-  /** Appends all entries with one lock and one multi-row insert, in the order given. */
+  /**
+   * Appends all entries, in the order given. Inside a transaction: with the chain's lock, joining
+   * that transaction. Outside one: staged with one insert and no lock, then chained together with
+   * whatever else is staged (chainPending); returns once they are in the chain.
+   */
   async recordMany(entries: AuditEntry[]): Promise<void> {
     if (!entries.length) return;
     const prepared = entries.map(prepare);
-    if (this.em.isInTransaction()) await this.append(this.em, prepared);
-    else await this.em.transactional((tem) => this.append(tem, prepared));
+    if (this.em.isInTransaction()) {
+      await this.append(this.em, prepared);
+      return;
+    }
+    const at = this.now().toISOString();
+    await this.em.execute(STAGE, [JSON.stringify(prepared.map((p) => rowOf(p, at)))]);
+    await this.chainPending();
+  }
+
+  /**
+   * Moves every staged entry into the chain, in staging order, under the chain's lock: one lock
+   * holding (one commit) for all the entries staged meanwhile, however many writers staged them.
+   * A writer that finds its entries already chained by the holder before it only waited. Also run
+   * before the log is read or verified, so nothing staged is left out.
+   */
+  async chainPending(): Promise<number> {
+    let chained = 0;
+    for (;;) {
+      const n = await this.em.fork().transactional(async (em) => {
+        await em.execute('select pg_advisory_xact_lock(?::bigint)', [AUDIT_LOCK_KEY]);
+        const taken = await em.execute<(Omit<ChainedRow, 'seq' | 'prev_hash' | 'hash'> & { id: string })[]>(
+          TAKE_PENDING,
+          [CHAIN_BATCH],
+        );
+        if (!taken.length) return 0;
+        await this.insertChained(
+          em,
+          taken.map((r) => {
+            const c = columnsOf({ ...r, seq: '0', prev_hash: '', hash: '' });
+            return { prepared: c, at: c.at };
+          }),
+        );
+        return taken.length;
+      });
+      chained += n;
+      if (n < CHAIN_BATCH) return chained;
+    }
   }
 
   private async append(em: EntityManager, prepared: Prepared[]): Promise<void> {
     await em.execute('select pg_advisory_xact_lock(?::bigint)', [AUDIT_LOCK_KEY]);
+    const at = this.now().toISOString();
+    await this.insertChained(
+      em,
+      prepared.map((p) => ({ prepared: p, at })),
+    );
+  }
+
+  /** With the chain's lock held: links the entries after the head and inserts them. */
+  private async insertChained(
+    em: EntityManager,
+    entries: { prepared: Prepared; at: string }[],
+  ): Promise<void> {
     // Read after the lock: under READ COMMITTED this statement sees the last committed entry.
     const last = await em.execute<{ seq: string; hash: string }[]>(
       'select seq::text as seq, hash from audit_log order by audit_log.seq desc limit 1',
     );
     let seq = last.length ? BigInt(last[0].seq) : 0n;
     let prevHash = last.length ? last[0].hash : GENESIS_HASH;
-    const at = this.now().toISOString();
-    const rows = prepared.map((p) => {
+    const rows = entries.map(({ prepared: p, at }) => {
       seq += 1n;
       const columns: ChainedColumns = { ...p, seq: seq.toString(), at };
       const hash = chainHash(prevHash, columns);
-      const row = {
-        seq: columns.seq,
-        at,
-        user_id: p.userId,
-        user_name: p.userName,
-        role: p.role,
-        unit_code: p.unitCode,
-        operation: p.operation,
-        case_id: p.caseId,
-        petitioner_id: p.petitionerId,
-        fields: p.fields,
-        reason: p.reason,
-        details: p.details,
-        prev_hash: prevHash,
-        hash,
-      };
+      const row = { seq: columns.seq, ...rowOf(p, at), prev_hash: prevHash, hash };
       prevHash = hash;
       return row;
     });
@@ -246,6 +319,7 @@ export class AuditService {
   /** Walks and checks the whole chain (see audit.verify.ts). */
   async verify(actor: { role: string }, options?: VerifyOptions): Promise<AuditChainVerification> {
     assertSupervisor(actor);
+    await this.chainPending();
     return verifyAuditChain(this.em, options);
   }
 
@@ -274,6 +348,7 @@ export class AuditService {
     }
     p.throwIfAny();
     const limit = Math.min(first, AUDIT_PAGE_MAX);
+    await this.chainPending();
 
     const where: string[] = [];
     const params: unknown[] = [];

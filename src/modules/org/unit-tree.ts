@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from '../../logger';
-import { UnitKind, type Unit } from './unit.entity';
+import { Unit, UnitKind } from './unit.entity';
 
 /**
  * A unit as the tree cache holds it: the entity's columns, frozen, shared by every request of the
@@ -37,7 +37,7 @@ function snapshotOf(
   const byId = new Map<number, UnitNode>();
   const byCode = new Map<string, UnitNode>();
   for (const r of rows) {
-    const node: UnitNode = Object.freeze({
+    const fields = {
       id: r.id,
       code: r.code,
       name: r.name,
@@ -45,7 +45,9 @@ function snapshotOf(
       parent: r.parent_id === null ? null : Object.freeze({ id: r.parent_id }),
       path: r.path,
       createdAt: new Date(r.created_at),
-    });
+    };
+    // A Unit to type-graphql (no entity constructed per field resolver), own frozen data only.
+    const node: UnitNode = Object.freeze(Object.setPrototypeOf(fields, Unit.prototype) as typeof fields);
     byId.set(node.id, node);
     byCode.set(node.code, node);
   }

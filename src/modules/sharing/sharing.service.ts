@@ -87,7 +87,9 @@ function caseRows(em: EntityManager): CaseRowMapper {
     map(row) {
       const out: Record<string, unknown> = {};
       for (const set of setters) set(row, out);
-      return out as unknown as PetitionCase;
+      // A PetitionCase to type-graphql (which would otherwise construct an entity from it for every
+      // field resolver): own data properties, the class's prototype, no constructor run.
+      return Object.setPrototypeOf(out, PetitionCase.prototype) as PetitionCase;
     },
   };
   return caseRowMapper;
