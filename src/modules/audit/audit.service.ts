@@ -153,14 +153,27 @@ const STAGE = `insert into audit_pending
          r->>'reason', nullif(r->'details', 'null'::jsonb)
     from jsonb_array_elements(?::jsonb) with ordinality as e(r, i) order by i`;
 
-/** Staged entries taken out, in the order they were staged, as the hash will see them. */
+/**
+ * Staged entries taken out, in the order they were staged, as the hash will see them, with the
+ * chain's head: one statement (run with the lock held, so it sees the last committed entry).
+ */
 const TAKE_PENDING = `with taken as (
-    delete from audit_pending where id in (select id from audit_pending order by id limit ?) returning *)
-  select id, to_char(at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') as at_us, user_id, user_name, role,
-         unit_code, operation, case_id::text as case_id, petitioner_id::text as petitioner_id, fields, reason, details
-    from taken order by id`;
+    delete from audit_pending where id in (select id from audit_pending order by id limit $1) returning *)
+  select (select json_build_object('seq', seq::text, 'hash', hash) from audit_log order by seq desc limit 1) as head,
+         coalesce((select json_agg(t order by t.id) from (
+           select id, to_char(at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') as at_us, user_id, user_name, role,
+                  unit_code, operation, case_id::text as case_id, petitioner_id::text as petitioner_id, fields, reason,
+                  details
+             from taken) t), '[]'::json) as taken`;
 /** Staged entries chained per lock holding, at most. */
 const CHAIN_BATCH = 5000;
+
+/** A connection of the ORM's pool, used directly: the chaining is three round trips. */
+interface PoolClient {
+  query(text: string, params?: unknown[]): Promise<{ rows: any[] }>;
+  escapeLiteral(value: string): string;
+  __knex__disposed?: unknown;
+}
 
 const CURSOR_PREFIX = 'audit:';
 export const encodeAuditCursor = (seq: number | string) =>
@@ -169,6 +182,23 @@ export function decodeAuditCursor(cursor: string): string | null {
   const text = Buffer.from(cursor, 'base64url').toString('utf8');
   const m = /^audit:([1-9][0-9]{0,18})$/.exec(text);
   return m ? m[1] : null;
+}
+
+/** The entries linked after the chain's head, as INSERT reads them. */
+function chainRows(
+  head: { seq: string; hash: string } | null,
+  entries: { prepared: Prepared; at: string }[],
+) {
+  let seq = head ? BigInt(head.seq) : 0n;
+  let prevHash = head ? head.hash : GENESIS_HASH;
+  return entries.map(({ prepared: p, at }) => {
+    seq += 1n;
+    const columns: ChainedColumns = { ...p, seq: seq.toString(), at };
+    const hash = chainHash(prevHash, columns);
+    const row = { seq: columns.seq, ...rowOf(p, at), prev_hash: prevHash, hash };
+    prevHash = hash;
+    return row;
+  });
 }
 
 /** An entry's stored columns, as the insert statements read them from JSON. */
@@ -249,8 +279,10 @@ export class AuditService {
       return;
     }
     const at = this.now().toISOString();
-    await this.em.execute(STAGE, [JSON.stringify(prepared.map((p) => rowOf(p, at)))]);
-    await this.chainPending();
+    await this.withClient(async (client) => {
+      await client.query(STAGE.replace('?', '$1'), [JSON.stringify(prepared.map((p) => rowOf(p, at)))]);
+      await this.chainWith(client);
+    });
   }
 
   /**
@@ -260,26 +292,52 @@ export class AuditService {
    * before the log is read or verified, so nothing staged is left out.
    */
   async chainPending(): Promise<number> {
+    return this.withClient((client) => this.chainWith(client));
+  }
+
+  private async chainWith(client: PoolClient): Promise<number> {
     let chained = 0;
     for (;;) {
-      const n = await this.em.fork().transactional(async (em) => {
-        await em.execute('select pg_advisory_xact_lock(?::bigint)', [AUDIT_LOCK_KEY]);
-        const taken = await em.execute<(Omit<ChainedRow, 'seq' | 'prev_hash' | 'hash'> & { id: string })[]>(
-          TAKE_PENDING,
-          [CHAIN_BATCH],
-        );
-        if (!taken.length) return 0;
-        await this.insertChained(
-          em,
+      // Round trips: lock; take the staged entries with the head; insert and commit.
+      await client.query(`begin; select pg_advisory_xact_lock(${BigInt(AUDIT_LOCK_KEY)})`);
+      let n = 0;
+      try {
+        const [{ head, taken }] = (await client.query(TAKE_PENDING, [CHAIN_BATCH])).rows as {
+          head: { seq: string; hash: string } | null;
+          taken: (Omit<ChainedRow, 'seq' | 'prev_hash' | 'hash'> & { id: string })[];
+        }[];
+        n = taken.length;
+        if (!n) {
+          await client.query('commit');
+          return chained;
+        }
+        const rows = chainRows(
+          head,
           taken.map((r) => {
             const c = columnsOf({ ...r, seq: '0', prev_hash: '', hash: '' });
             return { prepared: c, at: c.at };
           }),
         );
-        return taken.length;
-      });
+        const sql = INSERT.replace('?::jsonb', `${client.escapeLiteral(JSON.stringify(rows))}::jsonb`);
+        await client.query(`${sql}; commit`);
+      } catch (e) {
+        await client.query('rollback').catch((err) => (client.__knex__disposed = err));
+        throw e;
+      }
       chained += n;
       if (n < CHAIN_BATCH) return chained;
+    }
+  }
+
+  /** A connection of the ORM's pool, held for `f`. */
+  private async withClient<T>(f: (client: PoolClient) => Promise<T>): Promise<T> {
+    const knexClient = (this.em.getConnection() as unknown as { getKnex(): { client: any } }).getKnex()
+      .client;
+    const client = (await knexClient.acquireConnection()) as PoolClient;
+    try {
+      return await f(client);
+    } finally {
+      await knexClient.releaseConnection(client);
     }
   }
 
@@ -298,20 +356,10 @@ export class AuditService {
     entries: { prepared: Prepared; at: string }[],
   ): Promise<void> {
     // Read after the lock: under READ COMMITTED this statement sees the last committed entry.
-    const last = await em.execute<{ seq: string; hash: string }[]>(
+    const [head] = await em.execute<{ seq: string; hash: string }[]>(
       'select seq::text as seq, hash from audit_log order by audit_log.seq desc limit 1',
     );
-    let seq = last.length ? BigInt(last[0].seq) : 0n;
-    let prevHash = last.length ? last[0].hash : GENESIS_HASH;
-    const rows = entries.map(({ prepared: p, at }) => {
-      seq += 1n;
-      const columns: ChainedColumns = { ...p, seq: seq.toString(), at };
-      const hash = chainHash(prevHash, columns);
-      const row = { seq: columns.seq, ...rowOf(p, at), prev_hash: prevHash, hash };
-      prevHash = hash;
-      return row;
-    });
-    await em.execute(INSERT, [JSON.stringify(rows)]);
+    await em.execute(INSERT, [JSON.stringify(chainRows(head ?? null, entries))]);
   }
 
   // ---- reading (SUPERVISOR only) ----
