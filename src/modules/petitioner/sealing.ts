@@ -51,14 +51,29 @@ export function sealMasked(
   return cipher.encrypt(JSON.stringify(masked), PETITIONER_AAD.masked);
 }
 
+/** Opened masked forms per cipher, by sealed value: a page read again decrypts nothing. */
+const maskedSeen = new WeakMap<object, Map<string, MaskedPetitioner>>();
+const MASKED_SEEN_MAX = 50_000;
+
+/**
+ * Opens the masked forms sealed with a record. They are what every department is shown anyway,
+ * so the opened values are kept in memory (bounded), keyed by the sealed value itself.
+ */
 export function openMasked(cipher: Pick<Deps['cipher'], 'decrypt'>, maskedEnc: string): MaskedPetitioner {
+  let seen = maskedSeen.get(cipher);
+  if (!seen) maskedSeen.set(cipher, (seen = new Map()));
+  const hit = seen.get(maskedEnc);
+  if (hit) return hit;
   const [name, idNumber, phone, address] = JSON.parse(cipher.decrypt(maskedEnc, PETITIONER_AAD.masked)) as [
     string,
     string,
     string | null,
     string | null,
   ];
-  return { name, idNumber, phone, address };
+  const opened = Object.freeze({ name, idNumber, phone, address });
+  if (seen.size >= MASKED_SEEN_MAX) seen.clear();
+  seen.set(maskedEnc, opened);
+  return opened;
 }
 
 /**

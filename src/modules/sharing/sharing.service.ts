@@ -60,13 +60,50 @@ interface CaseRowMapper {
   columns: string;
   map(row: Record<string, unknown>): PetitionCase;
 }
-let caseRowMapper: CaseRowMapper | null = null;
-function caseRows(em: EntityManager): CaseRowMapper {
-  if (caseRowMapper) return caseRowMapper;
+/** Case fields a page may select that read only their own column (or the petitioner record). */
+const OWN_COLUMN_FIELDS = new Set([
+  'id',
+  'externalRef',
+  'category',
+  'title',
+  'factsAndReasons',
+  'requests',
+  'status',
+  'reviewRequestedAt',
+  'reReviewRequestedAt',
+  'repeatSubmittedAt',
+  'goodReasonAt',
+  'handlingExtended',
+  'terminatedAt',
+  'createdAt',
+  'handlingUnit',
+  'petitioner',
+  '__typename',
+]);
+/** Always read: the cursor, the relations every rule looks at. */
+const ALWAYS = new Set(['id', 'terminatedAt', 'status', 'handlingUnit', 'petitioner']);
+const caseRowMappers = new Map<string, CaseRowMapper>();
+
+/**
+ * The mapper for the columns a page needs: only those of the selected fields when every selected
+ * field reads just its own column (the sharing page), every mapped column otherwise.
+ */
+function caseRows(em: EntityManager, fields?: ReadonlySet<string> | null): CaseRowMapper {
+  const light = !!fields && [...fields].every((f) => OWN_COLUMN_FIELDS.has(f));
+  const key = light ? [...fields!].sort().join(',') : '*';
+  const known = caseRowMappers.get(key);
+  if (known) return known;
   const props = em
     .getMetadata()
     .get(PetitionCase.name)
-    .props.filter((p) => p.kind !== ReferenceKind.EMBEDDED && p.persist !== false && !p.lazy);
+    .props.filter((p) => p.kind !== ReferenceKind.EMBEDDED && p.persist !== false && !p.lazy)
+    .filter(
+      (p) =>
+        !light ||
+        ALWAYS.has(p.name) ||
+        fields!.has(p.name) ||
+        (fields!.has('petitioner') && p.embedded?.[0] === 'petitionerRecord'),
+    );
   const setters = props.map((p) => {
     const column = p.fieldNames[0];
     const isDate = p.runtimeType === 'Date';
@@ -82,7 +119,7 @@ function caseRows(em: EntityManager): CaseRowMapper {
       target[name] = convert(row[column]);
     };
   });
-  caseRowMapper = {
+  const mapper: CaseRowMapper = {
     columns: props.map((p) => `c.${p.fieldNames[0]}`).join(', '),
     map(row) {
       const out: Record<string, unknown> = {};
@@ -92,7 +129,8 @@ function caseRows(em: EntityManager): CaseRowMapper {
       return Object.setPrototypeOf(out, PetitionCase.prototype) as PetitionCase;
     },
   };
-  return caseRowMapper;
+  if (caseRowMappers.size < 200) caseRowMappers.set(key, mapper);
+  return mapper;
 }
 
 const encodeCursor = (terminatedAt: string, id: number) =>
@@ -128,6 +166,8 @@ export class SharingService {
     filter: TerminatedCaseFilter,
     first: number,
     after?: string | null,
+    /** The Case fields the caller selected, when known: only their columns are read. */
+    fields?: ReadonlySet<string> | null,
   ): Promise<Page<PetitionCase> & { count: () => Promise<number> }> {
     const p = new Problems();
     p.check(
@@ -182,7 +222,7 @@ export class SharingService {
     const filtered = where.join(' and ');
     const withCursor = (w: string) => (cursor ? `${w} and (c.terminated_at, c.id) < (?, ?)` : w);
     const afterParams = cursor ? [cursor.terminatedAt, cursor.id] : [];
-    const mapper = caseRows(this.em);
+    const mapper = caseRows(this.em, fields);
     const columns = mapper.columns;
     const order = 'order by c.terminated_at desc, c.id desc';
     let rows: Record<string, unknown>[] | null = null;
