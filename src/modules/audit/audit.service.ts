@@ -298,11 +298,15 @@ export class AuditService {
   private async chainWith(client: PoolClient): Promise<number> {
     let chained = 0;
     for (;;) {
-      // Round trips: lock; take the staged entries with the head; insert and commit.
-      await client.query(`begin; select pg_advisory_xact_lock(${BigInt(AUDIT_LOCK_KEY)})`);
+      // Two round trips: lock and take the staged entries with the head (each statement of the
+      // batch has its own snapshot, so the take sees what was committed before the lock); insert
+      // and commit. An empty take (another holder chained ours) just commits.
       let n = 0;
       try {
-        const [{ head, taken }] = (await client.query(TAKE_PENDING, [CHAIN_BATCH])).rows as {
+        const results = (await client.query(
+          `begin; select pg_advisory_xact_lock(${BigInt(AUDIT_LOCK_KEY)}); ${TAKE_PENDING.replace('$1', String(CHAIN_BATCH))}`,
+        )) as unknown as { rows: any[] }[];
+        const [{ head, taken }] = results[2].rows as {
           head: { seq: string; hash: string } | null;
           taken: (Omit<ChainedRow, 'seq' | 'prev_hash' | 'hash'> & { id: string })[];
         }[];

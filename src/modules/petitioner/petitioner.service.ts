@@ -98,14 +98,41 @@ export class PetitionerService {
   async deriveMissingMasks(batchSize = 1000): Promise<number> {
     let filled = 0;
     for (;;) {
+      // Only the new column is written: the case's version and updated_at stay as they were.
       const done = await this.em.transactional(async (em) => {
-        const rows = await em.find(
-          PetitionCase,
-          { petitionerRecord: { maskedEnc: null } },
-          { limit: batchSize, orderBy: { id: 'asc' }, lockMode: 4 /* PESSIMISTIC_WRITE */ },
+        const rows = await em.execute<
+          {
+            id: number;
+            name_enc: string;
+            id_number_enc: string;
+            phone_enc: string | null;
+            address_enc: string | null;
+          }[]
+        >(
+          `select id, petitioner_name_enc as name_enc, petitioner_id_number_enc as id_number_enc,
+                  petitioner_phone_enc as phone_enc, petitioner_address_enc as address_enc
+             from petition_case where petitioner_masked_enc is null
+            order by id limit ? for update skip locked`,
+          [batchSize],
         );
-        for (const c of rows)
-          c.petitionerRecord.maskedEnc = sealMasked(this.deps.cipher, this.open(c.petitionerRecord));
+        if (!rows.length) return 0;
+        const sealed = rows.map((r) => ({
+          id: r.id,
+          masked: sealMasked(
+            this.deps.cipher,
+            this.open({
+              nameEnc: r.name_enc,
+              idNumberEnc: r.id_number_enc,
+              phoneEnc: r.phone_enc,
+              addressEnc: r.address_enc,
+            } as PetitionerRecord),
+          ),
+        }));
+        await em.execute(
+          `update petition_case c set petitioner_masked_enc = x.masked
+             from jsonb_to_recordset(?::jsonb) as x(id int, masked text) where c.id = x.id`,
+          [JSON.stringify(sealed)],
+        );
         return rows.length;
       });
       filled += done;
