@@ -301,7 +301,7 @@ export class AuditService {
       // Two round trips: lock and take the staged entries with the head (each statement of the
       // batch has its own snapshot, so the take sees what was committed before the lock); insert
       // and commit. An empty take (another holder chained ours) just commits.
-      let n = 0;
+      let n: number;
       try {
         const results = (await client.query(
           `begin; select pg_advisory_xact_lock(${BigInt(AUDIT_LOCK_KEY)}); ${TAKE_PENDING.replace('$1', String(CHAIN_BATCH))}`,
