@@ -280,7 +280,18 @@ export class AuditService {
     }
     const at = this.now().toISOString();
     await this.withClient(async (client) => {
-      await client.query(STAGE.replace('?', '$1'), [JSON.stringify(prepared.map((p) => rowOf(p, at)))]);
+      // Staged without waiting for the disk: the chaining commit below (ours, or that of the
+      // holder who chains our entries first) is synchronous and flushes the log past this insert,
+      // so the entries are durable before anything is answered; if chaining fails, nothing is.
+      const staged = client.escapeLiteral(JSON.stringify(prepared.map((p) => rowOf(p, at))));
+      try {
+        await client.query(
+          `begin; set local synchronous_commit = off; ${STAGE.replace('?', staged)}; commit`,
+        );
+      } catch (e) {
+        await client.query('rollback').catch((err) => (client.__knex__disposed = err));
+        throw e;
+      }
       await this.chainWith(client);
     });
   }
