@@ -222,7 +222,11 @@ export class SharingService {
     const filtered = where.join(' and ');
     const withCursor = (w: string) => (cursor ? `${w} and (c.terminated_at, c.id) < (?, ?)` : w);
     const afterParams = cursor ? [cursor.terminatedAt, cursor.id] : [];
-    const mapper = caseRows(this.em, fields);
+    // The text filter reads title and facts from the selected columns of the recent cases.
+    const mapper = caseRows(
+      this.em,
+      text && fields ? new Set([...fields, 'title', 'factsAndReasons']) : fields,
+    );
     const columns = mapper.columns;
     const order = 'order by c.terminated_at desc, c.id desc';
     let rows: Record<string, unknown>[] | null = null;
