@@ -5,7 +5,10 @@ import { Kind, parse } from 'graphql';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from './config';
 import type { Logger } from './logger';
@@ -160,7 +163,9 @@ export async function createApp({
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
   const deps: Deps = createDeps(config, now);
-  const resolveActor = createActorResolver(config);
+  // The unit tree is cached while this hub listens for changes to it (any instance's, any tool's).
+  await deps.unitTree.listen(orm.config.getClientUrl());
+  const resolveActor = createActorResolver(config, deps.unitTree);
 
   const apollo = new ApolloServer<Context>({
     schema: buildHubSchema(),
@@ -179,6 +184,8 @@ export async function createApp({
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
+      // No cache hints are used; without this plugin Apollo wraps every field of every row.
+      ApolloServerPluginCacheControlDisabled(),
       costLimitPlugin<Context>(config.limits.maxCost, requestBudget(config.requestBudgetPerMinute, now)),
       clearReadAuditPlugin(logger, now),
       requestLogPlugin(logger),
@@ -243,7 +250,7 @@ export async function createApp({
           actor,
           em,
           services: createServices(em, deps),
-          loaders: createLoaders(em),
+          loaders: createLoaders(em, deps.unitTree),
           audit: new RequestAudit(actor),
           logger,
           requestId,
@@ -292,6 +299,7 @@ export async function createApp({
         draining = true;
         await new Promise((r) => setTimeout(r, stopGraceMs));
         await apollo.stop(); // stops accepting, waits for the requests in flight, closes idle connections
+        await deps.unitTree.close();
       })()),
   };
 }

@@ -6,6 +6,7 @@ import { databaseTimeouts, initOrm, migrate } from './db/orm';
 import { replicaOptions } from './db/replicas';
 import { createApp } from './app';
 import { warmUpWords } from './modules/sharing/words';
+import { PetitionerService } from './modules/petitioner/petitioner.service';
 
 /** config → database → migrations → schema → HTTP; stops cleanly on SIGINT/SIGTERM. */
 async function main() {
@@ -34,6 +35,12 @@ async function main() {
   // the duplicate check's dictionary and word weights, loaded before the first check rather than in it
   warmUpWords();
   const port = await hub.listen(config.port);
+  // Records sealed before masked forms were kept get them now, in the background (masked readers
+  // open and mask such records on read until then). Idempotent; several instances may run it.
+  void new PetitionerService(orm.em.fork(), hub.deps)
+    .deriveMissingMasks()
+    .then((n) => n && logger.info({ records: n }, 'masked forms derived'))
+    .catch((e) => logger.warn({ err: { name: (e as Error).name } }, 'deriving masked forms failed'));
   logger.info(
     { url: `http://localhost:${port}/graphql`, embeddedDatabase: db.embedded },
     '信访终结后续管理平台已启动',

@@ -7,6 +7,7 @@ import { CaseService } from './modules/case/case.service';
 import { TerminationService } from './modules/termination/termination.service';
 import { AuditService } from './modules/audit/audit.service';
 import { SharingService } from './modules/sharing/sharing.service';
+import { UnitTreeCache } from './modules/org/unit-tree';
 import { createFollowUpServices } from './modules/followup';
 import { createSupervisionServices } from './modules/supervision';
 import { HubMetrics } from './shared/metrics';
@@ -20,6 +21,8 @@ export interface Deps {
   now: () => Date;
   /** This instance's Prometheus metrics (src/shared/metrics.ts), served at GET /metrics. */
   metrics: HubMetrics;
+  /** The unit tree, cached while the hub listens for its changes (org/unit-tree.ts). */
+  unitTree: UnitTreeCache;
 }
 
 export function createDeps(config: Config, now: () => Date = () => new Date()): Deps {
@@ -29,6 +32,7 @@ export function createDeps(config: Config, now: () => Date = () => new Date()): 
     blindIndex: new BlindIndex(Buffer.from(config.blindIndexKey, 'base64')),
     now,
     metrics: new HubMetrics(),
+    unitTree: new UnitTreeCache(),
   };
 }
 
@@ -37,7 +41,7 @@ export function createDeps(config: Config, now: () => Date = () => new Date()): 
  * (the demo seeder writes past records through services on a past clock, audited at the real time).
  */
 export function createServices(em: EntityManager, deps: Deps, audit = new AuditService(em, deps.now)) {
-  const units = new UnitService(em, audit);
+  const units = new UnitService(em, audit, () => deps.unitTree.invalidate());
   const petitioners = new PetitionerService(em, deps);
   const cases = new CaseService(em, deps, petitioners, audit);
   const termination = new TerminationService(em, deps, cases, audit);

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Config } from '../config';
 import { UnauthenticatedError } from '../errors';
-import { Unit } from '../modules/org/unit.entity';
+import type { UnitTreeCache } from '../modules/org/unit-tree';
 import type { Actor } from './actor';
 import { createTokenVerifier } from './tokens';
 
@@ -18,11 +18,12 @@ export type ActorResolver = (token: string, em: EntityManager) => Promise<Actor>
  * The one way a request becomes an Actor, shared by GraphQL and the plain HTTP routes
  * (file upload and download): same verifier, same unit resolution, same errors.
  */
-export function createActorResolver(config: Config): ActorResolver {
+export function createActorResolver(config: Config, unitTree: UnitTreeCache): ActorResolver {
   const verifyToken = createTokenVerifier(config);
   return async (token, em) => {
     const claims = await verifyToken(token);
-    const unit = await em.findOne(Unit, { code: claims.unitCode });
+    // From the process's unit tree: no query per request (invalidated on every unit change).
+    const unit = await unitTree.find(em, { code: claims.unitCode });
     if (!unit) throw new UnauthenticatedError('未认证：令牌中的单位不存在');
     return {
       userId: claims.userId,

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { runCli } from './bootstrap';
 import { verifyAuditChain } from '../modules/audit/audit.verify';
+import { AuditService } from '../modules/audit/audit.service';
 
 /**
  * npm run audit:verify [-- --anchor SEQ:HASH ...] [--json]
@@ -9,7 +10,8 @@ import { verifyAuditChain } from '../modules/audit/audit.verify';
  * broken (the first broken entry is named: its seq and what is wrong) or on error; 2 on bad
  * arguments. `--anchor` takes a head noted earlier (the lastSeq and lastHash this command
  * prints), which must still be in the chain: this catches entries cut off the end.
- * Read-only: it runs no migrations.
+ * It runs no migrations; its one write: entries still staged (audit_pending, a writer stopped
+ * between staging and chaining) are chained first, so the walk covers them.
  */
 const USAGE = '用法 (usage): npm run audit:verify [-- --anchor SEQ:HASH ...] [--json]';
 
@@ -42,6 +44,10 @@ void runCli(
       console.error('数据库中没有审计日志表：请先执行 npm run migrate (audit_log table missing)');
       return 1;
     }
+    const [{ staged }] = await em.execute<{ staged: boolean }[]>(
+      `select to_regclass('audit_pending') is not null as staged`,
+    );
+    if (staged) await new AuditService(em, () => new Date()).chainPending();
     const tty = process.stderr.isTTY && !values.json;
     const result = await verifyAuditChain(em, {
       anchors,

@@ -30,6 +30,9 @@ void runCli(async ({ config, orm }) => {
     `已用当前密钥 ${keyId} 重新加密 ${moved} 名信访人的个人信息（各事项登记的信访人记录）(petitioner records: ${moved} rows)`,
   );
 
+  const masked = await new PetitionerService(orm.em.fork(), deps).deriveMissingMasks();
+  if (masked) console.log(`已补齐 ${masked} 条信访人记录的脱敏形式 (masked forms derived: ${masked} rows)`);
+
   const followUp = await resealFollowUp(orm.em.fork(), deps, undefined, { actor });
   for (const [table, rows] of Object.entries(followUp))
     console.log(`已用当前密钥 ${keyId} 重新加密后续管理记录 ${table}: ${rows} 行 (${table}: ${rows} rows)`);

@@ -4,6 +4,7 @@ import { Unit } from '../modules/org/unit.entity';
 import { CaseStep, PetitionCase } from '../modules/case/case.entity';
 import { TerminationApplication } from '../modules/termination/termination.entity';
 import { arrayLiteral } from '../shared/sql';
+import type { UnitTreeCache } from '../modules/org/unit-tree';
 
 /** Groups rows by a key, in the order of `keys`, for DataLoader batch functions. */
 export function groupBy<K, V>(keys: readonly K[], rows: V[], keyOf: (v: V) => K): V[][] {
@@ -21,27 +22,24 @@ export function byKey<K, V>(keys: readonly K[], rows: V[], keyOf: (v: V) => K): 
  * Per-request loaders: one query per relation per page, whatever the page size. Created per
  * request, so nothing is cached across users.
  */
-export function createLoaders(em: EntityManager) {
+export function createLoaders(em: EntityManager, unitTree: UnitTreeCache) {
   return {
     /**
      * Units with the nearest PETITION_AGENCY strictly above each (the examining agency of its
-     * cases), in one query: both are needed to decide who sees a petitioner in clear.
+     * cases), from the process's unit tree (no query while it is cached): both are needed to
+     * decide who sees a petitioner in clear. The units are frozen views with the entity's columns
+     * (GraphQL reads them as it reads a Unit), shared across requests, never written through.
      */
     unitInfo: new DataLoader<number, { unit: Unit; examiningAgencyId: number | null } | null>(async (ids) => {
-      const rows = await em.execute<
-        (Record<string, unknown> & { id: number; examining_agency_id: number | null })[]
-      >(
-        `select u.*, (select p.id from unit p
-                       where p.path @> u.path and p.id <> u.id and p.kind = 'PETITION_AGENCY'
-                       order by nlevel(p.path) desc limit 1) as examining_agency_id
-           from unit u where u.id = any(?::int[])`,
-        [arrayLiteral(ids)],
-      );
-      return byKey(
-        ids,
-        rows.map((r) => ({ unit: em.map(Unit, r), examiningAgencyId: r.examining_agency_id })),
-        (x) => x.unit.id,
-      );
+      let tree = await unitTree.get(em);
+      if (ids.some((id) => !tree.byId.has(id))) {
+        unitTree.invalidate(); // a unit created a moment ago, its notification still on the way
+        tree = await unitTree.get(em);
+      }
+      return ids.map((id) => {
+        const unit = tree.byId.get(id);
+        return unit ? { unit: unit as unknown as Unit, examiningAgencyId: tree.examiningAgencyOf(id) } : null;
+      });
     }),
     /** Units above each unit, from the root down (ltree: one query for all of them). */
     unitAncestors: new DataLoader<number, Unit[]>(async (ids) => unitsRelatedTo(em, ids, 'ancestors')),

@@ -7,6 +7,9 @@ import { Migration20261128000006_supervision } from './Migration20261128000006_s
 import { Migration20261128000007_content_grams } from './Migration20261128000007_content_grams';
 import { Migration20261203030001_recent_writes } from './Migration20261203030001_recent_writes';
 import { Migration20261203040001_dup_grams } from './Migration20261203040001_dup_grams';
+import { Migration20261203060001_unit_tree_notify } from './Migration20261203060001_unit_tree_notify';
+import { Migration20261203060002_petitioner_masked } from './Migration20261203060002_petitioner_masked';
+import { Migration20261203060003_audit_pending } from './Migration20261203060003_audit_pending';
 import { Migration20261203090001_usage_windows } from './Migration20261203090001_usage_windows';
 
 /**
@@ -23,5 +26,8 @@ export const migrationsList = [
   { name: 'Migration20261128000007_content_grams', class: Migration20261128000007_content_grams },
   { name: 'Migration20261203030001_recent_writes', class: Migration20261203030001_recent_writes },
   { name: 'Migration20261203040001_dup_grams', class: Migration20261203040001_dup_grams },
+  { name: 'Migration20261203060001_unit_tree_notify', class: Migration20261203060001_unit_tree_notify },
+  { name: 'Migration20261203060002_petitioner_masked', class: Migration20261203060002_petitioner_masked },
+  { name: 'Migration20261203060003_audit_pending', class: Migration20261203060003_audit_pending },
   { name: 'Migration20261203090001_usage_windows', class: Migration20261203090001_usage_windows },
 ];

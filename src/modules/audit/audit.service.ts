@@ -4,6 +4,7 @@ import {
   CHAINED_SELECT,
   GENESIS_HASH,
   chainHash,
+  columnsOf,
   isoFromMicros,
   verifyAuditChain,
   type AuditChainVerification,
@@ -141,6 +142,39 @@ const INSERT = `insert into audit_log
          r->>'reason', nullif(r->'details', 'null'::jsonb), r->>'prev_hash', r->>'hash'
     from jsonb_array_elements(?::jsonb) as r`;
 
+/** Stages entries (no lock, no chain yet): AuditService.chainPending moves them into audit_log. */
+const STAGE = `insert into audit_pending
+    (at, user_id, user_name, role, unit_code, operation, case_id, petitioner_id, fields, reason, details)
+  select (r->>'at')::timestamptz, r->>'user_id', r->>'user_name', r->>'role', r->>'unit_code', r->>'operation',
+         (r->>'case_id')::bigint, (r->>'petitioner_id')::bigint,
+         case when jsonb_typeof(r->'fields') = 'array' then
+           array(select f from jsonb_array_elements_text(r->'fields') with ordinality as t(f, i) order by i)
+         end,
+         r->>'reason', nullif(r->'details', 'null'::jsonb)
+    from jsonb_array_elements(?::jsonb) with ordinality as e(r, i) order by i`;
+
+/**
+ * Staged entries taken out, in the order they were staged, as the hash will see them, with the
+ * chain's head: one statement (run with the lock held, so it sees the last committed entry).
+ */
+const TAKE_PENDING = `with taken as (
+    delete from audit_pending where id in (select id from audit_pending order by id limit $1) returning *)
+  select (select json_build_object('seq', seq::text, 'hash', hash) from audit_log order by seq desc limit 1) as head,
+         coalesce((select json_agg(t order by t.id) from (
+           select id, to_char(at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') as at_us, user_id, user_name, role,
+                  unit_code, operation, case_id::text as case_id, petitioner_id::text as petitioner_id, fields, reason,
+                  details
+             from taken) t), '[]'::json) as taken`;
+/** Staged entries chained per lock holding, at most. */
+const CHAIN_BATCH = 5000;
+
+/** A connection of the ORM's pool, used directly: the chaining is three round trips. */
+interface PoolClient {
+  query(text: string, params?: unknown[]): Promise<{ rows: any[] }>;
+  escapeLiteral(value: string): string;
+  __knex__disposed?: unknown;
+}
+
 const CURSOR_PREFIX = 'audit:';
 export const encodeAuditCursor = (seq: number | string) =>
   Buffer.from(`${CURSOR_PREFIX}${seq}`, 'utf8').toString('base64url');
@@ -148,6 +182,40 @@ export function decodeAuditCursor(cursor: string): string | null {
   const text = Buffer.from(cursor, 'base64url').toString('utf8');
   const m = /^audit:([1-9][0-9]{0,18})$/.exec(text);
   return m ? m[1] : null;
+}
+
+/** The entries linked after the chain's head, as INSERT reads them. */
+function chainRows(
+  head: { seq: string; hash: string } | null,
+  entries: { prepared: Prepared; at: string }[],
+) {
+  let seq = head ? BigInt(head.seq) : 0n;
+  let prevHash = head ? head.hash : GENESIS_HASH;
+  return entries.map(({ prepared: p, at }) => {
+    seq += 1n;
+    const columns: ChainedColumns = { ...p, seq: seq.toString(), at };
+    const hash = chainHash(prevHash, columns);
+    const row = { seq: columns.seq, ...rowOf(p, at), prev_hash: prevHash, hash };
+    prevHash = hash;
+    return row;
+  });
+}
+
+/** An entry's stored columns, as the insert statements read them from JSON. */
+function rowOf(p: Prepared, at: string) {
+  return {
+    at,
+    user_id: p.userId,
+    user_name: p.userName,
+    role: p.role,
+    unit_code: p.unitCode,
+    operation: p.operation,
+    case_id: p.caseId,
+    petitioner_id: p.petitionerId,
+    fields: p.fields,
+    reason: p.reason,
+    details: p.details,
+  };
 }
 
 function recordOf(r: ChainedRow): AuditLogRecord {
@@ -214,47 +282,115 @@ export class AuditService {
     await this.recordMany([entry]);
   }
 
-  /** Appends all entries with one lock and one multi-row insert, in the order given. */
+  /**
+   * Appends all entries, in the order given. Inside a transaction: with the chain's lock, joining
+   * that transaction. Outside one: staged with one insert and no lock, then chained together with
+   * whatever else is staged (chainPending); returns once they are in the chain.
+   */
   async recordMany(entries: AuditEntry[]): Promise<void> {
     if (!entries.length) return;
     const prepared = entries.map(prepare);
-    if (this.em.isInTransaction()) await this.append(this.em, prepared);
-    else await this.em.transactional((tem) => this.append(tem, prepared));
+    if (this.em.isInTransaction()) {
+      await this.append(this.em, prepared);
+      return;
+    }
+    const at = this.now().toISOString();
+    await this.withClient(async (client) => {
+      // Staged without waiting for the disk: the chaining commit below (ours, or that of the
+      // holder who chains our entries first) is synchronous and flushes the log past this insert,
+      // so the entries are durable before anything is answered; if chaining fails, nothing is.
+      const staged = client.escapeLiteral(JSON.stringify(prepared.map((p) => rowOf(p, at))));
+      try {
+        await client.query(
+          `begin; set local synchronous_commit = off; ${STAGE.replace('?', staged)}; commit`,
+        );
+      } catch (e) {
+        await client.query('rollback').catch((err) => (client.__knex__disposed = err));
+        throw e;
+      }
+      await this.chainWith(client);
+    });
+  }
+
+  /**
+   * Moves every staged entry into the chain, in staging order, under the chain's lock: one lock
+   * holding (one commit) for all the entries staged meanwhile, however many writers staged them.
+   * A writer that finds its entries already chained by the holder before it only waited. Also run
+   * before the log is read or verified, so nothing staged is left out.
+   */
+  async chainPending(): Promise<number> {
+    return this.withClient((client) => this.chainWith(client));
+  }
+
+  private async chainWith(client: PoolClient): Promise<number> {
+    let chained = 0;
+    for (;;) {
+      // Two round trips: lock and take the staged entries with the head (each statement of the
+      // batch has its own snapshot, so the take sees what was committed before the lock); insert
+      // and commit. An empty take (another holder chained ours) just commits.
+      let n: number;
+      try {
+        const results = (await client.query(
+          `begin; select pg_advisory_xact_lock(${BigInt(AUDIT_LOCK_KEY)}); ${TAKE_PENDING.replace('$1', String(CHAIN_BATCH))}`,
+        )) as unknown as { rows: any[] }[];
+        const [{ head, taken }] = results[2].rows as {
+          head: { seq: string; hash: string } | null;
+          taken: (Omit<ChainedRow, 'seq' | 'prev_hash' | 'hash'> & { id: string })[];
+        }[];
+        n = taken.length;
+        if (!n) {
+          await client.query('commit');
+          return chained;
+        }
+        const rows = chainRows(
+          head,
+          taken.map((r) => {
+            const c = columnsOf({ ...r, seq: '0', prev_hash: '', hash: '' });
+            return { prepared: c, at: c.at };
+          }),
+        );
+        const sql = INSERT.replace('?::jsonb', `${client.escapeLiteral(JSON.stringify(rows))}::jsonb`);
+        await client.query(`${sql}; commit`);
+      } catch (e) {
+        await client.query('rollback').catch((err) => (client.__knex__disposed = err));
+        throw e;
+      }
+      chained += n;
+      if (n < CHAIN_BATCH) return chained;
+    }
+  }
+
+  /** A connection of the ORM's pool, held for `f`. */
+  private async withClient<T>(f: (client: PoolClient) => Promise<T>): Promise<T> {
+    const knexClient = (this.em.getConnection() as unknown as { getKnex(): { client: any } }).getKnex()
+      .client;
+    const client = (await knexClient.acquireConnection()) as PoolClient;
+    try {
+      return await f(client);
+    } finally {
+      await knexClient.releaseConnection(client);
+    }
   }
 
   private async append(em: EntityManager, prepared: Prepared[]): Promise<void> {
     await em.execute('select pg_advisory_xact_lock(?::bigint)', [AUDIT_LOCK_KEY]);
+    const at = this.now().toISOString();
+    await this.insertChained(
+      em,
+      prepared.map((p) => ({ prepared: p, at })),
+    );
+  }
+
+  /** With the chain's lock held: links the entries after the head and inserts them. */
+  private async insertChained(
+    em: EntityManager,
+    entries: { prepared: Prepared; at: string }[],
+  ): Promise<void> {
     // Read after the lock: under READ COMMITTED this statement sees the last committed entry.
-    const last = await em.execute<{ seq: string; hash: string }[]>(
+    const [head] = await em.execute<{ seq: string; hash: string }[]>(
       'select seq::text as seq, hash from audit_log order by audit_log.seq desc limit 1',
     );
-    let seq = last.length ? BigInt(last[0].seq) : 0n;
-    let prevHash = last.length ? last[0].hash : GENESIS_HASH;
-    const at = this.now().toISOString();
-    const rows = prepared.map((p) => {
-      seq += 1n;
-      const columns: ChainedColumns = { ...p, seq: seq.toString(), at };
-      const hash = chainHash(prevHash, columns);
-      const row = {
-        seq: columns.seq,
-        at,
-        user_id: p.userId,
-        user_name: p.userName,
-        role: p.role,
-        unit_code: p.unitCode,
-        operation: p.operation,
-        case_id: p.caseId,
-        petitioner_id: p.petitionerId,
-        fields: p.fields,
-        reason: p.reason,
-        details: p.details,
-        prev_hash: prevHash,
-        hash,
-      };
-      prevHash = hash;
-      return row;
-    });
-    await em.execute(INSERT, [JSON.stringify(rows)]);
+    await em.execute(INSERT, [JSON.stringify(chainRows(head ?? null, entries))]);
   }
 
   // ---- reading (SUPERVISOR only) ----
@@ -262,6 +398,7 @@ export class AuditService {
   /** Walks and checks the whole chain (see audit.verify.ts). */
   async verify(actor: { role: string }, options?: VerifyOptions): Promise<AuditChainVerification> {
     assertSupervisor(actor);
+    await this.chainPending();
     return verifyAuditChain(this.em, options);
   }
 
@@ -293,6 +430,7 @@ export class AuditService {
     }
     p.throwIfAny();
     const limit = Math.min(first, AUDIT_PAGE_MAX);
+    await this.chainPending();
 
     const where: string[] = [];
     const params: unknown[] = [];

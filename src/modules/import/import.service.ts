@@ -1080,6 +1080,7 @@ async function writeCases(
       petitioner_phone_bidx: sealed.phoneBidx,
       petitioner_name_phone_bidx: sealed.namePhoneBidx,
       petitioner_key_id: sealed.keyId,
+      petitioner_masked_enc: sealed.maskedEnc,
       handling_unit_id: unitIds.get(c.handlingUnitCode)!,
       category: c.category,
       title: c.title,
@@ -1099,18 +1100,20 @@ async function writeCases(
   const saved = await sql<{ id: number; external_ref: string; inserted: boolean }>(
     `insert into petition_case (external_ref, petitioner_id, petitioner_name_enc, petitioner_id_number_enc,
                                 petitioner_phone_enc, petitioner_address_enc, petitioner_phone_bidx,
-                                petitioner_name_phone_bidx, petitioner_key_id, handling_unit_id, category, title,
+                                petitioner_name_phone_bidx, petitioner_key_id, petitioner_masked_enc,
+                                handling_unit_id, category, title,
                                 facts_and_reasons, requests, status, review_requested_at, re_review_requested_at,
                                 terminated_at, dup_text)
      select x.external_ref, x.petitioner_id, x.petitioner_name_enc, x.petitioner_id_number_enc,
             x.petitioner_phone_enc, x.petitioner_address_enc, x.petitioner_phone_bidx,
-            x.petitioner_name_phone_bidx, x.petitioner_key_id, x.handling_unit_id, x.category, x.title,
+            x.petitioner_name_phone_bidx, x.petitioner_key_id, x.petitioner_masked_enc,
+            x.handling_unit_id, x.category, x.title,
             x.facts_and_reasons, x.requests, x.status::case_status, x.review_requested_at, x.re_review_requested_at,
             x.terminated_at, x.dup_text
        from jsonb_to_recordset(?::jsonb) as x(external_ref text, petitioner_id int, petitioner_name_enc text,
             petitioner_id_number_enc text, petitioner_phone_enc text, petitioner_address_enc text,
             petitioner_phone_bidx text, petitioner_name_phone_bidx text, petitioner_key_id text,
-            handling_unit_id int, category text, title text, facts_and_reasons text, requests text, status text,
+            petitioner_masked_enc text, handling_unit_id int, category text, title text, facts_and_reasons text, requests text, status text,
             review_requested_at date, re_review_requested_at date, terminated_at date, dup_text text)
      on conflict (external_ref) do update set
        petitioner_id = excluded.petitioner_id,
@@ -1121,6 +1124,7 @@ async function writeCases(
        petitioner_phone_bidx = excluded.petitioner_phone_bidx,
        petitioner_name_phone_bidx = excluded.petitioner_name_phone_bidx,
        petitioner_key_id = excluded.petitioner_key_id,
+       petitioner_masked_enc = excluded.petitioner_masked_enc,
        handling_unit_id = excluded.handling_unit_id,
        category = excluded.category,
        title = excluded.title,

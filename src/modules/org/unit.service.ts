@@ -19,10 +19,15 @@ export interface CreateUnitData {
  * answered by one indexed ltree query.
  */
 export class UnitService {
-  /** `audit` is needed only by the administration methods (every write is audited). */
+  /**
+   * `audit` is needed only by the administration methods (every write is audited); `changed` runs
+   * after each of them commits (the process's unit tree drops its copy at once, without waiting for
+   * the database's notification).
+   */
   constructor(
     private readonly em: EntityManager,
     private readonly audit?: AuditService,
+    private readonly changed?: () => void,
   ) {}
 
   private async audited(em: EntityManager, actor: Actor, operation: string, unit: Unit) {
@@ -103,7 +108,7 @@ export class UnitService {
     p.check(CODE_RE.test(code), 'code', '单位代码只能由大写字母、数字和连字符组成，如 ZJ-HZ');
     p.check(!!data.name?.trim() && data.name.trim().length <= 200, 'name', '单位名称不能为空，且不超过200字');
     p.throwIfAny();
-    return this.em.transactional(async (em) => {
+    const done = await this.em.transactional(async (em) => {
       if (await em.findOne(Unit, { code })) throw new ConflictError(`单位代码 ${code} 已存在`);
       const parent = data.parentCode ? await em.findOne(Unit, { code: data.parentCode }) : null;
       if (data.parentCode && !parent)
@@ -117,6 +122,8 @@ export class UnitService {
       await this.audited(em, actor, 'unit.create', unit);
       return unit;
     });
+    this.changed?.();
+    return done;
   }
 
   async rename(actor: Actor, code: string, name: string): Promise<Unit> {
@@ -124,7 +131,7 @@ export class UnitService {
     new Problems()
       .check(!!name?.trim() && name.trim().length <= 200, 'name', '单位名称不能为空，且不超过200字')
       .throwIfAny();
-    return this.em.transactional(async (em) => {
+    const done = await this.em.transactional(async (em) => {
       const unit = await em.findOne(Unit, { code });
       if (!unit) throw new NotFoundError(`单位 ${code} `);
       assertManages(actor, unit, '要重命名的单位');
@@ -133,12 +140,14 @@ export class UnitService {
       await this.audited(em, actor, 'unit.rename', unit);
       return unit;
     });
+    this.changed?.();
+    return done;
   }
 
   /** Moves a unit (with its subtree) under a new parent; a move into its own subtree is a cycle and refused. */
   async move(actor: Actor, code: string, newParentCode: string | null): Promise<Unit> {
     assertAdmin(actor);
-    return this.em.transactional(async (em) => {
+    const done = await this.em.transactional(async (em) => {
       const unit = await em.findOne(Unit, { code }, { lockMode: 4 /* PESSIMISTIC_WRITE */ });
       if (!unit) throw new NotFoundError(`单位 ${code} `);
       const parent = newParentCode ? await em.findOne(Unit, { code: newParentCode }) : null;
@@ -169,6 +178,8 @@ export class UnitService {
       await this.audited(em, actor, 'unit.move', unit);
       return unit;
     });
+    this.changed?.();
+    return done;
   }
 }
 

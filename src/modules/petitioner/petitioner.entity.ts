@@ -45,6 +45,14 @@ export class PetitionerRecord {
   @Property({ length: 64, nullable: true })
   namePhoneBidx?: string | null;
 
+  /**
+   * The masked forms (masking.ts) as one sealed JSON array [name, idNumber, phone, address],
+   * derived when sealed: a masked reader opens this one value and runs no masking. Null on
+   * records sealed before it existed, until PetitionerService.deriveMissingMasks runs.
+   */
+  @Property({ columnType: 'text', nullable: true })
+  maskedEnc?: string | null;
+
   /** Key the record is sealed under, so re-encryption finds old rows by index. */
   @Property({ length: 32 })
   keyId!: string;

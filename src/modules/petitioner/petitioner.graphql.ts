@@ -4,12 +4,15 @@ import type { PetitionCase } from '../case/case.entity';
 import { maskAddress, maskIdNumber, maskName, maskPhone } from './masking';
 import { PERSONAL_DATA_MARK, type PersonalField, type Visibility } from './personal-data';
 import type { PetitionerClear } from './petitioner.service';
+import type { MaskedPetitioner } from './sealing';
 
 /** How a view's personal fields are produced: opened once, on the first field a query asks for. */
 interface PetitionerSource {
   caseId: number;
   petitionerId: number;
   open: () => PetitionerClear;
+  /** The masked forms sealed with the record (one short value opened, no masking run); null for older records. */
+  masked: () => MaskedPetitioner | null;
 }
 
 /**
@@ -38,8 +41,11 @@ const MASKS: Record<PersonalField, (v: string | null) => string | null> = {
  * a field left out by `@skip` / `@include` is neither resolved nor audited.
  */
 function personalField(ctx: Context, p: PetitionerView, field: PersonalField): string | null {
+  if (!p.clear) {
+    const masked = p.source.masked();
+    return masked ? masked[field] : MASKS[field](p.source.open()[field]);
+  }
   const value = p.source.open()[field];
-  if (!p.clear) return MASKS[field](value);
   ctx.audit.clearRead({ caseId: p.source.caseId, petitionerId: p.source.petitionerId, fields: [field] });
   return value;
 }
@@ -74,12 +80,15 @@ export class PetitionerResolver {
  */
 export function petitionerView(ctx: Context, c: PetitionCase, visibility: Visibility): PetitionerView {
   let opened: PetitionerClear | undefined;
+  let masked: MaskedPetitioner | null | undefined;
   return {
     clear: visibility === 'CLEAR',
     source: {
       caseId: c.id,
       petitionerId: c.petitioner.id,
       open: () => (opened ??= ctx.services.petitioners.open(c.petitionerRecord)),
+      masked: () =>
+        masked === undefined ? (masked = ctx.services.petitioners.openMasked(c.petitionerRecord)) : masked,
     },
   };
 }

@@ -4,7 +4,13 @@ import { Problems } from '../../errors';
 import { Petitioner, PetitionerRecord } from './petitioner.entity';
 import { PetitionCase } from '../case/case.entity';
 import { checkIdNumber, checkPhone, normaliseName } from './identity';
-import { PETITIONER_AAD as AAD, sealPetitioner } from './sealing';
+import {
+  PETITIONER_AAD as AAD,
+  openMasked,
+  sealMasked,
+  sealPetitioner,
+  type MaskedPetitioner,
+} from './sealing';
 
 export interface PetitionerData {
   name: string;
@@ -79,6 +85,61 @@ export class PetitionerService {
     };
   }
 
+  /** The masked forms sealed with a record (null when it has none yet). */
+  openMasked(r: PetitionerRecord): MaskedPetitioner | null {
+    return r.maskedEnc ? openMasked(this.deps.cipher, r.maskedEnc) : null;
+  }
+
+  /**
+   * Derives the masked forms of records sealed before they were kept (Migration…060002), in
+   * batches, each one transaction with its rows locked; the hub runs it at start, in the
+   * background. Returns how many records it filled.
+   */
+  async deriveMissingMasks(batchSize = 1000): Promise<number> {
+    let filled = 0;
+    for (;;) {
+      // Only the new column is written: the case's version and updated_at stay as they were.
+      const done = await this.em.transactional(async (em) => {
+        const rows = await em.execute<
+          {
+            id: number;
+            name_enc: string;
+            id_number_enc: string;
+            phone_enc: string | null;
+            address_enc: string | null;
+          }[]
+        >(
+          `select id, petitioner_name_enc as name_enc, petitioner_id_number_enc as id_number_enc,
+                  petitioner_phone_enc as phone_enc, petitioner_address_enc as address_enc
+             from petition_case where petitioner_masked_enc is null
+            order by id limit ? for update skip locked`,
+          [batchSize],
+        );
+        if (!rows.length) return 0;
+        const sealed = rows.map((r) => ({
+          id: r.id,
+          masked: sealMasked(
+            this.deps.cipher,
+            this.open({
+              nameEnc: r.name_enc,
+              idNumberEnc: r.id_number_enc,
+              phoneEnc: r.phone_enc,
+              addressEnc: r.address_enc,
+            } as PetitionerRecord),
+          ),
+        }));
+        await em.execute(
+          `update petition_case c set petitioner_masked_enc = x.masked
+             from jsonb_to_recordset(?::jsonb) as x(id int, masked text) where c.id = x.id`,
+          [JSON.stringify(sealed)],
+        );
+        return rows.length;
+      });
+      filled += done;
+      if (done < batchSize) return filled;
+    }
+  }
+
   /**
    * Re-seals every case's petitioner record not under the current key, in batches, each batch one
    * transaction with its rows locked. Returns how many records moved.
@@ -100,6 +161,9 @@ export class PetitionerService {
           if (r.phoneEnc) r.phoneEnc = cipher.reencrypt(r.phoneEnc, AAD.phone);
           if (r.addressEnc) r.addressEnc = cipher.reencrypt(r.addressEnc, AAD.address);
           r.keyId = cipher.currentKeyId;
+          r.maskedEnc = r.maskedEnc
+            ? cipher.reencrypt(r.maskedEnc, AAD.masked)
+            : sealMasked(cipher, this.open(r));
         }
         return rows.length;
       });

@@ -5,6 +5,7 @@ import {
   FieldResolver,
   Float,
   ID,
+  Info,
   InputType,
   Int,
   Mutation,
@@ -14,6 +15,7 @@ import {
   Root,
   registerEnumType,
 } from 'type-graphql';
+import { Kind, type GraphQLResolveInfo } from 'graphql';
 import type { Context } from '../../graphql/context';
 import { PageInfo } from '../../graphql/connection';
 import { PetitionCase } from '../case/case.entity';
@@ -109,6 +111,24 @@ class TerminatedCaseConnection {
   count!: () => Promise<number>;
 }
 
+/**
+ * The field names selected on `nodes`, or null when fragments are involved (then every column is
+ * read): the service reads only the columns the page needs.
+ */
+function selectedNodeFields(info: GraphQLResolveInfo): Set<string> | null {
+  const names = new Set<string>();
+  for (const node of info.fieldNodes)
+    for (const sel of node.selectionSet?.selections ?? []) {
+      if (sel.kind !== Kind.FIELD) return null;
+      if (sel.name.value !== 'nodes') continue;
+      for (const f of sel.selectionSet?.selections ?? []) {
+        if (f.kind !== Kind.FIELD) return null;
+        names.add(f.name.value);
+      }
+    }
+  return names;
+}
+
 @Resolver(() => TerminatedCaseConnection)
 export class TerminatedCaseConnectionResolver {
   @FieldResolver(() => Int, { description: '符合条件的已终结事项总数' })
@@ -127,8 +147,15 @@ export class SharingResolver {
     @Arg('filter', () => TerminatedCaseFilterInput, { nullable: true }) filter?: TerminatedCaseFilterInput,
     @Arg('first', () => Int, { defaultValue: 20 }) first = 20,
     @Arg('after', () => String, { nullable: true }) after?: string,
+    @Info() info?: GraphQLResolveInfo,
   ) {
-    const page = await services.sharing.terminatedCases(actor, filter ?? {}, first, after);
+    const page = await services.sharing.terminatedCases(
+      actor,
+      filter ?? {},
+      first,
+      after,
+      info ? selectedNodeFields(info) : null,
+    );
     return {
       nodes: page.nodes,
       pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor },

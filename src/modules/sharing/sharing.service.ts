@@ -1,4 +1,4 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
+import { ReferenceKind, type EntityManager } from '@mikro-orm/postgresql';
 import type { Actor } from '../../auth/actor';
 import type { Deps } from '../../services';
 import { NotFoundError, Problems, RateLimitedError } from '../../errors';
@@ -20,7 +20,7 @@ import {
   type DuplicateJudgement,
   type DuplicateVerdict,
 } from './duplicate-method';
-import { caseColumns, lookUpCandidates, type CandidateRow } from './dup-candidates';
+import { lookUpCandidates, type CandidateRow } from './dup-candidates';
 
 export interface TerminatedCaseFilter {
   category?: Category | null;
@@ -59,6 +59,88 @@ export interface DuplicateCheckOutcome {
 export const MAX_TERMINATED_PAGE = 100;
 /** Newest terminated cases read in order for a text filter before the trigram index is asked. */
 const RECENT_SCAN = 5000;
+/**
+ * A read-only view of a case, mapped from its row without hydrating an entity: the shape of
+ * PetitionCase (relations as `{ id }`, the petitioner record embedded), so every field resolver of
+ * `Case` reads it as it reads the entity. Lazy columns (dup_text) and the database's own (dup_grams)
+ * are not read. Built once per process from the entity's metadata.
+ */
+interface CaseRowMapper {
+  columns: string;
+  map(row: Record<string, unknown>): PetitionCase;
+}
+/** Case fields a page may select that read only their own column (or the petitioner record). */
+const OWN_COLUMN_FIELDS = new Set([
+  'id',
+  'externalRef',
+  'category',
+  'title',
+  'factsAndReasons',
+  'requests',
+  'status',
+  'reviewRequestedAt',
+  'reReviewRequestedAt',
+  'repeatSubmittedAt',
+  'goodReasonAt',
+  'handlingExtended',
+  'terminatedAt',
+  'createdAt',
+  'handlingUnit',
+  'petitioner',
+  '__typename',
+]);
+/** Always read: the cursor, the relations every rule looks at. */
+const ALWAYS = new Set(['id', 'terminatedAt', 'status', 'handlingUnit', 'petitioner']);
+const caseRowMappers = new Map<string, CaseRowMapper>();
+
+/**
+ * The mapper for the columns a page needs: only those of the selected fields when every selected
+ * field reads just its own column (the sharing page), every mapped column otherwise.
+ */
+function caseRows(em: EntityManager, fields?: ReadonlySet<string> | null): CaseRowMapper {
+  const light = !!fields && [...fields].every((f) => OWN_COLUMN_FIELDS.has(f));
+  const key = light ? [...fields!].sort().join(',') : '*';
+  const known = caseRowMappers.get(key);
+  if (known) return known;
+  const props = em
+    .getMetadata()
+    .get(PetitionCase.name)
+    .props.filter((p) => p.kind !== ReferenceKind.EMBEDDED && p.persist !== false && !p.lazy)
+    .filter(
+      (p) =>
+        !light ||
+        ALWAYS.has(p.name) ||
+        fields!.has(p.name) ||
+        (fields!.has('petitioner') && p.embedded?.[0] === 'petitionerRecord'),
+    );
+  const setters = props.map((p) => {
+    const column = p.fieldNames[0];
+    const isDate = p.runtimeType === 'Date';
+    const convert =
+      p.kind === ReferenceKind.MANY_TO_ONE
+        ? (v: unknown) => (v == null ? null : { id: v })
+        : isDate
+          ? (v: unknown) => (v == null ? null : new Date(v as string))
+          : (v: unknown) => v;
+    const [owner, name] = p.embedded ?? [null, p.name];
+    return (row: Record<string, unknown>, out: Record<string, any>) => {
+      const target = owner ? (out[owner] ??= {}) : out;
+      target[name] = convert(row[column]);
+    };
+  });
+  const mapper: CaseRowMapper = {
+    columns: props.map((p) => `c.${p.fieldNames[0]}`).join(', '),
+    map(row) {
+      const out: Record<string, unknown> = {};
+      for (const set of setters) set(row, out);
+      // A PetitionCase to type-graphql (which would otherwise construct an entity from it for every
+      // field resolver): own data properties, the class's prototype, no constructor run.
+      return Object.setPrototypeOf(out, PetitionCase.prototype) as PetitionCase;
+    },
+  };
+  if (caseRowMappers.size < 200) caseRowMappers.set(key, mapper);
+  return mapper;
+}
 
 const encodeCursor = (terminatedAt: string, id: number) =>
   Buffer.from(`${terminatedAt}|${id}`).toString('base64url');
@@ -93,6 +175,8 @@ export class SharingService {
     filter: TerminatedCaseFilter,
     first: number,
     after?: string | null,
+    /** The Case fields the caller selected, when known: only their columns are read. */
+    fields?: ReadonlySet<string> | null,
   ): Promise<Page<PetitionCase> & { count: () => Promise<number> }> {
     const p = new Problems();
     p.check(
@@ -147,7 +231,12 @@ export class SharingService {
     const filtered = where.join(' and ');
     const withCursor = (w: string) => (cursor ? `${w} and (c.terminated_at, c.id) < (?, ?)` : w);
     const afterParams = cursor ? [cursor.terminatedAt, cursor.id] : [];
-    const columns = caseColumns(this.em);
+    // The text filter reads title and facts from the selected columns of the recent cases.
+    const mapper = caseRows(
+      this.em,
+      text && fields ? new Set([...fields, 'title', 'factsAndReasons']) : fields,
+    );
+    const columns = mapper.columns;
     const order = 'order by c.terminated_at desc, c.id desc';
     let rows: Record<string, unknown>[] | null = null;
     if (text) {
@@ -166,7 +255,7 @@ export class SharingService {
       `select ${columns} from petition_case c where ${withCursor(filtered)} ${order} limit ?`,
       [...params, ...afterParams, first + 1],
     );
-    const nodes = rows.slice(0, first).map((r) => this.em.map(PetitionCase, r));
+    const nodes = rows.slice(0, first).map((r) => mapper.map(r));
     const last = nodes[nodes.length - 1];
     return {
       nodes,
