@@ -20,6 +20,7 @@ beforeAll(async () => {
   tok.officer = await t.token('CASE_OFFICER', 'ZJ-HZ-ZJ', '王经办');
   tok.reviewer = await t.token('AGENCY_REVIEWER', 'ZJ-HZ', '李审核');
   tok.supervisor = await t.token('SUPERVISOR', 'ZJ', '郑监督');
+  tok.admin = await t.token('ADMIN', 'ZJ', '周管理');
 });
 afterAll(() => t?.close());
 
@@ -79,7 +80,21 @@ const inspection = (title: string) => ({
   },
 });
 
+const CREATE_UNIT = `mutation($input: CreateUnitInput!) { createUnit(input: $input) { id code name } }`;
+const unitInput = (name: string) => ({
+  input: { code: 'ZJ-HZ-IDEM', name, kind: 'DEPARTMENT', parentCode: 'ZJ-HZ', idempotencyKey: 'unit-1' },
+});
+
 const rows: Row[] = [
+  {
+    name: 'createUnit',
+    operation: 'unit.create',
+    table: 'unit',
+    token: 'admin',
+    query: CREATE_UNIT,
+    vars: () => unitInput('杭州市幂等测试局'),
+    otherVars: () => unitInput('另一名称'),
+  },
   {
     name: 'registerCase',
     operation: 'case.register',

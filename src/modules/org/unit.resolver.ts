@@ -16,6 +16,7 @@ import type { Context } from '../../graphql/context';
 import { RoleEnum } from './role';
 import { Unit, UnitKind } from './unit.entity';
 import { loadNearestAgencyAbove, loadParentUnit } from '../../graphql/loaders';
+import { IdempotencyKeyField } from '../../graphql/idempotency-key';
 
 @ObjectType('Me', { description: '当前用户' })
 class Me {
@@ -41,6 +42,8 @@ class CreateUnitInput {
   kind!: UnitKind;
   @Field(() => String, { nullable: true, description: '上级单位代码；为空表示根单位' })
   parentCode?: string | null;
+  @IdempotencyKeyField()
+  idempotencyKey?: string | null;
 }
 
 @Resolver(() => Unit)

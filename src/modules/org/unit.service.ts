@@ -4,6 +4,7 @@ import { ConflictError, ForbiddenError, NotFoundError, Problems } from '../../er
 import { Unit, UnitKind } from './unit.entity';
 import type { AuditService } from '../audit/audit.service';
 import { isSameOrBelow } from '../petitioner/personal-data';
+import { checkIdempotencyKey, idempotent } from '../followup/idempotency';
 
 const CODE_RE = /^[A-Z0-9]+(-[A-Z0-9]+)*$/;
 
@@ -12,6 +13,8 @@ export interface CreateUnitData {
   name: string;
   kind: UnitKind;
   parentCode?: string | null;
+  /** A retry with the same key answers the first answer (modules/followup/idempotency.ts). */
+  idempotencyKey?: string | null;
 }
 
 /**
@@ -107,21 +110,30 @@ export class UnitService {
     const code = data.code?.trim() ?? '';
     p.check(CODE_RE.test(code), 'code', '单位代码只能由大写字母、数字和连字符组成，如 ZJ-HZ');
     p.check(!!data.name?.trim() && data.name.trim().length <= 200, 'name', '单位名称不能为空，且不超过200字');
+    checkIdempotencyKey(p, data.idempotencyKey);
     p.throwIfAny();
-    const done = await this.em.transactional(async (em) => {
-      if (await em.findOne(Unit, { code })) throw new ConflictError(`单位代码 ${code} 已存在`);
-      const parent = data.parentCode ? await em.findOne(Unit, { code: data.parentCode }) : null;
-      if (data.parentCode && !parent)
-        new Problems().add('parentCode', `上级单位 ${data.parentCode} 不存在`).throwIfAny();
-      assertManages(actor, parent, '新建单位的上级单位');
-      // The id is the last label of the path, so take it from the sequence first.
-      const [{ id }] = await em.execute<{ id: number }[]>(`select nextval('unit_id_seq')::int as id`);
-      const path = parent ? `${parent.path}.${id}` : `${id}`;
-      const unit = em.create(Unit, { id, code, name: data.name.trim(), kind: data.kind, parent, path });
-      await em.flush();
-      await this.audited(em, actor, 'unit.create', unit);
-      return unit;
-    });
+    const { idempotencyKey, ...input } = data;
+    const done = await this.em.transactional((em) =>
+      idempotent(
+        em,
+        actor,
+        { key: idempotencyKey, operation: 'unit.create', entity: Unit, input },
+        async () => {
+          if (await em.findOne(Unit, { code })) throw new ConflictError(`单位代码 ${code} 已存在`);
+          const parent = data.parentCode ? await em.findOne(Unit, { code: data.parentCode }) : null;
+          if (data.parentCode && !parent)
+            new Problems().add('parentCode', `上级单位 ${data.parentCode} 不存在`).throwIfAny();
+          assertManages(actor, parent, '新建单位的上级单位');
+          // The id is the last label of the path, so take it from the sequence first.
+          const [{ id }] = await em.execute<{ id: number }[]>(`select nextval('unit_id_seq')::int as id`);
+          const path = parent ? `${parent.path}.${id}` : `${id}`;
+          const unit = em.create(Unit, { id, code, name: data.name.trim(), kind: data.kind, parent, path });
+          await em.flush();
+          await this.audited(em, actor, 'unit.create', unit);
+          return unit;
+        },
+      ),
+    );
     this.changed?.();
     return done;
   }
