@@ -18,6 +18,7 @@ import {
   NON_DUPLICATE_SCORE_CAP,
   normaliseContent,
   parseNumeral,
+  POSSIBLE_OTHER_PERSON_MIN_SIMILARITY,
   POSSIBLE_SAME_PERSON_MIN_SIMILARITY,
   profileContent,
   contentIndexText,
@@ -355,6 +356,22 @@ describe('judge: verdict rules', () => {
     const scores = r.matches.map((m) => m.score);
     expect([...scores].sort((x, y) => y - x)).toEqual(scores);
     expect(matchScore(other)).toBeLessThan(matchScore(dup));
+  });
+  it('the verdict is taken before the cut: many own unrelated matters do not push out another person’s possible match', () => {
+    const own = candidate('D-0028', unrelated, 'ID_NUMBER'); // listed, never POSSIBLE
+    const mine = Array.from({ length: MAX_MATCHES + 2 }, (_, i) => ({ ...own, caseId: `P-${i}` }));
+    // another person's related matter at the POSSIBLE level (a later date), scoring below every own matter
+    const other = {
+      ...candidate('D-0028', same.content, null),
+      caseId: 'O-1',
+      contentSimilarity: POSSIBLE_OTHER_PERSON_MIN_SIMILARITY + 0.01,
+      newerDates: 1,
+    };
+    expect(matchScore(other)).toBeLessThan(matchScore(own));
+    const r = judge([...mine, other]);
+    expect(r.verdict).toBe('POSSIBLE_DUPLICATE');
+    expect(r.matches).toHaveLength(MAX_MATCHES);
+    expect(r.matches[MAX_MATCHES - 1].caseId).toBe('O-1');
   });
 });
 

@@ -514,7 +514,8 @@ export const NON_DUPLICATE_SCORE_CAP =
  * The verdict over all candidates of one check. A candidate is shown when it reaches the
  * POSSIBLE level for its kind (same person / other person); the verdict is DUPLICATE when a
  * shown candidate passes every DUPLICATE gate, POSSIBLE_DUPLICATE when any is shown, else
- * NO_MATCH. Matches are sorted by score (a qualifying duplicate always first), at most 10.
+ * NO_MATCH. Matches are sorted by score (a qualifying duplicate always first), at most 10;
+ * the cut comes after the verdict and always keeps the match the verdict rests on.
  */
 export function judge(candidates: DuplicateCandidate[]): DuplicateJudgement {
   const ranked = candidates
@@ -531,16 +532,20 @@ export function judge(candidates: DuplicateCandidate[]): DuplicateJudgement {
     // the petitioner's own terminated matters are always listed (the clerk sees what the
     // earlier matter was about); other people's only when they reach the POSSIBLE level
     .filter((x) => x.samePerson || x.possible)
-    .sort((x, y) => y.score - x.score || y.c.contentSimilarity - x.c.contentSimilarity)
-    .slice(0, MAX_MATCHES);
+    .sort((x, y) => y.score - x.score || y.c.contentSimilarity - x.c.contentSimilarity);
+  // the verdict over every listed candidate, before the cut for display
   const verdict: DuplicateVerdict = ranked.some((m) => m.dup && m.possible)
     ? 'DUPLICATE'
     : ranked.some((m) => m.possible)
       ? 'POSSIBLE_DUPLICATE'
       : 'NO_MATCH';
+  // the petitioner's own low-scoring matters must not push out the match the verdict rests on
+  const shown = ranked.slice(0, MAX_MATCHES);
+  const driver = ranked.find((m) => m.possible && (verdict !== 'DUPLICATE' || m.dup));
+  if (driver && !shown.includes(driver)) shown.splice(MAX_MATCHES - 1, 1, driver);
   return {
     verdict,
-    matches: ranked.map(({ c, samePerson, score }) => ({
+    matches: shown.map(({ c, samePerson, score }) => ({
       caseId: c.caseId,
       sameIdentity: samePerson,
       contentSimilarity: c.contentSimilarity,
