@@ -13,6 +13,7 @@ import {
   DUPLICATE_MIN_SIMILARITY,
   DUPLICATE_MIN_TEXT_SIMILARITY,
   judge,
+  matchReasons,
   matchScore,
   MAX_MATCHES,
   NON_DUPLICATE_SCORE_CAP,
@@ -436,6 +437,19 @@ describe('DUPLICATE carried by the facts, when the wording is plain', () => {
     expect(c.sharedEventFacts).toBeGreaterThanOrEqual(3);
     expect(c.caseEventCoverage).toBeLessThan(DUPLICATE_MIN_CASE_EVENT_COVERAGE);
     expect(judge([c]).verdict).toBe('POSSIBLE_DUPLICATE');
+  });
+
+  it('reasons do not tell whether a guessed house number or place is in the case; the score still weighs them', () => {
+    const text = (room: string) =>
+      `本人2019年6月买的恒川置业锦澜府7幢${room}室，总价386万元，2021年12月交付后卫生间渗水，损失4.6万元，要求赔偿。`;
+    const right = candidate('D-0001', text('1202'), 'ID_NUMBER');
+    const wrong = candidate('D-0001', text('1502'), 'ID_NUMBER');
+    expect(right.facts.agree.some((f) => f.kind === 'room')).toBe(true);
+    expect(wrong.facts.conflict.some((f) => f.kind === 'room')).toBe(true);
+    const shown = (c: DuplicateCandidate) => matchReasons(c).filter((s) => !s.startsWith('文字相似度'));
+    expect(shown(right)).toEqual(shown(wrong));
+    expect(matchReasons(right).join()).not.toMatch(/门牌房号|地名|编号/);
+    expect(right.conflictingFacts).toBeLessThan(wrong.conflictingFacts);
   });
 
   it('another price per square metre conflicts, and says so', () => {

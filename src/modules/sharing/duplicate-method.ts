@@ -571,26 +571,22 @@ const KIND_LABEL: Record<KeyFact['kind'], string> = {
   organisation: '单位名称',
   place: '地名（小区、村）',
 };
-/** Kinds whose values may be the petitioner's home or other identifying detail: only counted, never shown. */
-const VALUE_HIDDEN: ReadonlySet<KeyFact['kind']> = new Set([
-  'room',
-  'code',
-  'organisation',
-  'place',
-  'count',
-]);
+/**
+ * The kinds named in reasons, in this order. Room numbers, places (小区、村) and identifiers are
+ * masked in the shared case and left out even as a count: "一致的门牌房号" against "不一致的门牌房号"
+ * would tell whether a guessed house number is in the case. They still count in the score.
+ */
 const REASON_ORDER: KeyFact['kind'][] = [
   'amount',
   'area',
   'unitPrice',
   'date',
-  'room',
-  'place',
   'organisation',
-  'code',
   'duration',
   'count',
 ];
+/** Kinds whose values may point at the person: only counted, never shown. */
+const VALUE_HIDDEN: ReadonlySet<KeyFact['kind']> = new Set(['organisation', 'count']);
 
 function showValue(f: KeyFact): string {
   const n = (v: number) => (Number.isInteger(v) ? String(v) : v.toFixed(2).replace(/0+$/, ''));
@@ -630,8 +626,8 @@ function describe(facts: KeyFact[], lead: string): string[] {
  * Why a match was scored as it was, for the clerk: agreeing and conflicting key facts by
  * kind, new dates, and how close the wording is. No personal data: amounts, areas, prices
  * and dates are shown (they are the matter's facts, visible in the shared case as well);
- * room numbers, place and organisation names, identifiers and counts only counted, since
- * they may be the petitioner's home address or otherwise point at the person.
+ * organisation names and counts only counted; room numbers, places and identifiers not at
+ * all, since they may be the petitioner's home address or otherwise point at the person.
  */
 export function matchReasons(c: ContentComparison): string[] {
   const out = [
