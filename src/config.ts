@@ -44,7 +44,7 @@ export interface Config {
   databaseUrl?: string;
   dataDir: string;
   embeddedPgPort: number;
-  /** Longest wait for a database connection before DATABASE_UNAVAILABLE (DATABASE_TIMEOUT_MS). */
+  /** Longest wait for opening a database connection before DATABASE_UNAVAILABLE (DATABASE_TIMEOUT_MS). */
   databaseTimeoutMs: number;
   auth: {
     /** HS256 secret for development tokens; never accepted in production. */

@@ -50,6 +50,19 @@ async function until<T>(what: () => Promise<T>, good: (v: T) => boolean, ms: num
   }
 }
 
+it('waits for a free connection when the pool is full: load makes an answer slower, never refused', async () => {
+  const client = t.orm.em.getConnection().getKnex().client;
+  const max = t.orm.config.get('pool')!.max!;
+  const held = await Promise.all(Array.from({ length: max }, () => client.acquireConnection()));
+  const answer = t.gql('{ me { userId } }', {}, officer);
+  // held past DATABASE_TIMEOUT_MS, then given back
+  await new Promise((r) => setTimeout(r, TIMEOUT_MS + 500));
+  for (const c of held) await client.releaseConnection(c);
+  const r = await answer;
+  expect(r.status).toBe(200);
+  expect(ok(r).me.userId).toBeTruthy();
+}, 30_000);
+
 it('answers 503 DATABASE_UNAVAILABLE (retryable) while the database is down, and recovers by itself', async () => {
   ok(await t.gql(REGISTER, { input: caseInput() }, officer));
   await pg.stop();

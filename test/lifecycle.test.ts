@@ -270,6 +270,38 @@ describe('roles, units and states', () => {
     expect(pending.map((a: any) => a.id)).toContain(app.id);
   });
 
+  it('lists pending applications as a work queue: the oldest first, with the total when cut', async () => {
+    const start = t.clock.now;
+    const mine: string[] = [];
+    try {
+      for (let i = 1; i <= 3; i++) {
+        const id = await caseThroughProcedure(t, officer, { reReview: true, repeat: true });
+        t.clock.now = new Date(start.getTime() + i * 60_000);
+        mine.push(
+          ok(await t.gql(APPLY, { id, c: 'REPEAT_AFTER_RE_REVIEW' }, officer)).applyForTermination.id,
+        );
+      }
+    } finally {
+      t.clock.now = start;
+    }
+    const PENDING = `query($first: Int) { pendingTerminationApplications(first: $first) { id appliedAt }
+      pendingTerminationApplicationCount }`;
+    const all = ok(await t.gql(PENDING, { first: 500 }, reviewer));
+    const n = all.pendingTerminationApplicationCount;
+    expect(all.pendingTerminationApplications).toHaveLength(n);
+    expect(n).toBeGreaterThanOrEqual(3);
+    const times = all.pendingTerminationApplications.map((a: any) => a.appliedAt);
+    expect([...times].sort()).toEqual(times);
+    // cut to n-1: the oldest stay, the newest waits
+    const cut = ok(await t.gql(PENDING, { first: n - 1 }, reviewer));
+    expect(cut.pendingTerminationApplications).toEqual(all.pendingTerminationApplications.slice(0, n - 1));
+    expect(all.pendingTerminationApplications.slice(-3).map((a: any) => a.id)).toEqual(mine);
+    expect(cut.pendingTerminationApplications.map((a: any) => a.id)).not.toContain(mine[2]);
+    expect(cut.pendingTerminationApplicationCount).toBe(n);
+    expect(errorOf(await t.gql(PENDING, { first: 0 }, reviewer)).code).toBe('BAD_USER_INPUT');
+    expect(errorOf(await t.gql(PENDING, { first: 1 }, officer)).code).toBe('FORBIDDEN');
+  });
+
   it('refuses a return without reasons', async () => {
     const id = await caseThroughProcedure(t, officer, { reReview: true, repeat: true });
     const app = ok(await t.gql(APPLY, { id, c: 'REPEAT_AFTER_RE_REVIEW' }, officer)).applyForTermination;

@@ -125,6 +125,40 @@ describe('GET /metrics', () => {
   });
 });
 
+describe('GET /metrics: an incomplete duplicate search', () => {
+  let t: TestHub;
+  beforeAll(async () => {
+    t = await startTestHub({ DUPLICATE_CHECK_MAX_OWN_CASES: '1' });
+    await loadDemoUnits(t);
+    t.clock.now = new Date('2026-06-01T04:00:00Z');
+    const officer = await t.token('CASE_OFFICER', 'ZJ-HZ-ZJ', '王经办');
+    const reviewer = await t.token('AGENCY_REVIEWER', 'ZJ-HZ', '李审核');
+    for (let i = 0; i < 2; i++) await terminatedCase(t, officer, reviewer, { petitioner: person });
+  });
+  afterAll(() => t.close());
+
+  it('is counted once audited: a check whose audit entry fails is not counted', async () => {
+    const staff = await t.token('DEPARTMENT_STAFF', 'ZJ-HZ-RS', '人社局');
+    const CHECK = `query($i: DuplicateCheckInput!) { checkDuplicate(input: $i) { verdict complete } }`;
+    const input = { i: { idNumber: person.idNumber, content: FACTS } };
+    const INCOMPLETE = 'hub_duplicate_search_incomplete_total{reason="OWN_CASES_LIMIT"}';
+    // the audit entry of a duplicate check cannot be written
+    await t.sql(`create function refuse_check_audit() returns trigger language plpgsql as $$
+      begin if new.operation = 'sharing.checkDuplicate' then raise exception 'audit refused'; end if;
+      return new; end $$`);
+    await t.sql(`create trigger refuse_check_audit before insert on audit_log
+      for each row execute function refuse_check_audit()`);
+    try {
+      expect((await t.gql(CHECK, input, staff)).errors).toBeDefined();
+      expect(sample((await scrape(t)).text, INCOMPLETE)).toBe(0);
+    } finally {
+      await t.sql('drop trigger refuse_check_audit on audit_log');
+    }
+    expect(ok(await t.gql(CHECK, input, staff)).checkDuplicate.complete).toBe(false);
+    expect(sample((await scrape(t)).text, INCOMPLETE)).toBe(1);
+  });
+});
+
 describe('GET /metrics protection', () => {
   const TOKEN = 'metrics-scraper-4f6c1e9a2b7d';
   const prodEnv = {

@@ -1,5 +1,5 @@
 import { startTestHub, ok, errorOf, type TestHub } from './helpers/hub';
-import { REGISTER, STEP, caseInput, loadDemoUnits } from './helpers/fixtures';
+import { REGISTER, STEP, caseInput, loadDemoUnits, terminatedCase } from './helpers/fixtures';
 import { startPrimaryAndReplica, type PrimaryAndReplica } from './helpers/replica';
 import { initOrm, migrate } from '../src/db/orm';
 import { signDevToken } from '../src/auth/tokens';
@@ -126,6 +126,33 @@ describe('read replicas', () => {
       await pauseReplay(false);
       await pr.caughtUp();
       expect(ok(await t.gql(LOOK_UP, { id }, reader)).case.id).toBe(id);
+    } finally {
+      await pauseReplay(false);
+    }
+  });
+
+  it('returns an archive created on first access although the replica does not have it yet', async () => {
+    const reviewer = signDevToken(t.config, {
+      userId: 'reviewer-archive',
+      role: 'AGENCY_REVIEWER',
+      unitCode: 'ZJ-HZ',
+      name: 'reviewer-archive',
+    });
+    const id = await terminatedCase(t, writer, await reviewer);
+    await t.sql(`delete from termination_archive where case_id = $1`, [id]); // e.g. an imported case
+    await pr.caughtUp();
+    const follower = await signDevToken(t.config, {
+      userId: 'officer-follower',
+      role: 'CASE_OFFICER',
+      unitCode: 'ZJ-HZ-ZJ',
+      name: 'officer-follower',
+    });
+    await pauseReplay(true);
+    try {
+      const r = ok(
+        await t.gql(`query($id: ID!) { followUp(caseId: $id) { archive { id } } }`, { id }, follower),
+      );
+      expect(r.followUp.archive.id).toBeTruthy();
     } finally {
       await pauseReplay(false);
     }

@@ -3,7 +3,9 @@ import { ConnectionException } from '@mikro-orm/core';
 /**
  * Is this error the database being unreachable (down, restarting, refusing connections, or not
  * answering within DATABASE_TIMEOUT_MS) rather than something the request did? Such a request
- * is answered 503 DATABASE_UNAVAILABLE, retryable, instead of an internal error.
+ * is answered 503 DATABASE_UNAVAILABLE, retryable, instead of an internal error. A wait for a
+ * free pooled connection (`Knex: Timeout acquiring a connection`) is not: the pool being full
+ * is load, and the database answers.
  */
 export function isDatabaseUnavailable(error: unknown): boolean {
   for (let e = error as Record<string, unknown> | undefined, depth = 0; e && depth < 5; depth++) {
@@ -26,7 +28,6 @@ const NET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '
 const UNAVAILABLE_MESSAGES = [
   /Connection terminated/i, // pg: the server closed the socket
   /timeout exceeded when trying to connect/i, // pg: connectionTimeoutMillis
-  /Knex: Timeout acquiring a connection/i, // the pool: acquireConnectionTimeout
   /Client has encountered a connection error and is not queryable/i,
   /the database system is (starting up|shutting down|in recovery mode)/i,
 ];

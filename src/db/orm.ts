@@ -4,15 +4,25 @@ import { SeedManager } from '@mikro-orm/seeder';
 import { entities } from './entities';
 import { migrationsList } from './migrations';
 
-/** How long a request waits for a database connection (DATABASE_TIMEOUT_MS) before it is refused. */
+/** How long opening a database connection may take (DATABASE_TIMEOUT_MS) before the request is refused. */
 export const DEFAULT_DATABASE_TIMEOUT_MS = 5_000;
 
+/** How long a request may queue for a free pooled connection under load (knex's default). */
+export const POOL_WAIT_MS = 60_000;
+
 /**
- * Connection and pool timeouts: while the database is down or hung, a request is refused with
- * DATABASE_UNAVAILABLE after at most `ms` instead of waiting (knex's default is 60 s).
+ * Connection timeouts: while the database is down or hung, opening a connection fails after at
+ * most `ms` and the request is refused with DATABASE_UNAVAILABLE (knex passes the connect error
+ * on at once). A full pool is load, not an outage: a request waits there up to POOL_WAIT_MS, so
+ * under load an answer is slower, not refused.
  */
 export function databaseTimeouts(ms: number): Partial<Options> {
-  return { driverOptions: { acquireConnectionTimeout: ms, connection: { connectionTimeoutMillis: ms } } };
+  return {
+    driverOptions: {
+      acquireConnectionTimeout: Math.max(ms, POOL_WAIT_MS),
+      connection: { connectionTimeoutMillis: ms },
+    },
+  };
 }
 
 export function ormOptions(databaseUrl: string, extra: Partial<Options> = {}): Options {

@@ -108,7 +108,7 @@ export const DEFAULT_LIST_SIZE = 20;
  * up (their work grows with the cases and audit entries of a subtree, not with what they return).
  */
 export const FIELD_COST: Record<string, number> = {
-  'Query.checkDuplicate': 100, // identity look-up plus a trigram search over terminated cases
+  'Query.checkDuplicate': 100, // identity look-up plus the rare-bigram postings search (dup-candidates.ts)
   'Query.inspectionLookupActivity': 1_000, // aggregates the audit log over the period
   'Query.followUpStatistics': 500,
   'Query.followUpReport': 1_000, // one statistics row per unit of the subtree

@@ -61,6 +61,7 @@ export const ruleMap = {
     case: anyone,
     cases: anyone,
     pendingTerminationApplications: role('AGENCY_REVIEWER'),
+    pendingTerminationApplicationCount: role('AGENCY_REVIEWER'),
     terminatedCases: anyone,
     terminatedCase: anyone,
     checkDuplicate: role('DEPARTMENT_STAFF', 'CASE_OFFICER', 'AGENCY_REVIEWER', 'SUPERVISOR'),

@@ -13,11 +13,13 @@ import {
   DUPLICATE_MIN_SIMILARITY,
   DUPLICATE_MIN_TEXT_SIMILARITY,
   judge,
+  matchReasons,
   matchScore,
   MAX_MATCHES,
   NON_DUPLICATE_SCORE_CAP,
   normaliseContent,
   parseNumeral,
+  POSSIBLE_OTHER_PERSON_MIN_SIMILARITY,
   POSSIBLE_SAME_PERSON_MIN_SIMILARITY,
   profileContent,
   contentIndexText,
@@ -356,6 +358,22 @@ describe('judge: verdict rules', () => {
     expect([...scores].sort((x, y) => y - x)).toEqual(scores);
     expect(matchScore(other)).toBeLessThan(matchScore(dup));
   });
+  it('the verdict is taken before the cut: many own unrelated matters do not push out another person’s possible match', () => {
+    const own = candidate('D-0028', unrelated, 'ID_NUMBER'); // listed, never POSSIBLE
+    const mine = Array.from({ length: MAX_MATCHES + 2 }, (_, i) => ({ ...own, caseId: `P-${i}` }));
+    // another person's related matter at the POSSIBLE level (a later date), scoring below every own matter
+    const other = {
+      ...candidate('D-0028', same.content, null),
+      caseId: 'O-1',
+      contentSimilarity: POSSIBLE_OTHER_PERSON_MIN_SIMILARITY + 0.01,
+      newerDates: 1,
+    };
+    expect(matchScore(other)).toBeLessThan(matchScore(own));
+    const r = judge([...mine, other]);
+    expect(r.verdict).toBe('POSSIBLE_DUPLICATE');
+    expect(r.matches).toHaveLength(MAX_MATCHES);
+    expect(r.matches[MAX_MATCHES - 1].caseId).toBe('O-1');
+  });
 });
 
 describe('held-out examples (not in the dev set)', () => {
@@ -419,6 +437,19 @@ describe('DUPLICATE carried by the facts, when the wording is plain', () => {
     expect(c.sharedEventFacts).toBeGreaterThanOrEqual(3);
     expect(c.caseEventCoverage).toBeLessThan(DUPLICATE_MIN_CASE_EVENT_COVERAGE);
     expect(judge([c]).verdict).toBe('POSSIBLE_DUPLICATE');
+  });
+
+  it('reasons do not tell whether a guessed house number or place is in the case; the score still weighs them', () => {
+    const text = (room: string) =>
+      `本人2019年6月买的恒川置业锦澜府7幢${room}室，总价386万元，2021年12月交付后卫生间渗水，损失4.6万元，要求赔偿。`;
+    const right = candidate('D-0001', text('1202'), 'ID_NUMBER');
+    const wrong = candidate('D-0001', text('1502'), 'ID_NUMBER');
+    expect(right.facts.agree.some((f) => f.kind === 'room')).toBe(true);
+    expect(wrong.facts.conflict.some((f) => f.kind === 'room')).toBe(true);
+    const shown = (c: DuplicateCandidate) => matchReasons(c).filter((s) => !s.startsWith('文字相似度'));
+    expect(shown(right)).toEqual(shown(wrong));
+    expect(matchReasons(right).join()).not.toMatch(/门牌房号|地名|编号/);
+    expect(right.conflictingFacts).toBeLessThan(wrong.conflictingFacts);
   });
 
   it('another price per square metre conflicts, and says so', () => {

@@ -156,8 +156,11 @@ export class ArchiveService {
     const c = await terminatedCaseForReader(this.cases, actor, caseId);
     let archive = await this.em.findOne(TerminationArchive, { case: c.id });
     if (!archive) {
-      await this.em.transactional((em) => ensureArchive(em, c.id, { service: this.audit, actor }));
-      archive = await this.em.findOneOrFail(TerminationArchive, { case: c.id });
+      // read back inside the writing transaction: a replica may not have the new archive yet
+      archive = await this.em.transactional(async (em) => {
+        await ensureArchive(em, c.id, { service: this.audit, actor });
+        return em.findOneOrFail(TerminationArchive, { case: c.id });
+      });
     }
     return { case: c, archive };
   }

@@ -6,7 +6,8 @@ import { PetitionCase } from '../case/case.entity';
  * whose cost is bounded whatever the corpus (migration 20261203040001).
  *
  * - The petitioner's own terminated cases, by blind index (ID number, or name + phone), at most
- *   `maxOwnCases` of them, newest first; more than that and the answer says it is incomplete.
+ *   `maxOwnCases` of them, the most recently registered (highest id) first; more than that and
+ *   the answer says it is incomplete.
  * - Other cases by content, through the exact inverted index of rare bigrams (`dup_gram_df`,
  *   `dup_gram_posting`, kept by triggers): the query's bigrams held by at most 2000 terminated
  *   cases (`dup_rare_cases()`), rarest first, as long as their posting lists together stay

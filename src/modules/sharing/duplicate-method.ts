@@ -514,7 +514,8 @@ export const NON_DUPLICATE_SCORE_CAP =
  * The verdict over all candidates of one check. A candidate is shown when it reaches the
  * POSSIBLE level for its kind (same person / other person); the verdict is DUPLICATE when a
  * shown candidate passes every DUPLICATE gate, POSSIBLE_DUPLICATE when any is shown, else
- * NO_MATCH. Matches are sorted by score (a qualifying duplicate always first), at most 10.
+ * NO_MATCH. Matches are sorted by score (a qualifying duplicate always first), at most 10;
+ * the cut comes after the verdict and always keeps the match the verdict rests on.
  */
 export function judge(candidates: DuplicateCandidate[]): DuplicateJudgement {
   const ranked = candidates
@@ -531,16 +532,20 @@ export function judge(candidates: DuplicateCandidate[]): DuplicateJudgement {
     // the petitioner's own terminated matters are always listed (the clerk sees what the
     // earlier matter was about); other people's only when they reach the POSSIBLE level
     .filter((x) => x.samePerson || x.possible)
-    .sort((x, y) => y.score - x.score || y.c.contentSimilarity - x.c.contentSimilarity)
-    .slice(0, MAX_MATCHES);
+    .sort((x, y) => y.score - x.score || y.c.contentSimilarity - x.c.contentSimilarity);
+  // the verdict over every listed candidate, before the cut for display
   const verdict: DuplicateVerdict = ranked.some((m) => m.dup && m.possible)
     ? 'DUPLICATE'
     : ranked.some((m) => m.possible)
       ? 'POSSIBLE_DUPLICATE'
       : 'NO_MATCH';
+  // the petitioner's own low-scoring matters must not push out the match the verdict rests on
+  const shown = ranked.slice(0, MAX_MATCHES);
+  const driver = ranked.find((m) => m.possible && (verdict !== 'DUPLICATE' || m.dup));
+  if (driver && !shown.includes(driver)) shown.splice(MAX_MATCHES - 1, 1, driver);
   return {
     verdict,
-    matches: ranked.map(({ c, samePerson, score }) => ({
+    matches: shown.map(({ c, samePerson, score }) => ({
       caseId: c.caseId,
       sameIdentity: samePerson,
       contentSimilarity: c.contentSimilarity,
@@ -566,26 +571,22 @@ const KIND_LABEL: Record<KeyFact['kind'], string> = {
   organisation: '单位名称',
   place: '地名（小区、村）',
 };
-/** Kinds whose values may be the petitioner's home or other identifying detail: only counted, never shown. */
-const VALUE_HIDDEN: ReadonlySet<KeyFact['kind']> = new Set([
-  'room',
-  'code',
-  'organisation',
-  'place',
-  'count',
-]);
+/**
+ * The kinds named in reasons, in this order. Room numbers, places (小区、村) and identifiers are
+ * masked in the shared case and left out even as a count: "一致的门牌房号" against "不一致的门牌房号"
+ * would tell whether a guessed house number is in the case. They still count in the score.
+ */
 const REASON_ORDER: KeyFact['kind'][] = [
   'amount',
   'area',
   'unitPrice',
   'date',
-  'room',
-  'place',
   'organisation',
-  'code',
   'duration',
   'count',
 ];
+/** Kinds whose values may point at the person: only counted, never shown. */
+const VALUE_HIDDEN: ReadonlySet<KeyFact['kind']> = new Set(['organisation', 'count']);
 
 function showValue(f: KeyFact): string {
   const n = (v: number) => (Number.isInteger(v) ? String(v) : v.toFixed(2).replace(/0+$/, ''));
@@ -625,8 +626,8 @@ function describe(facts: KeyFact[], lead: string): string[] {
  * Why a match was scored as it was, for the clerk: agreeing and conflicting key facts by
  * kind, new dates, and how close the wording is. No personal data: amounts, areas, prices
  * and dates are shown (they are the matter's facts, visible in the shared case as well);
- * room numbers, place and organisation names, identifiers and counts only counted, since
- * they may be the petitioner's home address or otherwise point at the person.
+ * organisation names and counts only counted; room numbers, places and identifiers not at
+ * all, since they may be the petitioner's home address or otherwise point at the person.
  */
 export function matchReasons(c: ContentComparison): string[] {
   const out = [

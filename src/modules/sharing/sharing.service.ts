@@ -328,7 +328,6 @@ export class SharingService {
     const incompleteReason = complete
       ? null
       : `该身份名下已终结事项共 ${found.ownCases} 件，超过单次查重可比对的 ${maxOwnCases} 件，只比对了最近的 ${maxOwnCases} 件；结论不完整，请人工核查其余事项`;
-    if (!complete) this.deps.metrics.duplicateSearchIncomplete.inc({ reason: 'OWN_CASES_LIMIT' });
     const byId = new Map(found.candidates.map((c) => [String(c.case.id), c.case]));
     await this.audit.record({
       actor,
@@ -343,6 +342,7 @@ export class SharingService {
     });
     // Counted once audited, never before: a failed check is no answer.
     this.deps.metrics.duplicateChecks.inc({ verdict });
+    if (!complete) this.deps.metrics.duplicateSearchIncomplete.inc({ reason: 'OWN_CASES_LIMIT' });
     return {
       verdict,
       complete,

@@ -1,7 +1,7 @@
 import { wrap } from '@mikro-orm/core';
-import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../graphql/context';
-import { LAST_ARG, LastInt, latest } from '../../graphql/list-bound';
+import { LIST_LAST_DEFAULT, LIST_LAST_MAX } from '../../graphql/list-bound';
 import { IdempotencyKeyArg } from '../../graphql/idempotency-key';
 import { Unit } from '../org/unit.entity';
 import { PetitionCase } from '../case/case.entity';
@@ -82,12 +82,24 @@ export class TerminationResolver {
     );
   }
 
-  @Query(() => [TerminationApplication], { description: '待本机构审核的终结申请（最近的 last 份）' })
-  async pendingTerminationApplications(
+  @Query(() => [TerminationApplication], {
+    description:
+      '待本机构审核的终结申请：按申请时间从早到晚（最早的离审核期限最近），前 first 份；共有多少份见 pendingTerminationApplicationCount',
+  })
+  pendingTerminationApplications(
     @Ctx() { actor, services }: Context,
-    @Arg('last', LastInt, LAST_ARG) last: number,
+    @Arg('first', () => Int, {
+      defaultValue: LIST_LAST_DEFAULT,
+      description: `最早的多少份（默认 ${LIST_LAST_DEFAULT}，最多 ${LIST_LAST_MAX}）`,
+    })
+    first: number,
   ) {
-    return latest(await services.termination.inbox(actor), last);
+    return services.termination.inbox(actor, first);
+  }
+
+  @Query(() => Int, { description: '待本机构审核的终结申请共有多少份' })
+  pendingTerminationApplicationCount(@Ctx() { actor, services }: Context) {
+    return services.termination.inboxSize(actor);
   }
 
   @FieldResolver(() => PetitionCase, {

@@ -12,6 +12,7 @@ import { unmetTerminationCondition } from '../case/procedure';
 import { isSameOrBelow } from '../petitioner/personal-data';
 import { TerminationApplication } from './termination.entity';
 import { ensureArchive } from '../followup/archive.service';
+import { LIST_LAST_MAX } from '../../graphql/list-bound';
 import { checkIdempotencyKey, idempotent } from '../followup/idempotency';
 
 export interface NotificationData {
@@ -245,13 +246,31 @@ export class TerminationService {
     );
   }
 
-  /** Pending applications waiting for the actor's agency. */
-  async inbox(actor: Actor): Promise<TerminationApplication[]> {
-    return this.em.find(
-      TerminationApplication,
-      { examiningUnit: actor.unitId, status: ApplicationStatus.PENDING },
-      { orderBy: { appliedAt: 'asc' }, limit: 200 },
-    );
+  /**
+   * Pending applications waiting for the actor's agency: a work queue, the oldest (nearest its
+   * examination deadline) first, at most `first` (inboxSize says how many there are in all).
+   */
+  async inbox(actor: Actor, first: number): Promise<TerminationApplication[]> {
+    new Problems()
+      .check(
+        Number.isInteger(first) && first >= 1 && first <= LIST_LAST_MAX,
+        'first',
+        `应为 1–${LIST_LAST_MAX}`,
+      )
+      .throwIfAny();
+    return this.em.find(TerminationApplication, this.inboxWhere(actor), {
+      orderBy: { appliedAt: 'asc', id: 'asc' },
+      limit: first,
+    });
+  }
+
+  /** How many applications are pending for the actor's agency. */
+  async inboxSize(actor: Actor): Promise<number> {
+    return this.em.count(TerminationApplication, this.inboxWhere(actor));
+  }
+
+  private inboxWhere(actor: Actor) {
+    return { examiningUnit: actor.unitId, status: ApplicationStatus.PENDING };
   }
 
   formatDecisionNumber(year: number, n: number, agency: Unit): string {
