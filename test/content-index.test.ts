@@ -120,7 +120,13 @@ describe('content index of terminated cases', () => {
       idBidx: null,
       namePhoneBidx: null,
       maxOwnCases: 200,
-      allowance: { userId: 'test:explain', now: new Date(), perHour: 1e6, perDay: 1e6 },
+      allowance: {
+        userId: 'test:explain',
+        now: new Date(),
+        windows: [],
+        contentKindPrefix: 'dup:content:',
+        contentKind: null,
+      },
     });
     const plan = (
       await em.execute<{ 'QUERY PLAN': string }[]>(`explain (analyze, costs off) ${q.sql}`, q.params)
@@ -188,10 +194,10 @@ describe('checkDuplicate under load', () => {
     expect(statements.length).toBeLessThanOrEqual(6);
     // allowance, identity, content candidates and their facts: one statement
     const lookUps = statements.filter((q) =>
-      /duplicate_check_allowance|dup_gram_posting|petitioner_name_phone_bidx/.test(q),
+      /usage_window|dup_gram_posting|petitioner_name_phone_bidx/.test(q),
     );
     expect(lookUps).toHaveLength(1);
-    expect(lookUps[0]).toMatch(/duplicate_check_allowance[\s\S]*dup_gram_posting[\s\S]*case_step/);
+    expect(lookUps[0]).toMatch(/usage_window[\s\S]*dup_gram_posting[\s\S]*case_step/);
   });
 
   it('says when a limit cut the search short, is never NO_MATCH then, and counts it', async () => {

@@ -8,6 +8,7 @@ import { Migration20261128000007_content_grams } from './Migration20261128000007
 import { Migration20261203030001_recent_writes } from './Migration20261203030001_recent_writes';
 import { Migration20261203040001_dup_grams } from './Migration20261203040001_dup_grams';
 import { Migration20261203090001_usage_windows } from './Migration20261203090001_usage_windows';
+import { Migration20261203110001_dup_oracle } from './Migration20261203110001_dup_oracle';
 
 /**
  * Migrations are listed here rather than discovered from disk, so the same list runs under
@@ -24,4 +25,5 @@ export const migrationsList = [
   { name: 'Migration20261203030001_recent_writes', class: Migration20261203030001_recent_writes },
   { name: 'Migration20261203040001_dup_grams', class: Migration20261203040001_dup_grams },
   { name: 'Migration20261203090001_usage_windows', class: Migration20261203090001_usage_windows },
+  { name: 'Migration20261203110001_dup_oracle', class: Migration20261203110001_dup_oracle },
 ];

@@ -1,8 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Actor } from '../../auth/actor';
 import type { Deps } from '../../services';
-import { NotFoundError, Problems, RateLimitedError } from '../../errors';
-import { spend } from '../../shared/usage-windows';
+import { NotFoundError, OracleSuspectedError, Problems, RateLimitedError } from '../../errors';
+import { spend, type UsageWindow } from '../../shared/usage-windows';
 import { isIsoDate } from '../../shared/dates';
 import type { AuditService } from '../audit/audit.service';
 import { PetitionCase } from '../case/case.entity';
@@ -20,7 +20,7 @@ import {
   type DuplicateJudgement,
   type DuplicateVerdict,
 } from './duplicate-method';
-import { caseColumns, lookUpCandidates, type CandidateRow } from './dup-candidates';
+import { caseColumns, lookUpCandidates, type AllowanceRule, type CandidateRow } from './dup-candidates';
 
 export interface TerminatedCaseFilter {
   category?: Category | null;
@@ -217,41 +217,57 @@ export class SharingService {
     const { blindIndex, config } = this.deps;
     const idBidx = idNumber ? blindIndex.idNumber(idNumber) : null;
     const namePhoneBidx = name && phone ? blindIndex.namePhone(name, phone) : null;
-    const { perHour, perDay, maxOwnCases } = config.duplicateCheckQuota;
-    // The check is counted here, before it is audited: a failure after this point costs the user
-    // one check, it never lets a check pass uncounted.
-    const found = await lookUpCandidates(this.em, {
-      dupText: contentIndexText(content),
-      idBidx,
-      namePhoneBidx,
-      maxOwnCases,
-      allowance: { userId: actor.userId, now: this.deps.now(), perHour, perDay },
+    const quota = config.duplicateCheckQuota;
+    const { maxOwnCases } = quota;
+    const now = this.deps.now();
+    const rule = checkWindows(actor, quota, {
+      // keyed digests only, never the text or the ID number
+      content: blindIndex.text('dup-content', contentFingerprintText(content)).slice(0, 32),
+      identity: (idBidx ?? namePhoneBidx)?.slice(0, 32) ?? null,
     });
-    if (!found.allowed) {
-      throw new RateLimitedError(
-        `查重次数已达上限（每小时 ${perHour} 次、每天 ${perDay} 次），请稍后再试；如确有需要请联系监督检查人员`,
-      );
+    // The windows are spent by the look-up, in the check's transaction: a refusal rolls every one
+    // of them back (a refused check is not counted), and a failure before the commit leaves no
+    // count and gives no answer. Parallel checks of one user or unit queue on its counter rows.
+    let found: Awaited<ReturnType<typeof lookUpCandidates>>;
+    let outcome: { verdict: DuplicateVerdict; judgement: DuplicateJudgement; complete: boolean };
+    try {
+      [found, outcome] = await this.em.transactional(async (em) => {
+        const f = await lookUpCandidates(em, {
+          dupText: contentIndexText(content),
+          idBidx,
+          namePhoneBidx,
+          maxOwnCases,
+          allowance: { userId: actor.userId, now, ...rule },
+        });
+        if (!f.spent.ok) throw new CheckRefused(f.spent.full, f.spent.retryAfterSeconds);
+        const judgement = judgeCandidates(content, f.candidates);
+        const complete = f.ownCases <= maxOwnCases;
+        // An incomplete search cannot say "no match": a person has to look.
+        const verdict: DuplicateVerdict =
+          !complete && judgement.verdict === 'NO_MATCH' ? 'POSSIBLE_DUPLICATE' : judgement.verdict;
+        await this.audit.withEm(em).record({
+          actor,
+          operation: 'sharing.checkDuplicate',
+          details: {
+            idNumberBidx: idBidx,
+            namePhoneBidx,
+            verdict,
+            complete,
+            matchedCaseIds: judgement.matches.map((m) => Number(m.caseId)),
+          },
+        });
+        return [f, { verdict, judgement, complete }] as const;
+      });
+    } catch (e) {
+      if (e instanceof CheckRefused) throw await this.refusal(actor, e, { idBidx, namePhoneBidx });
+      throw e;
     }
-    const judgement = judgeCandidates(content, found.candidates);
-    const complete = found.ownCases <= maxOwnCases;
-    // An incomplete search cannot say "no match": a person has to look.
-    const verdict = !complete && judgement.verdict === 'NO_MATCH' ? 'POSSIBLE_DUPLICATE' : judgement.verdict;
+    const { verdict, judgement, complete } = outcome;
     const incompleteReason = complete
       ? null
       : `该身份名下已终结事项共 ${found.ownCases} 件，超过单次查重可比对的 ${maxOwnCases} 件，只比对了最近的 ${maxOwnCases} 件；结论不完整，请人工核查其余事项`;
     if (!complete) this.deps.metrics.duplicateSearchIncomplete.inc({ reason: 'OWN_CASES_LIMIT' });
     const byId = new Map(found.candidates.map((c) => [String(c.case.id), c.case]));
-    await this.audit.record({
-      actor,
-      operation: 'sharing.checkDuplicate',
-      details: {
-        idNumberBidx: idBidx,
-        namePhoneBidx,
-        verdict,
-        complete,
-        matchedCaseIds: judgement.matches.map((m) => Number(m.caseId)),
-      },
-    });
     // Counted once audited, never before: a failed check is no answer.
     this.deps.metrics.duplicateChecks.inc({ verdict });
     return {
@@ -266,6 +282,50 @@ export class SharingService {
         reasons: m.reasons,
       })),
     };
+  }
+
+  /**
+   * The error for a refused check. A refusal by an identity limit is what guessing an ID number
+   * looks like: it is recorded (`sharing.checkDuplicate.refused`, blind indexes only) for the
+   * supervisors of the user's unit and above (inspectionLookupActivity.oracleRefusals).
+   */
+  private async refusal(
+    actor: Actor,
+    r: CheckRefused,
+    ids: { idBidx: string | null; namePhoneBidx: string | null },
+  ): Promise<Error> {
+    const q = this.deps.config.duplicateCheckQuota;
+    const kind = r.window.kind;
+    if (kind === 'dup:hour' || kind === 'dup:day')
+      return new RateLimitedError(
+        `查重次数已达上限（每小时 ${q.perHour} 次、每天 ${q.perDay} 次），请 ${r.retryAfterSeconds} 秒后再试；如确有需要请联系监督检查人员`,
+        r.retryAfterSeconds,
+      );
+    if (kind === 'dup:unit:hour' || kind === 'dup:unit:day')
+      return new RateLimitedError(
+        `本单位查重次数已达上限（全单位每小时 ${q.perUnitHour} 次、每天 ${q.perUnitDay} 次），请 ${r.retryAfterSeconds} 秒后再试；如确有需要请联系监督检查人员`,
+        r.retryAfterSeconds,
+      );
+    const sameContent = kind.startsWith(CONTENT_KIND);
+    const rule = sameContent ? 'SAME_CONTENT_IDENTITIES' : 'IDENTITIES_PER_DAY';
+    const message = sameContent
+      ? `同一事实和理由今天已用 ${q.identitiesPerContent} 个不同身份查重，疑似猜测身份证号码，已拒绝并记录，供监督检查人员复核；如确属工作需要，请联系本单位或上级监督检查人员`
+      : `今天已用 ${q.identitiesPerDay} 个不同身份查重，疑似猜测身份证号码，已拒绝并记录，供监督检查人员复核；如确属工作需要，请联系本单位或上级监督检查人员`;
+    await this.audit.record({
+      actor,
+      operation: 'sharing.checkDuplicate.refused',
+      reason: sameContent
+        ? `同一事实和理由查重的不同身份超过 ${q.identitiesPerContent} 个（DUPLICATE_ORACLE_MAX_IDENTITIES_PER_CONTENT），疑似猜测身份证号码，请复核`
+        : `一天内查重的不同身份超过 ${q.identitiesPerDay} 个（DUPLICATE_ORACLE_MAX_IDENTITIES_PER_DAY），疑似猜测身份证号码，请复核`,
+      details: {
+        rule,
+        limit: sameContent ? q.identitiesPerContent : q.identitiesPerDay,
+        idNumberBidx: ids.idBidx,
+        namePhoneBidx: ids.namePhoneBidx,
+        contentFingerprint: sameContent ? kind.slice(CONTENT_KIND.length) : null,
+      },
+    });
+    return new OracleSuspectedError(message, rule, r.retryAfterSeconds);
   }
 
   /**
@@ -353,6 +413,57 @@ function judgeCandidates(content: string, candidates: CandidateRow[]): Duplicate
       };
     }),
   );
+}
+
+/** A check that some window refused: thrown inside its transaction so that all of them roll back. */
+class CheckRefused extends Error {
+  constructor(
+    readonly window: UsageWindow,
+    readonly retryAfterSeconds: number,
+  ) {
+    super('duplicate check refused');
+  }
+}
+
+const CONTENT_KIND = 'dup:content:';
+const HOUR = 3600;
+const DAY = { seconds: 86_400, offsetSeconds: 8 * 3600 }; // days start at midnight in Beijing
+
+/**
+ * What the content fingerprint is taken of: the normalised text with punctuation and spacing
+ * removed, so that re-punctuated or re-spaced copies of one matter count as the same content.
+ */
+function contentFingerprintText(content: string): string {
+  return contentIndexText(content).replace(/[^\p{L}\p{N}]/gu, '');
+}
+
+/**
+ * The windows one check spends, the identity limits first (the refusal names the first window
+ * without room): the identities this user checked against this content today, the identities it
+ * checked today (distinct counts, members are truncated blind indexes), the user's checks per
+ * hour and per day, and its unit's. Without an identity there is nothing to guess: only the
+ * counts apply. The user is the token's subject, which the identity provider issues per person.
+ */
+function checkWindows(
+  actor: Actor,
+  q: Deps['config']['duplicateCheckQuota'],
+  keys: { content: string; identity: string | null },
+): Pick<AllowanceRule, 'windows' | 'contentKindPrefix' | 'contentKind'> {
+  const windows: UsageWindow[] = [];
+  const contentKind = keys.identity ? `${CONTENT_KIND}${keys.content}` : null;
+  if (keys.identity && contentKind) {
+    windows.push(
+      { kind: contentKind, ...DAY, cap: q.identitiesPerContent, member: keys.identity },
+      { kind: 'dup:identities', ...DAY, cap: q.identitiesPerDay, member: keys.identity },
+    );
+  }
+  windows.push(
+    { kind: 'dup:hour', seconds: HOUR, cap: q.perHour },
+    { kind: 'dup:day', ...DAY, cap: q.perDay },
+    { kind: 'dup:unit:hour', seconds: HOUR, cap: q.perUnitHour, subject: actor.unitCode },
+    { kind: 'dup:unit:day', ...DAY, cap: q.perUnitDay, subject: actor.unitCode },
+  );
+  return { windows, contentKindPrefix: CONTENT_KIND, contentKind };
 }
 
 /** Why a check's search was cut short (the metrics label). */
