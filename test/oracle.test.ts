@@ -64,6 +64,15 @@ describe('the duplicate check is no ID oracle', () => {
     // an identity already checked against it is no guess: it still passes
     ok(await t.gql(CHECK, { i: { idNumber: wrong[0], content: FACTS } }, attacker));
     expect(await checksBy('oracle-attacker')).toBe(4);
+    // a refused check counts nowhere: its new identity did not enter the day's identities, nor
+    // the check the hour's allowance
+    const windows = await t.sql<{ kind: string; used: number }>(
+      `select kind, used from usage_window where user_id = 'oracle-attacker' and kind in ('dup:hour', 'dup:identities') order by kind`,
+    );
+    expect(windows).toEqual([
+      { kind: 'dup:hour', used: 4 },
+      { kind: 'dup:identities', used: 3 },
+    ]);
 
     const [refused] = await t.sql<{ n: number; reason: string; details: any }>(
       `select count(*)::int as n, min(reason) as reason, min(details::text)::jsonb as details from audit_log
