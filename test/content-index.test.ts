@@ -194,15 +194,15 @@ describe('checkDuplicate under load', () => {
     const statements = t.queries.filter(
       (q) =>
         !/ from "unit" as "u0" where "u0"."code" = /.test(q) &&
-        !(q.includes('insert into usage_window') && !q.includes('with bump')),
+        !(q.includes('usage_spend(') && !q.includes('with bump')),
     );
     expect(statements.length).toBeLessThanOrEqual(6);
     // allowances and identity limits, identity, content candidates and their facts: one statement
     const lookUps = statements.filter((q) =>
-      /usage_window|dup_gram_posting|petitioner_name_phone_bidx/.test(q),
+      /usage_spend|dup_gram_posting|petitioner_name_phone_bidx/.test(q),
     );
     expect(lookUps).toHaveLength(1);
-    expect(lookUps[0]).toMatch(/usage_window[\s\S]*dup_gram_posting[\s\S]*case_step/);
+    expect(lookUps[0]).toMatch(/usage_spend[\s\S]*dup_gram_posting[\s\S]*case_step/);
   });
 
   it('says when a limit cut the search short, is never NO_MATCH then, and counts it', async () => {

@@ -5,10 +5,10 @@ import type { EntityManager } from '@mikro-orm/postgresql';
  * instance sees the same count: the per-user request budget, the reveal allowance and the
  * duplicate check's allowances and identity limits (sharing.service.ts).
  *
- * One row per (user, kind) holds the current window. A spend is one statement: insert, or add to
- * the row when the window is the same, or start the row over when a new window has begun, and
- * only while `used + amount <= cap`; `returning` says which windows took the amount. Concurrent
- * spends queue on the row lock, so a cap is never overshot, however many requests run at once.
+ * One row per (user, kind) holds the current window. A spend is one statement (`usage_spend`):
+ * add to each row when the window is the same, or start it over when a new window has begun, and
+ * only if every window stays within its cap; otherwise none changes. Concurrent spends queue on
+ * the row locks for that statement, so a cap is never overshot, however many requests run at once.
  */
 export interface UsageWindow {
   /** e.g. `request:minute`, `reveal:hour`, `reveal:day`. */
@@ -42,10 +42,10 @@ function refused(w: UsageWindow, now: Date): SpendResult {
 }
 
 /**
- * The spend as one `insert … on conflict do update … returning kind, used` (a CTE can embed it):
- * every window that took the amount returns its row; a window without room returns none and is
- * left unchanged. With several windows a refusal may leave the others spent: run it inside the
- * write's transaction and roll back (see `spentAll`).
+ * The spend as one statement (a CTE can embed it), all or nothing: `usage_spend` (migration
+ * 20261203110001) locks every window's row in the order given and changes them only if each has
+ * room. It returns each window's count after the spend, or one row with -1 for the first window
+ * without room (then nothing was spent).
  */
 export function spendStatement(
   userId: string,
@@ -53,34 +53,17 @@ export function spendStatement(
   amount: number,
   now: Date,
 ): { sql: string; params: unknown[] } {
-  const params = windows.flatMap((w) => [
-    w.subject ?? userId,
-    w.kind,
-    new Date(windowStart(now, w)).toISOString(),
+  const list = (xs: (string | number | null)[]) =>
+    `{${xs.map((x) => (x === null ? 'NULL' : JSON.stringify(String(x)))).join(',')}}`;
+  const sql = `select k as kind, n as used from usage_spend(?::text[], ?::text[], ?::timestamptz[], ?::int, ?::int[], ?::text[])`;
+  const params = [
+    list(windows.map((w) => w.subject ?? userId)),
+    list(windows.map((w) => w.kind)),
+    list(windows.map((w) => new Date(windowStart(now, w)).toISOString())),
     amount,
-    w.cap,
-    w.member ?? null,
-  ]);
-  // The window's count after this spend: a new window starts over; a distinct window grows only
-  // by a member it does not hold yet.
-  const next = `case when excluded.window_start > u.window_start then excluded.used
-      when excluded.members is null then u.used + excluded.used
-      when excluded.members[1] = any(u.members) then u.used else u.used + 1 end`;
-  const sql = `insert into usage_window as u (user_id, kind, window_start, used, cap, members)
-     select v.user_id, v.kind, v.window_start, case when v.member is null then v.used else 1 end, v.cap,
-            case when v.member is null then null else array[v.member] end
-       from (values ${windows.map(() => '(?, ?, ?::timestamptz, ?::int, ?::int, ?::text)').join(', ')})
-         as v(user_id, kind, window_start, used, cap, member)
-     on conflict (user_id, kind) do update
-       set window_start = greatest(u.window_start, excluded.window_start),
-           members = case when excluded.members is null then null
-             when excluded.window_start > u.window_start then excluded.members
-             when excluded.members[1] = any(u.members) then u.members
-             else coalesce(u.members, '{}') || excluded.members end,
-           used = ${next},
-           cap = excluded.cap
-       where ${next} <= excluded.cap
-     returning kind, used`;
+    list(windows.map((w) => w.cap)),
+    list(windows.map((w) => w.member ?? null)),
+  ];
   return { sql, params };
 }
 
@@ -91,14 +74,12 @@ export function spentAll(
   now: Date,
 ): SpendResult {
   const used = new Map(rows.map((r) => [r.kind, Number(r.used)]));
-  const full = windows.find((w) => !used.has(w.kind));
+  // the window without room comes back with -1; with none back, the statement spent nothing
+  const full = windows.find((w) => used.get(w.kind) === -1) ?? windows.find((w) => !used.has(w.kind));
   return full ? refused(full, now) : { ok: true, used };
 }
 
-/**
- * Spends `amount` in every window, or reports the first window that has no room. With several
- * windows, a refusal may leave the others spent: call it inside the write's transaction and throw.
- */
+/** Spends `amount` in every window, or in none and reports the first window that has no room. */
 export async function spend(
   em: EntityManager,
   userId: string,

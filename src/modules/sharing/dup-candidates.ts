@@ -62,7 +62,7 @@ export interface CandidateRow {
 }
 
 export interface CandidateLookUp {
-  /** refused: some window had no room (nothing was looked up; roll the transaction back) */
+  /** refused: some window had no room (then nothing was spent or looked up) */
   spent: SpendResult;
   /** terminated cases of the petitioner's identity in all (may exceed those returned) */
   ownCases: number;
@@ -71,10 +71,9 @@ export interface CandidateLookUp {
 
 /**
  * The statement, exactly as the check sends it (the benchmark and the tests EXPLAIN it). Its
- * first part spends the check's windows (`spendStatement`: an upsert of each counter row that only
- * succeeds while it has room); the candidates are looked up only when every window took it. The
- * check runs it in a transaction and rolls back when one did not, so a refused check is not
- * counted anywhere, and parallel checks queue on the row locks until the check commits.
+ * first part spends the check's windows, all or none (`spendStatement`, usage-windows.ts); the
+ * candidates are looked up only when they took it. Parallel checks of one user or unit queue on
+ * its counter rows for this one autocommitted statement, never for the whole check.
  */
 export function candidateLookUpQuery(
   em: EntityManager,
@@ -136,7 +135,7 @@ export function candidateLookUpQuery(
            f.accepted_at as dup_accepted_at, coalesce(f.dates, '{}') as dup_step_dates,
            a.decision_number as dup_decision_number, a.decided_at::text as dup_decided_at, ${columns}
       from (select 1) one
-      left join (ids join petition_case c on c.id = ids.id) on (select count(*) from bump) = ${windows.length}
+      left join (ids join petition_case c on c.id = ids.id) on (select count(*) from bump where used >= 0) = ${windows.length}
       left join own on own.id = c.id
       left join lateral (
         select min(s.decided_at) filter (where s.kind = 'ACCEPTANCE')::text as accepted_at,
@@ -160,7 +159,7 @@ export function candidateLookUpQuery(
   return { sql, params };
 }
 
-/** Spends the check's windows and finds the candidates, in one statement (in the check's transaction). */
+/** Spends the check's windows and finds the candidates, in one statement (autocommit). */
 export async function lookUpCandidates(
   em: EntityManager,
   q: Parameters<typeof candidateLookUpQuery>[1],

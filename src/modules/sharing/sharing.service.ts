@@ -225,49 +225,41 @@ export class SharingService {
       content: blindIndex.text('dup-content', contentFingerprintText(content)).slice(0, 32),
       identity: (idBidx ?? namePhoneBidx)?.slice(0, 32) ?? null,
     });
-    // The windows are spent by the look-up, in the check's transaction: a refusal rolls every one
-    // of them back (a refused check is not counted), and a failure before the commit leaves no
-    // count and gives no answer. Parallel checks of one user or unit queue on its counter rows.
-    let found: Awaited<ReturnType<typeof lookUpCandidates>>;
-    let outcome: { verdict: DuplicateVerdict; judgement: DuplicateJudgement; complete: boolean };
-    try {
-      [found, outcome] = await this.em.transactional(async (em) => {
-        const f = await lookUpCandidates(em, {
-          dupText: contentIndexText(content),
-          idBidx,
-          namePhoneBidx,
-          maxOwnCases,
-          allowance: { userId: actor.userId, now, ...rule },
-        });
-        if (!f.spent.ok) throw new CheckRefused(f.spent.full, f.spent.retryAfterSeconds);
-        const judgement = judgeCandidates(content, f.candidates);
-        const complete = f.ownCases <= maxOwnCases;
-        // An incomplete search cannot say "no match": a person has to look.
-        const verdict: DuplicateVerdict =
-          !complete && judgement.verdict === 'NO_MATCH' ? 'POSSIBLE_DUPLICATE' : judgement.verdict;
-        await this.audit.withEm(em).record({
-          actor,
-          operation: 'sharing.checkDuplicate',
-          details: {
-            idNumberBidx: idBidx,
-            namePhoneBidx,
-            verdict,
-            complete,
-            matchedCaseIds: judgement.matches.map((m) => Number(m.caseId)),
-          },
-        });
-        return [f, { verdict, judgement, complete }] as const;
+    // The look-up spends every window or none (a refused check is not counted). The check is
+    // counted here, before it is audited: a failure after this point costs the user one check,
+    // it never lets a check pass uncounted.
+    const found = await lookUpCandidates(this.em, {
+      dupText: contentIndexText(content),
+      idBidx,
+      namePhoneBidx,
+      maxOwnCases,
+      allowance: { userId: actor.userId, now, ...rule },
+    });
+    if (!found.spent.ok)
+      throw await this.refusal(actor, found.spent.full, found.spent.retryAfterSeconds, {
+        idBidx,
+        namePhoneBidx,
       });
-    } catch (e) {
-      if (e instanceof CheckRefused) throw await this.refusal(actor, e, { idBidx, namePhoneBidx });
-      throw e;
-    }
-    const { verdict, judgement, complete } = outcome;
+    const judgement = judgeCandidates(content, found.candidates);
+    const complete = found.ownCases <= maxOwnCases;
+    // An incomplete search cannot say "no match": a person has to look.
+    const verdict = !complete && judgement.verdict === 'NO_MATCH' ? 'POSSIBLE_DUPLICATE' : judgement.verdict;
     const incompleteReason = complete
       ? null
       : `该身份名下已终结事项共 ${found.ownCases} 件，超过单次查重可比对的 ${maxOwnCases} 件，只比对了最近的 ${maxOwnCases} 件；结论不完整，请人工核查其余事项`;
     if (!complete) this.deps.metrics.duplicateSearchIncomplete.inc({ reason: 'OWN_CASES_LIMIT' });
     const byId = new Map(found.candidates.map((c) => [String(c.case.id), c.case]));
+    await this.audit.record({
+      actor,
+      operation: 'sharing.checkDuplicate',
+      details: {
+        idNumberBidx: idBidx,
+        namePhoneBidx,
+        verdict,
+        complete,
+        matchedCaseIds: judgement.matches.map((m) => Number(m.caseId)),
+      },
+    });
     // Counted once audited, never before: a failed check is no answer.
     this.deps.metrics.duplicateChecks.inc({ verdict });
     return {
@@ -291,20 +283,21 @@ export class SharingService {
    */
   private async refusal(
     actor: Actor,
-    r: CheckRefused,
+    window: UsageWindow,
+    retryAfterSeconds: number,
     ids: { idBidx: string | null; namePhoneBidx: string | null },
   ): Promise<Error> {
     const q = this.deps.config.duplicateCheckQuota;
-    const kind = r.window.kind;
+    const kind = window.kind;
     if (kind === 'dup:hour' || kind === 'dup:day')
       return new RateLimitedError(
-        `查重次数已达上限（每小时 ${q.perHour} 次、每天 ${q.perDay} 次），请 ${r.retryAfterSeconds} 秒后再试；如确有需要请联系监督检查人员`,
-        r.retryAfterSeconds,
+        `查重次数已达上限（每小时 ${q.perHour} 次、每天 ${q.perDay} 次），请 ${retryAfterSeconds} 秒后再试；如确有需要请联系监督检查人员`,
+        retryAfterSeconds,
       );
     if (kind === 'dup:unit:hour' || kind === 'dup:unit:day')
       return new RateLimitedError(
-        `本单位查重次数已达上限（全单位每小时 ${q.perUnitHour} 次、每天 ${q.perUnitDay} 次），请 ${r.retryAfterSeconds} 秒后再试；如确有需要请联系监督检查人员`,
-        r.retryAfterSeconds,
+        `本单位查重次数已达上限（全单位每小时 ${q.perUnitHour} 次、每天 ${q.perUnitDay} 次），请 ${retryAfterSeconds} 秒后再试；如确有需要请联系监督检查人员`,
+        retryAfterSeconds,
       );
     const sameContent = kind.startsWith(CONTENT_KIND);
     const rule = sameContent ? 'SAME_CONTENT_IDENTITIES' : 'IDENTITIES_PER_DAY';
@@ -325,7 +318,7 @@ export class SharingService {
         contentFingerprint: sameContent ? kind.slice(CONTENT_KIND.length) : null,
       },
     });
-    return new OracleSuspectedError(message, rule, r.retryAfterSeconds);
+    return new OracleSuspectedError(message, rule, retryAfterSeconds);
   }
 
   /**
@@ -413,16 +406,6 @@ function judgeCandidates(content: string, candidates: CandidateRow[]): Duplicate
       };
     }),
   );
-}
-
-/** A check that some window refused: thrown inside its transaction so that all of them roll back. */
-class CheckRefused extends Error {
-  constructor(
-    readonly window: UsageWindow,
-    readonly retryAfterSeconds: number,
-  ) {
-    super('duplicate check refused');
-  }
 }
 
 const CONTENT_KIND = 'dup:content:';
