@@ -163,6 +163,11 @@ describe('the per-unit allowance', () => {
     expect(e.code).toBe('RATE_LIMITED');
     expect(e.message).toContain('本单位');
     expect(e.extensions?.retryAfterSeconds).toBeGreaterThan(0);
+    // refused by the unit's window, the check took nothing from the user's windows either
+    const [{ used }] = await u.sql<{ used: number }>(
+      `select used from usage_window where user_id = 'unit-a' and kind = 'dup:hour'`,
+    );
+    expect(used).toBe(2);
     const c = await token('unit-c', 'DEPARTMENT_STAFF', 'ZJ-WZ-MZ', u);
     ok(await u.gql(CHECK, { i: { content: content(6) } }, c));
   });
