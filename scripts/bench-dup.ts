@@ -98,6 +98,9 @@ async function main() {
       // a benchmark user makes far more checks than a clerk may
       DUPLICATE_CHECKS_PER_HOUR: '100000',
       DUPLICATE_CHECKS_PER_DAY: '1000000',
+      DUPLICATE_CHECKS_PER_UNIT_PER_HOUR: '1000000',
+      DUPLICATE_CHECKS_PER_UNIT_PER_DAY: '10000000',
+      DUPLICATE_ORACLE_MAX_IDENTITIES_PER_DAY: '10000',
     }),
   );
   const admin = new Client({ connectionString: server });

@@ -479,7 +479,13 @@ async function main() {
         idBidx: null,
         namePhoneBidx: null,
         maxOwnCases: deps.config.duplicateCheckQuota.maxOwnCases,
-        allowance: { userId: 'bench:explain', now: new Date(), perHour: 1e9, perDay: 1e9 },
+        allowance: {
+          userId: 'bench:explain',
+          now: new Date(),
+          windows: [],
+          contentKindPrefix: 'dup:content:',
+          contentKind: null,
+        },
       });
       const plan = await em.execute<{ 'QUERY PLAN': string }[]>(
         `explain (analyze, buffers) ${q.sql}`,

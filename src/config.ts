@@ -62,11 +62,20 @@ export interface Config {
   blindIndexKey: string;
   decisionNumberFormat: string;
   /**
-   * Duplicate checks one user may run per hour and per day (the check is an identity oracle), and
-   * how many of one petitioner's terminated cases one check compares (more: the answer is marked
-   * incomplete).
+   * Duplicate checks one user may run per hour and per day, and all users of one unit together
+   * (the check is an identity oracle); how many different identities one user may check against
+   * one content, and in one day (more: ORACLE_SUSPECTED); how many of one petitioner's terminated
+   * cases one check compares (more: the answer is marked incomplete).
    */
-  duplicateCheckQuota: { perHour: number; perDay: number; maxOwnCases: number };
+  duplicateCheckQuota: {
+    perHour: number;
+    perDay: number;
+    perUnitHour: number;
+    perUnitDay: number;
+    identitiesPerContent: number;
+    identitiesPerDay: number;
+    maxOwnCases: number;
+  };
   /** Reveals one supervisor may make (REVEALS_PER_HOUR / _PER_DAY); REVEAL_BURST_PER_HOUR reported for review. */
   revealQuota: { perHour: number; perDay: number; burstPerHour: number };
   /** Query cost one user may spend per minute, all instances together (REQUEST_BUDGET_PER_MINUTE; 0: off). */
@@ -233,6 +242,10 @@ export function loadConfig(env: Env = process.env): Config {
     duplicateCheckQuota: {
       perHour: int('DUPLICATE_CHECKS_PER_HOUR', 120, 1, 100_000),
       perDay: int('DUPLICATE_CHECKS_PER_DAY', 600, 1, 1_000_000),
+      perUnitHour: int('DUPLICATE_CHECKS_PER_UNIT_PER_HOUR', 300, 1, 1_000_000),
+      perUnitDay: int('DUPLICATE_CHECKS_PER_UNIT_PER_DAY', 1500, 1, 10_000_000),
+      identitiesPerContent: int('DUPLICATE_ORACLE_MAX_IDENTITIES_PER_CONTENT', 3, 1, 1000),
+      identitiesPerDay: int('DUPLICATE_ORACLE_MAX_IDENTITIES_PER_DAY', 50, 1, 10_000),
       maxOwnCases: int('DUPLICATE_CHECK_MAX_OWN_CASES', 200, 1, 10_000),
     },
     revealQuota: {

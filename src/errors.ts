@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'CONDITION_NOT_MET'
   | 'QUERY_TOO_COMPLEX'
   | 'RATE_LIMITED'
+  | 'ORACLE_SUSPECTED'
   | 'DATABASE_UNAVAILABLE'
   | 'INTERNAL_SERVER_ERROR';
 
@@ -86,6 +87,17 @@ export class RateLimitedError extends DomainError {
               : {}),
           },
     );
+  }
+}
+
+/**
+ * Duplicate checks that look like guessing an identity (one content with ever new ID numbers, or
+ * too many different identities in a day): refused until the window ends, recorded for supervisors.
+ * `reason`: SAME_CONTENT_IDENTITIES or IDENTITIES_PER_DAY.
+ */
+export class OracleSuspectedError extends DomainError {
+  constructor(message: string, reason: string, retryAfterSeconds: number) {
+    super('ORACLE_SUSPECTED', message, { reason, retryAfterSeconds });
   }
 }
 

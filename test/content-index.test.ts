@@ -120,7 +120,13 @@ describe('content index of terminated cases', () => {
       idBidx: null,
       namePhoneBidx: null,
       maxOwnCases: 200,
-      allowance: { userId: 'test:explain', now: new Date(), perHour: 1e6, perDay: 1e6 },
+      allowance: {
+        userId: 'test:explain',
+        now: new Date(),
+        windows: [],
+        contentKindPrefix: 'dup:content:',
+        contentKind: null,
+      },
     });
     const plan = (
       await em.execute<{ 'QUERY PLAN': string }[]>(`explain (analyze, costs off) ${q.sql}`, q.params)
@@ -183,17 +189,20 @@ describe('checkDuplicate under load', () => {
     const [input] = await inputs();
     t.queries.length = 0;
     ok(await t.gql(CHECK, { input }, staff));
-    // the token's unit and the user's request budget, both for every request, are not the check's
+    // the token's unit, resolved for every request, and the request budget, spent by every
+    // request (an upsert of its own), are not the check's
     const statements = t.queries.filter(
-      (q) => !/ from "unit" as "u0" where "u0"."code" = /.test(q) && !/usage_window/.test(q),
+      (q) =>
+        !/ from "unit" as "u0" where "u0"."code" = /.test(q) &&
+        !(q.includes('usage_spend(') && !q.includes('with bump')),
     );
     expect(statements.length).toBeLessThanOrEqual(6);
-    // allowance, identity, content candidates and their facts: one statement
+    // allowances and identity limits, identity, content candidates and their facts: one statement
     const lookUps = statements.filter((q) =>
-      /duplicate_check_allowance|dup_gram_posting|petitioner_name_phone_bidx/.test(q),
+      /usage_spend|dup_gram_posting|petitioner_name_phone_bidx/.test(q),
     );
     expect(lookUps).toHaveLength(1);
-    expect(lookUps[0]).toMatch(/duplicate_check_allowance[\s\S]*dup_gram_posting[\s\S]*case_step/);
+    expect(lookUps[0]).toMatch(/usage_spend[\s\S]*dup_gram_posting[\s\S]*case_step/);
   });
 
   it('says when a limit cut the search short, is never NO_MATCH then, and counts it', async () => {

@@ -44,8 +44,15 @@ export function describeDuplicateSet(
   const results: DupResult[] = [];
 
   beforeAll(async () => {
-    // every query of the set is one check of one user: the allowance must not cut the run short
-    t = await startTestHub({ DUPLICATE_CHECKS_PER_HOUR: '10000', DUPLICATE_CHECKS_PER_DAY: '10000' });
+    // every query of the set is one check of one user, with ever other identities (a set of many
+    // matters, not guessing): the allowances and identity limits must not cut the run short
+    t = await startTestHub({
+      DUPLICATE_CHECKS_PER_HOUR: '10000',
+      DUPLICATE_CHECKS_PER_DAY: '10000',
+      DUPLICATE_CHECKS_PER_UNIT_PER_HOUR: '10000',
+      DUPLICATE_CHECKS_PER_UNIT_PER_DAY: '10000',
+      DUPLICATE_ORACLE_MAX_IDENTITIES_PER_DAY: '10000',
+    });
     await importFile(t, path.join(dir, 'import.jsonl'));
     const [unit] = fs
       .readFileSync(path.join(dir, 'import.jsonl'), 'utf8')

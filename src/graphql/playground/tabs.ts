@@ -287,6 +287,7 @@ query OpenEscalations($unitCode: String, $minAgeDays: Int, $first: Int) {
     query: `# 监督检查人员：各工作人员查重、查看个人信息明文、说明理由查看、下载档案附件的次数
 # （来自审计日志，只有次数），用于发现异常查询。次数最多的在前。
 # revealBursts：一小时内说明理由查看达到 REVEAL_BURST_PER_HOUR 次的次数，不为 0 时请复核其理由。
+# oracleRefusals：查重因疑似猜测身份证号码被拒绝的次数，不为 0 时请复核（具体记录见 sharing.checkDuplicate.refused）。
 # from、to 为日期（北京时间）；具体记录见「监督 · 查询留痕」。
 query LookupActivity($unitCode: String, $from: String, $to: String, $first: Int) {
   inspectionLookupActivity(unitCode: $unitCode, from: $from, to: $to, first: $first) {
@@ -299,6 +300,7 @@ query LookupActivity($unitCode: String, $from: String, $to: String, $first: Int)
       clearReads
       reveals
       revealBursts
+      oracleRefusals
       fileDownloads
       distinctPetitioners
       total

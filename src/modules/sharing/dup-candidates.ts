@@ -1,5 +1,12 @@
 import { ReferenceKind, type EntityManager } from '@mikro-orm/postgresql';
 import { PetitionCase } from '../case/case.entity';
+import {
+  spendStatement,
+  spentAll,
+  windowStart,
+  type SpendResult,
+  type UsageWindow,
+} from '../../shared/usage-windows';
 
 /**
  * Candidate retrieval for `checkDuplicate`: which terminated cases are compared, in one statement
@@ -29,15 +36,18 @@ export const CONTENT_CANDIDATES = 20;
 
 /**
  * The check tells whether an ID number belongs to a terminated case's petitioner, and the masked
- * ID leaves only the birth date unknown: unlimited checks would let anyone recover it. Each user
- * has an hourly and a daily allowance (clock hour, calendar day in China Standard Time); the
- * supervisors' look-up activity query shows who comes near it.
+ * ID leaves only the birth date unknown: unlimited checks would let anyone recover it. The windows
+ * a check spends (its allowances and identity limits, sharing.service.ts) are spent by the
+ * look-up statement itself, in `usage_window` (usage-windows.ts).
  */
 export interface AllowanceRule {
   userId: string;
   now: Date;
-  perHour: number;
-  perDay: number;
+  windows: UsageWindow[];
+  /** The user's distinct-content windows start with this; those of past days are purged. */
+  contentKindPrefix: string;
+  /** This check's own content window (not purged). */
+  contentKind: string | null;
 }
 
 export interface CandidateRow {
@@ -53,22 +63,18 @@ export interface CandidateRow {
 }
 
 export interface CandidateLookUp {
-  /** false: the user's allowance is used up, nothing was looked up or counted */
-  allowed: boolean;
+  /** refused: some window had no room (then nothing was spent or looked up) */
+  spent: SpendResult;
   /** terminated cases of the petitioner's identity in all (may exceed those returned) */
   ownCases: number;
   candidates: CandidateRow[];
 }
 
-const DAY_MS = 86_400_000;
-/** Allowance days are calendar days in China Standard Time (UTC+8, no daylight saving). */
-const CST_OFFSET_MS = 8 * 3_600_000;
-
 /**
  * The statement, exactly as the check sends it (the benchmark and the tests EXPLAIN it). Its
- * first part takes one check from the user's allowance: an upsert of the user's counter row that
- * only succeeds below both limits (a refused check is not counted), so parallel checks of one
- * user are ordered by the row lock of this one autocommitted statement and never over-counted.
+ * first part spends the check's windows, all or none (`spendStatement`, usage-windows.ts); the
+ * candidates are looked up only when they took it. Parallel checks of one user or unit queue on
+ * its counter rows for this one autocommitted statement, never for the whole check.
  */
 export function candidateLookUpQuery(
   em: EntityManager,
@@ -80,21 +86,19 @@ export function candidateLookUpQuery(
     allowance: AllowanceRule;
   },
 ) {
-  const t = q.allowance.now.getTime();
-  const hourStart = new Date(t - (t % 3_600_000)).toISOString();
-  const dayStart = new Date(t - ((t + CST_OFFSET_MS) % DAY_MS)).toISOString();
   const columns = caseColumns(em);
+  const { windows, userId, now, contentKindPrefix, contentKind } = q.allowance;
+  // no windows (the benchmark's EXPLAIN): nothing to spend
+  const bump = windows.length
+    ? spendStatement(userId, windows, 1, now)
+    : { sql: `select ''::text as kind, 0 as used where false`, params: [] };
+  const today = new Date(windowStart(now, { kind: '', seconds: 86_400, offsetSeconds: 8 * 3600, cap: 0 }));
   const sql = `
-    with bump as (
-      insert into duplicate_check_allowance as a (user_id, hour_start, hour_n, day_start, day_n)
-      values (?, ?::timestamptz, 1, ?::timestamptz, 1)
-      on conflict (user_id) do update set
-        hour_n = case when a.hour_start = excluded.hour_start then a.hour_n + 1 else 1 end,
-        day_n = case when a.day_start = excluded.day_start then a.day_n + 1 else 1 end,
-        hour_start = excluded.hour_start, day_start = excluded.day_start
-      where (a.hour_start <> excluded.hour_start or a.hour_n < ?::int)
-        and (a.day_start <> excluded.day_start or a.day_n < ?::int)
-      returning 1),
+    with bump as (${bump.sql}),
+    -- the user's distinct-content windows of past days, forgotten (one row per content checked)
+    purge as (
+      delete from usage_window where user_id = ?::text and starts_with(kind, ?::text)
+         and kind <> ?::text and window_start < ?::timestamptz),
     q as (select content_grams(?::text) as grams),
     -- the petitioner's terminated cases: by ID number, or by the name and phone recorded on the
     -- case; a name + phone match whose ID number differs from a given one is another person
@@ -127,12 +131,12 @@ export function candidateLookUpQuery(
        order by icount(c.dup_grams & q.grams)::float8 / greatest(icount(c.dup_grams | q.grams), 1) desc, pool.case_id
        limit ${CONTENT_CANDIDATES}),
     ids as (select id from own union select id from alike)
-    select (select count(*) from bump)::int as dup_allowed, (select count(*) from own_one)::int as dup_own_cases,
+    select (select json_agg(bump) from bump)::text as dup_spent, (select count(*) from own_one)::int as dup_own_cases,
            own.by as dup_by, coalesce(own.conflict, false) as dup_conflict,
            f.accepted_at as dup_accepted_at, coalesce(f.dates, '{}') as dup_step_dates,
            a.decision_number as dup_decision_number, a.decided_at::text as dup_decided_at, ${columns}
       from (select 1) one
-      left join (ids join petition_case c on c.id = ids.id) on (select count(*) from bump) > 0
+      left join (ids join petition_case c on c.id = ids.id) on (select count(*) from bump where used >= 0) = ${windows.length}
       left join own on own.id = c.id
       left join lateral (
         select min(s.decided_at) filter (where s.kind = 'ACCEPTANCE')::text as accepted_at,
@@ -141,11 +145,11 @@ export function candidateLookUpQuery(
       left join termination_application a on a.case_id = c.id and a.status = 'APPROVED'
      order by c.id`;
   const params = [
-    q.allowance.userId,
-    hourStart,
-    dayStart,
-    q.allowance.perHour,
-    q.allowance.perDay,
+    ...bump.params,
+    userId,
+    contentKindPrefix,
+    contentKind ?? '',
+    today.toISOString(),
     q.dupText,
     q.idBidx ?? '',
     q.idBidx,
@@ -156,7 +160,7 @@ export function candidateLookUpQuery(
   return { sql, params };
 }
 
-/** Takes one check from the allowance and finds the candidates, in one statement (autocommit). */
+/** Spends the check's windows and finds the candidates, in one statement (autocommit). */
 export async function lookUpCandidates(
   em: EntityManager,
   q: Parameters<typeof candidateLookUpQuery>[1],
@@ -179,7 +183,12 @@ export async function lookUpCandidates(
         decidedAt: (r.dup_decided_at as string | null) ?? null,
       };
     });
-  return { allowed: Number(head.dup_allowed) > 0, ownCases: Number(head.dup_own_cases), candidates };
+  const spentRows = JSON.parse((head.dup_spent as string | null) ?? '[]') as { kind: string; used: number }[];
+  return {
+    spent: spentAll(q.allowance.windows, spentRows, q.allowance.now),
+    ownCases: Number(head.dup_own_cases),
+    candidates,
+  };
 }
 
 /** The case's mapped columns as `c.x, …`: `c.*` would also fetch dup_grams, which only the database uses. */

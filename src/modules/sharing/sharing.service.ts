@@ -1,8 +1,8 @@
 import { ReferenceKind, type EntityManager } from '@mikro-orm/postgresql';
 import type { Actor } from '../../auth/actor';
 import type { Deps } from '../../services';
-import { NotFoundError, Problems, RateLimitedError } from '../../errors';
-import { spend } from '../../shared/usage-windows';
+import { NotFoundError, OracleSuspectedError, Problems, RateLimitedError } from '../../errors';
+import { spend, type UsageWindow } from '../../shared/usage-windows';
 import { isIsoDate } from '../../shared/dates';
 import type { AuditService } from '../audit/audit.service';
 import { PetitionCase } from '../case/case.entity';
@@ -20,7 +20,7 @@ import {
   type DuplicateJudgement,
   type DuplicateVerdict,
 } from './duplicate-method';
-import { lookUpCandidates, type CandidateRow } from './dup-candidates';
+import { lookUpCandidates, type AllowanceRule, type CandidateRow } from './dup-candidates';
 
 export interface TerminatedCaseFilter {
   category?: Category | null;
@@ -306,28 +306,36 @@ export class SharingService {
     const { blindIndex, config } = this.deps;
     const idBidx = idNumber ? blindIndex.idNumber(idNumber) : null;
     const namePhoneBidx = name && phone ? blindIndex.namePhone(name, phone) : null;
-    const { perHour, perDay, maxOwnCases } = config.duplicateCheckQuota;
-    // The check is counted here, before it is audited: a failure after this point costs the user
-    // one check, it never lets a check pass uncounted.
+    const quota = config.duplicateCheckQuota;
+    const { maxOwnCases } = quota;
+    const now = this.deps.now();
+    const rule = checkWindows(actor, quota, {
+      // keyed digests only, never the text or the ID number
+      content: blindIndex.text('dup-content', contentFingerprintText(content)).slice(0, 32),
+      identity: (idBidx ?? namePhoneBidx)?.slice(0, 32) ?? null,
+    });
+    // The look-up spends every window or none (a refused check is not counted). The check is
+    // counted here, before it is audited: a failure after this point costs the user one check,
+    // it never lets a check pass uncounted.
     const found = await lookUpCandidates(this.em, {
       dupText: contentIndexText(content),
       idBidx,
       namePhoneBidx,
       maxOwnCases,
-      allowance: { userId: actor.userId, now: this.deps.now(), perHour, perDay },
+      allowance: { userId: actor.userId, now, ...rule },
     });
-    if (!found.allowed) {
-      throw new RateLimitedError(
-        `查重次数已达上限（每小时 ${perHour} 次、每天 ${perDay} 次），请稍后再试；如确有需要请联系监督检查人员`,
-      );
-    }
+    if (!found.spent.ok)
+      throw await this.refusal(actor, found.spent.full, found.spent.retryAfterSeconds, {
+        idBidx,
+        namePhoneBidx,
+      });
     const judgement = judgeCandidates(content, found.candidates);
     const complete = found.ownCases <= maxOwnCases;
     // An incomplete search cannot say "no match": a person has to look.
     const verdict = !complete && judgement.verdict === 'NO_MATCH' ? 'POSSIBLE_DUPLICATE' : judgement.verdict;
     const incompleteReason = complete
       ? null
-      : `该身份名下已终结事项共 ${found.ownCases} 件，超过单次查重可比对的 ${maxOwnCases} 件，只比对了最近的 ${maxOwnCases} 件；结论不完整，请人工核查其余事项`;
+      : `该身份名下已终结事项共 ${found.ownCases} 件，超过单次查重可比对的 ${maxOwnCases} 件，只比对了最近登记的 ${maxOwnCases} 件；结论不完整，请人工核查其余事项`;
     const byId = new Map(found.candidates.map((c) => [String(c.case.id), c.case]));
     await this.audit.record({
       actor,
@@ -355,6 +363,51 @@ export class SharingService {
         reasons: m.reasons,
       })),
     };
+  }
+
+  /**
+   * The error for a refused check. A refusal by an identity limit is what guessing an ID number
+   * looks like: it is recorded (`sharing.checkDuplicate.refused`, blind indexes only) for the
+   * supervisors of the user's unit and above (inspectionLookupActivity.oracleRefusals).
+   */
+  private async refusal(
+    actor: Actor,
+    window: UsageWindow,
+    retryAfterSeconds: number,
+    ids: { idBidx: string | null; namePhoneBidx: string | null },
+  ): Promise<Error> {
+    const q = this.deps.config.duplicateCheckQuota;
+    const kind = window.kind;
+    if (kind === 'dup:hour' || kind === 'dup:day')
+      return new RateLimitedError(
+        `查重次数已达上限（每小时 ${q.perHour} 次、每天 ${q.perDay} 次），请 ${retryAfterSeconds} 秒后再试；如确有需要请联系监督检查人员`,
+        retryAfterSeconds,
+      );
+    if (kind === 'dup:unit:hour' || kind === 'dup:unit:day')
+      return new RateLimitedError(
+        `本单位查重次数已达上限（全单位每小时 ${q.perUnitHour} 次、每天 ${q.perUnitDay} 次），请 ${retryAfterSeconds} 秒后再试；如确有需要请联系监督检查人员`,
+        retryAfterSeconds,
+      );
+    const sameContent = kind.startsWith(CONTENT_KIND);
+    const rule = sameContent ? 'SAME_CONTENT_IDENTITIES' : 'IDENTITIES_PER_DAY';
+    const message = sameContent
+      ? `同一事实和理由今天已用 ${q.identitiesPerContent} 个不同身份查重，疑似猜测身份证号码，已拒绝并记录，供监督检查人员复核；如确属工作需要，请联系本单位或上级监督检查人员`
+      : `今天已用 ${q.identitiesPerDay} 个不同身份查重，疑似猜测身份证号码，已拒绝并记录，供监督检查人员复核；如确属工作需要，请联系本单位或上级监督检查人员`;
+    await this.audit.record({
+      actor,
+      operation: 'sharing.checkDuplicate.refused',
+      reason: sameContent
+        ? `同一事实和理由查重的不同身份超过 ${q.identitiesPerContent} 个（DUPLICATE_ORACLE_MAX_IDENTITIES_PER_CONTENT），疑似猜测身份证号码，请复核`
+        : `一天内查重的不同身份超过 ${q.identitiesPerDay} 个（DUPLICATE_ORACLE_MAX_IDENTITIES_PER_DAY），疑似猜测身份证号码，请复核`,
+      details: {
+        rule,
+        limit: sameContent ? q.identitiesPerContent : q.identitiesPerDay,
+        idNumberBidx: ids.idBidx,
+        namePhoneBidx: ids.namePhoneBidx,
+        contentFingerprint: sameContent ? kind.slice(CONTENT_KIND.length) : null,
+      },
+    });
+    return new OracleSuspectedError(message, rule, retryAfterSeconds);
   }
 
   /**
@@ -442,6 +495,47 @@ function judgeCandidates(content: string, candidates: CandidateRow[]): Duplicate
       };
     }),
   );
+}
+
+const CONTENT_KIND = 'dup:content:';
+const HOUR = 3600;
+const DAY = { seconds: 86_400, offsetSeconds: 8 * 3600 }; // days start at midnight in Beijing
+
+/**
+ * What the content fingerprint is taken of: the normalised text with punctuation and spacing
+ * removed, so that re-punctuated or re-spaced copies of one matter count as the same content.
+ */
+function contentFingerprintText(content: string): string {
+  return contentIndexText(content).replace(/[^\p{L}\p{N}]/gu, '');
+}
+
+/**
+ * The windows one check spends, the identity limits first (the refusal names the first window
+ * without room): the identities this user checked against this content today, the identities it
+ * checked today (distinct counts, members are truncated blind indexes), the user's checks per
+ * hour and per day, and its unit's. Without an identity there is nothing to guess: only the
+ * counts apply. The user is the token's subject, which the identity provider issues per person.
+ */
+function checkWindows(
+  actor: Actor,
+  q: Deps['config']['duplicateCheckQuota'],
+  keys: { content: string; identity: string | null },
+): Pick<AllowanceRule, 'windows' | 'contentKindPrefix' | 'contentKind'> {
+  const windows: UsageWindow[] = [];
+  const contentKind = keys.identity ? `${CONTENT_KIND}${keys.content}` : null;
+  if (keys.identity && contentKind) {
+    windows.push(
+      { kind: contentKind, ...DAY, cap: q.identitiesPerContent, member: keys.identity },
+      { kind: 'dup:identities', ...DAY, cap: q.identitiesPerDay, member: keys.identity },
+    );
+  }
+  windows.push(
+    { kind: 'dup:hour', seconds: HOUR, cap: q.perHour },
+    { kind: 'dup:day', ...DAY, cap: q.perDay },
+    { kind: 'dup:unit:hour', seconds: HOUR, cap: q.perUnitHour, subject: actor.unitCode },
+    { kind: 'dup:unit:day', ...DAY, cap: q.perUnitDay, subject: actor.unitCode },
+  );
+  return { windows, contentKindPrefix: CONTENT_KIND, contentKind };
 }
 
 /** Why a check's search was cut short (the metrics label). */

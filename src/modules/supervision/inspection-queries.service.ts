@@ -85,6 +85,8 @@ export interface LookupActivity {
   reveals: number;
   /** Hours in which the user reached REVEAL_BURST_PER_HOUR reveals (petitioner.reveal.burst). */
   revealBursts: number;
+  /** Duplicate checks refused as suspected ID guessing (sharing.checkDuplicate.refused). */
+  oracleRefusals: number;
   fileDownloads: number;
   distinctPetitioners: number;
   distinctCases: number;
@@ -100,6 +102,7 @@ export const LOOKUP_OPERATIONS = {
   reveals: 'petitioner.reveal',
   fileDownloads: 'archive.file.download',
   revealBursts: 'petitioner.reveal.burst',
+  oracleRefusals: 'sharing.checkDuplicate.refused',
 } as const;
 
 export const STALE_DAYS_MAX = 3650;
@@ -400,9 +403,10 @@ export class InspectionQueryService {
         count(*) filter (where a.operation = '${O.reveals}')::int as reveals,
         count(*) filter (where a.operation = '${O.fileDownloads}')::int as file_downloads,
         count(*) filter (where a.operation = '${O.revealBursts}')::int as reveal_bursts,
+        count(*) filter (where a.operation = '${O.oracleRefusals}')::int as oracle_refusals,
         count(distinct a.petitioner_id)::int as distinct_petitioners,
         count(distinct a.case_id)::int as distinct_cases,
-        count(*) filter (where a.operation <> '${O.revealBursts}')::int as total, min(a.at) as first_at, max(a.at) as last_at
+        count(*) filter (where a.operation not in ('${O.revealBursts}', '${O.oracleRefusals}'))::int as total, min(a.at) as first_at, max(a.at) as last_at
       from audit_log a join unit u on u.code = a.unit_code
       where ${where.join(' and ')}
       group by a.user_id, a.unit_code`;
@@ -424,6 +428,7 @@ export class InspectionQueryService {
           clear_reads: number;
           reveals: number;
           reveal_bursts: number;
+          oracle_refusals: number;
           file_downloads: number;
           distinct_petitioners: number;
           distinct_cases: number;
@@ -446,6 +451,7 @@ export class InspectionQueryService {
       clearReads: r.clear_reads,
       reveals: r.reveals,
       revealBursts: r.reveal_bursts,
+      oracleRefusals: r.oracle_refusals,
       fileDownloads: r.file_downloads,
       distinctPetitioners: r.distinct_petitioners,
       distinctCases: r.distinct_cases,

@@ -154,6 +154,11 @@ class LookupActivityView {
       '查看明文过于集中的次数：一小时内达到 REVEAL_BURST_PER_HOUR 次即记一次（petitioner.reveal.burst），请复核其理由',
   })
   revealBursts!: number;
+  @Field(() => Int, {
+    description:
+      '查重因疑似猜测身份证号码被拒绝的次数（同一事实和理由换用过多不同身份，或一天内查重的不同身份过多；sharing.checkDuplicate.refused），请复核',
+  })
+  oracleRefusals!: number;
   @Field(() => Int, { description: '下载档案附件的次数（archive.file.download）' })
   fileDownloads!: number;
   @Field(() => Int, { description: '涉及的不同信访人数' })
