@@ -429,6 +429,38 @@ describe('masked readers see none of the personal data in free text', () => {
   });
 });
 
+describe('the text filter of the sharing page cannot confirm what it masks', () => {
+  const PAGE = `query($text: String!, $first: Int) {
+    terminatedCases(first: $first, filter: { text: $text }) { totalCount nodes { id } } }`;
+  const page = async (token: string, text: string, first = 20) =>
+    ok(await t.gql(PAGE, { text, first }, token)).terminatedCases;
+
+  it.each(['staff', 'wzStaff', 'wzSupervisor', 'admin', 'officer'])(
+    '%s: a guessed name, phone, ID number or address finds nothing, counted as nothing',
+    async (reader) => {
+      const token = tokens[reader];
+      // words a masked reader does read still find the case
+      expect((await page(token, '加装电梯')).nodes.map((n: any) => n.id)).toContain(caseId);
+      for (const text of [
+        '芙蓉新村21幢',
+        '芙蓉新村',
+        '21幢1单元',
+        P.name,
+        '丽华',
+        P.phone,
+        '137-5710-8462',
+        '19621230',
+      ])
+        for (const first of [1, 20])
+          expect({ text, first, page: await page(token, text, first) }).toEqual({
+            text,
+            first,
+            page: { totalCount: 0, nodes: [] },
+          });
+    },
+  );
+});
+
 describe('entitled readers see the original', () => {
   it('the handling unit officer reads facts, opinions and supervision text as written', async () => {
     const c = ok(await t.gql(QUERIES.terminatedCase.query, { id: caseId }, tokens.officer)).terminatedCase;
