@@ -137,3 +137,18 @@ it("keeps a separate unit tree's root supervisor out of this tree's log", async 
   // the province supervisor still reads its own tree, reveal reasons included
   expect((await log(tk.zjSupervisor)).map((e) => e.reason)).toContain('温州核对回访情况');
 });
+
+it('shows a reason typed into the log redacted: a reveal reason naming the petitioner does not name them', async () => {
+  const person = { name: '俞晓梅', phone: '13867142593' };
+  ok(
+    await t.gql(
+      REVEAL,
+      { id: hzCase, r: `核对${person.name}（${person.phone}）的回访情况` },
+      tk.zjSupervisor,
+    ),
+  );
+  for (const reader of [tk.hzSupervisor, tk.zjSupervisor]) {
+    const [entry] = await log(reader, { caseId: hzCase, operation: 'petitioner.reveal' });
+    expect(entry.reason).toBe('核对俞**（138****2593）的回访情况');
+  }
+});

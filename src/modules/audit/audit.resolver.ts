@@ -52,7 +52,10 @@ export class AuditLogEntry {
   petitionerId!: number | null;
   @Field(() => [String], { nullable: true, description: '涉及的个人信息字段名' })
   fields!: string[] | null;
-  @Field(() => String, { nullable: true, description: '操作人陈述的理由（如查看明文的理由）' })
+  @Field(() => String, {
+    nullable: true,
+    description: '操作人陈述的理由（如查看明文的理由；其中的个人信息按脱敏显示）',
+  })
   reason!: string | null;
   @Field(() => GraphQLJSONObject, {
     nullable: true,
