@@ -324,7 +324,7 @@ async function main() {
               pg_size_pretty(pg_relation_size('petition_case')) as case_heap,
               pg_size_pretty(pg_total_relation_size('dup_gram_posting')) as dup_postings,
               (select round(avg(cardinality(dup_grams))) from petition_case where status = 'TERMINATED') as dup_grams_avg,
-              pg_size_pretty(pg_relation_size('petition_case_text_trgm')) as text_gin,
+              pg_size_pretty(pg_relation_size('petition_case_search_text_trgm')) as text_gin,
               (select round(avg(length(dup_text))) from petition_case where status = 'TERMINATED') as dup_text_avg_chars,
               current_setting('shared_buffers') as shared_buffers, current_setting('work_mem') as work_mem,
               (select coalesce(last_vacuum, last_autovacuum)::text from pg_stat_user_tables
@@ -605,13 +605,13 @@ async function main() {
     }
     // The plans of the text filter: the statements of SharingService.terminatedCases in their shape
     // (with c.* for the mapped columns and no cursor), written out here to be EXPLAINed.
-    const textWhere = `c.status = 'TERMINATED' and (c.title || ' ' || c.facts_and_reasons) ilike ?`;
+    const textWhere = `c.status = 'TERMINATED' and c.search_text ilike ?`;
     for (const [label, q, p] of [
       [
         "page, text '补偿', first 100: the newest 5000 terminated cases read in order",
         `select * from (select c.* from petition_case c where c.status = 'TERMINATED'
            order by c.terminated_at desc, c.id desc limit 5000) c
-          where (c.title || ' ' || c.facts_and_reasons) ilike ? order by c.terminated_at desc, c.id desc limit ?`,
+          where c.search_text ilike ? order by c.terminated_at desc, c.id desc limit ?`,
         ['%补偿%', 101],
       ],
       [

@@ -1,11 +1,14 @@
 import { startTestHub, ok, type TestHub } from './helpers/hub';
 import { loadDemoUnits, terminatedCase } from './helpers/fixtures';
+import { UnitService } from '../src/modules/org/unit.service';
+import { AuditService } from '../src/modules/audit/audit.service';
+import { UnitKind } from '../src/modules/org/unit.entity';
 
 /**
  * The audit log within the supervisor's jurisdiction (issue 12): a supervisor reads what the users
  * of its unit and the units below did, and what anyone did to a case handled there; not the blind
  * indexes, reveal reasons and clear reads of another city's cases and staff. A supervisor of the
- * top-level unit reads the whole log.
+ * top-level unit reads its whole tree, and nothing of a separate tree.
  */
 let t: TestHub;
 let tk: Record<string, string>;
@@ -108,4 +111,44 @@ it('shows the province supervisor the whole log', async () => {
   const [{ n }] = await t.sql(`select count(*)::int as n from audit_log`);
   const all = await log(tk.zjSupervisor);
   expect(all.length).toBe(n);
+});
+
+it("keeps a separate unit tree's root supervisor out of this tree's log", async () => {
+  // a second top-level unit: its own tree, no part of Zhejiang's
+  const em = t.orm.em.fork();
+  const admin = {
+    userId: 'test:admin',
+    name: '测试管理员',
+    role: 'ADMIN',
+    unitId: 0,
+    unitCode: 'JS',
+    unitKind: UnitKind.PETITION_AGENCY,
+    unitPath: '',
+  } as const;
+  await new UnitService(em, new AuditService(em, () => new Date())).create(admin, {
+    code: 'JS',
+    kind: UnitKind.PETITION_AGENCY,
+    name: '江苏省信访局',
+    parentCode: null,
+  });
+  const js = await log(await t.token('SUPERVISOR', 'JS', '江监督'));
+  expect(js.filter((e) => e.unitCode.startsWith('ZJ') || e.caseId !== null)).toEqual([]);
+  expect(js.filter((e) => e.reason)).toEqual([]);
+  // the province supervisor still reads its own tree, reveal reasons included
+  expect((await log(tk.zjSupervisor)).map((e) => e.reason)).toContain('温州核对回访情况');
+});
+
+it('shows a reason typed into the log redacted: a reveal reason naming the petitioner does not name them', async () => {
+  const person = { name: '俞晓梅', phone: '13867142593' };
+  ok(
+    await t.gql(
+      REVEAL,
+      { id: hzCase, r: `核对${person.name}（${person.phone}）的回访情况` },
+      tk.zjSupervisor,
+    ),
+  );
+  for (const reader of [tk.hzSupervisor, tk.zjSupervisor]) {
+    const [entry] = await log(reader, { caseId: hzCase, operation: 'petitioner.reveal' });
+    expect(entry.reason).toBe('核对俞**（138****2593）的回访情况');
+  }
 });

@@ -2,6 +2,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { startTestHub, ok, type TestHub } from './helpers/hub';
 import { importData, validateImportFile } from '../src/modules/import/import.service';
+import { readerText } from '../src/modules/petitioner/reader-text';
+import { createServices } from '../src/services';
+import { createLoaders } from '../src/graphql/loaders';
+import type { Context } from '../src/graphql/context';
+import { UnitKind } from '../src/modules/org/unit.entity';
 import { ACK, REPORT, TRACK, VISIT, visitInput } from './helpers/followup';
 import {
   ADD_FINDING,
@@ -426,6 +431,65 @@ describe('masked readers see none of the personal data in free text', () => {
     ).publicFeedbackList.nodes[0];
     expect(f.answer).toBe('已到****回访沈**，赵** 136****1111 已知悉');
     expect(f.submitterName).toBe('赵**');
+  });
+});
+
+describe('the text filter of the sharing page cannot confirm what it masks', () => {
+  const PAGE = `query($text: String!, $first: Int) {
+    terminatedCases(first: $first, filter: { text: $text }) { totalCount nodes { id } } }`;
+  const page = async (token: string, text: string, first = 20) =>
+    ok(await t.gql(PAGE, { text, first }, token)).terminatedCases;
+
+  it.each(['staff', 'wzStaff', 'wzSupervisor', 'admin', 'officer'])(
+    '%s: a guessed name, phone, ID number or address finds nothing, counted as nothing',
+    async (reader) => {
+      const token = tokens[reader];
+      // words a masked reader does read still find the case
+      expect((await page(token, '加装电梯')).nodes.map((n: any) => n.id)).toContain(caseId);
+      for (const text of [
+        '芙蓉新村21幢',
+        '芙蓉新村',
+        '21幢1单元',
+        P.name,
+        '丽华',
+        P.phone,
+        '137-5710-8462',
+        '19621230',
+      ])
+        for (const first of [1, 20])
+          expect({ text, first, page: await page(token, text, first) }).toEqual({
+            text,
+            first,
+            page: { totalCount: 0, nodes: [] },
+          });
+    },
+  );
+});
+
+describe('text about a case the request cannot load', () => {
+  it('is withheld whole, not passed with only shapes redacted (a lagging replica, a deleted row)', async () => {
+    // the hub's own loaders and services on its database, as a request builds them
+    const em = t.orm.em.fork();
+    const { deps } = t.hub;
+    const ctx = {
+      actor: {
+        userId: 'test:admin',
+        name: '管理员',
+        role: 'ADMIN',
+        unitId: 0,
+        unitCode: 'ZJ',
+        unitKind: UnitKind.PETITION_AGENCY,
+        unitPath: '',
+      },
+      em,
+      services: createServices(em, deps),
+      loaders: createLoaders(em, deps.unitTree),
+    } as unknown as Context;
+    const text = `经查，${P.name}所住芙蓉新村21幢1单元102室`;
+    // a case it loads: redacted against its petitioner
+    expect(await readerText(ctx, { caseIds: [Number(caseId)] }, text)).toBe('经查，沈**所住****');
+    // a case it cannot load (no such row here): none of it
+    expect(await readerText(ctx, { caseIds: [2_000_000_000] }, text)).toBe('****');
   });
 });
 

@@ -29,5 +29,7 @@ const UNAVAILABLE_MESSAGES = [
   /Connection terminated/i, // pg: the server closed the socket
   /timeout exceeded when trying to connect/i, // pg: connectionTimeoutMillis
   /Client has encountered a connection error and is not queryable/i,
+  /Connection ended unexpectedly/i, // pg: a pooled connection whose server was killed
+  /terminating connection/i, // the server ends the session (shutdown, crash of another backend)
   /the database system is (starting up|shutting down|in recovery mode)/i,
 ];

@@ -11,6 +11,7 @@ import type {
 } from '../modules/supervision/supervision.entity';
 import { readerText, type TextSubject } from '../modules/petitioner/reader-text';
 import { supervisionLoaders } from '../modules/supervision/supervision.loaders';
+import type { AuditLogEntry } from '../modules/audit/audit.resolver';
 
 /**
  * Free text that reaches readers who may see the petitioner masked, field by field, with whom
@@ -24,7 +25,9 @@ import { supervisionLoaders } from '../modules/supervision/supervision.loaders';
  * as written, and administrators, supervisors (of any unit) and everyone else read it redacted.
  * A supervisor's reveal shows the petitioner's fields, not the text. An inspection's title and
  * conclusion are about the cases of its findings; text tied to no case (feedback about a unit, an
- * inspection without findings) is redacted by shape for everyone.
+ * inspection without findings) is redacted by shape for everyone. A reason in the audit log (a
+ * supervisor's reveal reason may name the petitioner) is about the entry's case, and every
+ * supervisor reading the log reads it redacted.
  */
 function freeText<R>(
   about: (root: R, ctx: Context) => TextSubject | Promise<TextSubject>,
@@ -66,7 +69,13 @@ const aboutFeedback = freeText(async (f: PublicFeedback, ctx: Context) => {
   return { ...subject, others: [feedback.submitter(f, 'CLEAR')] };
 });
 
+/** A reason typed into the audit log (a reveal's) is about the entry's case, if any. */
+const aboutAuditEntry = freeText((e: AuditLogEntry) => ({
+  caseIds: e.caseId != null ? [Number(e.caseId)] : [],
+}));
+
 export const freeTextMiddleware: IMiddlewareTypeMap = {
+  AuditLogEntry: { reason: aboutAuditEntry },
   Case: { title: aboutCase, factsAndReasons: aboutCase, requests: aboutCase },
   CaseStep: { opinion: aboutStep },
   ArchiveDocumentVersion: { title: aboutVersion },

@@ -52,7 +52,10 @@ export class AuditLogEntry {
   petitionerId!: number | null;
   @Field(() => [String], { nullable: true, description: '涉及的个人信息字段名' })
   fields!: string[] | null;
-  @Field(() => String, { nullable: true, description: '操作人陈述的理由（如查看明文的理由）' })
+  @Field(() => String, {
+    nullable: true,
+    description: '操作人陈述的理由（如查看明文的理由；其中的个人信息按脱敏显示）',
+  })
   reason!: string | null;
   @Field(() => GraphQLJSONObject, {
     nullable: true,
@@ -130,7 +133,7 @@ export class AuditResolver {
 
   @Query(() => AuditLogConnection, {
     description:
-      '查询审计日志，按序号倒序（最新在前）分页（监督检查人员；只含本单位及下级单位人员的操作和对其承办事项的操作，省级单位看全部）',
+      '查询审计日志，按序号倒序（最新在前）分页（监督检查人员；只含本单位及下级单位人员的操作和对其承办事项的操作；根单位另含系统任务的记录，看不到另一棵单位树的记录）',
   })
   async auditLog(
     @Ctx() { actor, services }: Context,

@@ -240,15 +240,17 @@ function recordOf(r: ChainedRow): AuditLogRecord {
 /**
  * The entries a supervisor of the unit at `unitPath` may read: what users of that unit and the
  * units below it did, and whatever anyone did to a case handled there (its blind indexes, reasons
- * and field names are about that unit's petitioners). A supervisor of a top-level unit reads the
- * whole log, the hub's own (system) entries included. Null: no restriction.
+ * and field names are about that unit's petitioners). A supervisor of a top-level unit reads its
+ * own tree and the hub's own (system) entries about no case: units may form several separate
+ * trees, and one tree's root sees nothing of another's. Null: no restriction (the system only).
  */
 export function auditJurisdiction(unitPath: string): { sql: string; params: string[] } | null {
-  if (!unitPath.includes('.')) return null;
+  if (unitPath === '') return null;
+  const root = !unitPath.includes('.');
   return {
     sql: `(unit_code in (select code from unit where path <@ ?::ltree)
       or case_id in (select c.id from petition_case c join unit u on u.id = c.handling_unit_id
-                      where u.path <@ ?::ltree))`,
+                      where u.path <@ ?::ltree)${root ? ` or (user_id like 'system:%' and case_id is null)` : ''})`,
     params: [unitPath, unitPath],
   };
 }

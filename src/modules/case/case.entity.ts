@@ -23,7 +23,8 @@ export class PetitionCase {
     | 'goodReasonAt'
     | 'terminatedAt'
     | 'relatedCaseId'
-    | 'dupText';
+    | 'dupText'
+    | 'searchText';
 
   @Field(() => ID, { description: '事项 ID' })
   @PrimaryKey({ autoincrement: true })
@@ -62,6 +63,10 @@ export class PetitionCase {
   /** Normalised facts and requests for the duplicate check's trigram index (not in the schema). */
   @Property({ columnType: 'text', default: '', hidden: true, lazy: true })
   dupText: string = '';
+
+  /** Title and facts as masked readers read them, for the sharing page's text filter (sharing/search-text.ts). */
+  @Property({ columnType: 'text', nullable: true, hidden: true, lazy: true })
+  searchText?: string | null;
 
   @Field(() => CaseStatus, { description: '状态' })
   @Enum({ items: () => CaseStatus, nativeEnumName: 'case_status' })

@@ -11,6 +11,7 @@ import {
   sealPetitioner,
   type MaskedPetitioner,
 } from './sealing';
+import { caseSearchText } from '../sharing/search-text';
 
 export interface PetitionerData {
   name: string;
@@ -91,7 +92,8 @@ export class PetitionerService {
   }
 
   /**
-   * Derives the masked forms of records sealed before they were kept (Migration…060002), in
+   * Derives the masked forms of records sealed before they were kept (Migration…060002), and the
+   * sharing page's search text of cases written before it was kept (Migration…120001), in
    * batches, each one transaction with its rows locked; the hub runs it at start, in the
    * background. Returns how many records it filled.
    */
@@ -107,30 +109,36 @@ export class PetitionerService {
             id_number_enc: string;
             phone_enc: string | null;
             address_enc: string | null;
+            title: string;
+            facts: string;
           }[]
         >(
           `select id, petitioner_name_enc as name_enc, petitioner_id_number_enc as id_number_enc,
-                  petitioner_phone_enc as phone_enc, petitioner_address_enc as address_enc
-             from petition_case where petitioner_masked_enc is null
+                  petitioner_phone_enc as phone_enc, petitioner_address_enc as address_enc,
+                  title, facts_and_reasons as facts
+             from petition_case where petitioner_masked_enc is null or search_text is null
             order by id limit ? for update skip locked`,
           [batchSize],
         );
         if (!rows.length) return 0;
-        const sealed = rows.map((r) => ({
-          id: r.id,
-          masked: sealMasked(
-            this.deps.cipher,
-            this.open({
-              nameEnc: r.name_enc,
-              idNumberEnc: r.id_number_enc,
-              phoneEnc: r.phone_enc,
-              addressEnc: r.address_enc,
-            } as PetitionerRecord),
-          ),
-        }));
+        const sealed = rows.map((r) => {
+          const person = this.open({
+            nameEnc: r.name_enc,
+            idNumberEnc: r.id_number_enc,
+            phoneEnc: r.phone_enc,
+            addressEnc: r.address_enc,
+          } as PetitionerRecord);
+          return {
+            id: r.id,
+            masked: sealMasked(this.deps.cipher, person),
+            search: caseSearchText(r.title, r.facts, person),
+          };
+        });
+        // the sharing page's search text (sharing/search-text.ts) is derived here too
         await em.execute(
-          `update petition_case c set petitioner_masked_enc = x.masked
-             from jsonb_to_recordset(?::jsonb) as x(id int, masked text) where c.id = x.id`,
+          `update petition_case c set petitioner_masked_enc = coalesce(c.petitioner_masked_enc, x.masked),
+                  search_text = coalesce(c.search_text, x.search)
+             from jsonb_to_recordset(?::jsonb) as x(id int, masked text, search text) where c.id = x.id`,
           [JSON.stringify(sealed)],
         );
         return rows.length;

@@ -21,6 +21,8 @@ export async function caseVisibility(ctx: Context, c: PetitionCase): Promise<Vis
 }
 
 const SHAPES_ONLY = personalTextRedactor([]);
+/** Text about a case this request cannot load: whose values to look for is unknown, so none of it shows. */
+const WITHHELD: Redactor = () => '****';
 
 /** Per request: the redactor of each case's petitioner (null: this reader sees it in clear). */
 const perRequest = new WeakMap<object, Map<number, Promise<Redactor | null>>>();
@@ -32,8 +34,9 @@ async function caseRedactor(ctx: Context, caseId: number): Promise<Redactor | nu
   if (!r) {
     r = (async () => {
       const c = await ctx.loaders.cases.load(caseId);
-      // a case this request cannot load: nothing known, shapes only
-      if (!c) return SHAPES_ONLY;
+      // a case this request cannot load (e.g. not yet on a lagging replica): fail closed, the
+      // petitioner's name and address would otherwise pass
+      if (!c) return WITHHELD;
       if ((await caseVisibility(ctx, c)) === 'CLEAR') return null;
       return personalTextRedactor([ctx.services.petitioners.open(c.petitionerRecord)]);
     })();
@@ -48,7 +51,8 @@ async function caseRedactor(ctx: Context, caseId: number): Promise<Redactor | nu
  * such text out). A reader entitled to every petitioner concerned in clear (visibilityFor) gets the
  * original; everyone else gets it redacted (redaction.ts): those petitioners' own values in any
  * spelling, and anything shaped like an ID number, a phone number or a house address. Text about no
- * case is redacted by shape for every reader: no one is entitled to what it might name.
+ * case is redacted by shape for every reader: no one is entitled to what it might name. Text
+ * about a case the request cannot load is withheld whole (`****`).
  */
 export async function readerText<T extends string | null | undefined>(
   ctx: Context,

@@ -221,21 +221,19 @@ export class SharingService {
     }
     const base = where.join(' and ');
     const baseParams = [...params];
-    const textClause = `(c.title || ' ' || c.facts_and_reasons) ilike ?`;
+    // Title and facts as masked readers read them (search-text.ts), never the clear text: which
+    // cases match, and how many, must not confirm a guessed name, phone number or address.
+    const textClause = `c.search_text ilike ?`;
     const textParam = `%${text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
     if (text) {
-      // Matches the partial trigram index on (title || ' ' || facts_and_reasons).
+      // Matches the partial trigram index on search_text.
       where.push(textClause);
       params.push(textParam);
     }
     const filtered = where.join(' and ');
     const withCursor = (w: string) => (cursor ? `${w} and (c.terminated_at, c.id) < (?, ?)` : w);
     const afterParams = cursor ? [cursor.terminatedAt, cursor.id] : [];
-    // The text filter reads title and facts from the selected columns of the recent cases.
-    const mapper = caseRows(
-      this.em,
-      text && fields ? new Set([...fields, 'title', 'factsAndReasons']) : fields,
-    );
+    const mapper = caseRows(this.em, fields);
     const columns = mapper.columns;
     const order = 'order by c.terminated_at desc, c.id desc';
     let rows: Record<string, unknown>[] | null = null;
@@ -245,7 +243,7 @@ export class SharingService {
       // index look for a rarer word (the planner cannot tell a two-character word's frequency,
       // and would otherwise scan every case for a common one).
       const recent = await this.em.execute<Record<string, unknown>[]>(
-        `select * from (select ${columns} from petition_case c where ${withCursor(base)} ${order} limit ${RECENT_SCAN}) c
+        `select * from (select ${columns}, c.search_text from petition_case c where ${withCursor(base)} ${order} limit ${RECENT_SCAN}) c
           where ${textClause} ${order} limit ?`,
         [...baseParams, ...afterParams, textParam, first + 1],
       );

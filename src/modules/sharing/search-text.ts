@@ -1,0 +1,13 @@
+import { redactPersonalText, type KnownPerson } from '../petitioner/redaction';
+
+/**
+ * The text the sharing page's text filter searches (`petition_case.search_text`): title and facts
+ * as a masked reader reads them, redacted against the case's own petitioner (redaction.ts). The
+ * filter and its count run on it for every reader, so a guessed name, phone number or address can
+ * never be confirmed by which cases match it (DESIGN.md §3). Written with the text on every write
+ * path (registration, import); records from before it existed get it from
+ * PetitionerService.deriveMissingMasks, and match no text filter until then.
+ */
+export function caseSearchText(title: string, factsAndReasons: string, petitioner: KnownPerson): string {
+  return redactPersonalText(`${title} ${factsAndReasons}`, [petitioner]);
+}
