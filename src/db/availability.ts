@@ -31,5 +31,6 @@ const UNAVAILABLE_MESSAGES = [
   /Client has encountered a connection error and is not queryable/i,
   /Connection ended unexpectedly/i, // pg: a pooled connection whose server was killed
   /terminating connection/i, // the server ends the session (shutdown, crash of another backend)
+  /Transaction query already complete/i, // knex: the transaction's connection died under it
   /the database system is (starting up|shutting down|in recovery mode)/i,
 ];
