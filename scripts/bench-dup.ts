@@ -32,19 +32,8 @@ import type { Actor } from '../src/auth/actor';
 import type { UnitKind } from '../src/modules/org/unit.entity';
 import { PETITIONER_AAD } from '../src/modules/petitioner/sealing';
 import { alter, populate, prng } from './bench-sharing';
+import { arg, flag } from './args';
 
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(name);
-  if (i < 0) return undefined;
-  const v = process.argv[i + 1];
-  process.argv.splice(i, 2);
-  return v;
-}
-function flag(name: string): boolean {
-  const i = process.argv.indexOf(name);
-  if (i >= 0) process.argv.splice(i, 1);
-  return i >= 0;
-}
 const ms = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;
 function pct(xs: number[], p: number): number {
   if (!xs.length) return NaN;

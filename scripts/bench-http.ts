@@ -44,6 +44,7 @@ import { createHash } from 'node:crypto';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { Client, Pool } from 'pg';
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
+import { arg, flag } from './args';
 
 const ROOT = path.resolve(__dirname, '..');
 const PAGE_QUERY = `{ terminatedCases(first: 20) { nodes { id title category terminatedAt handlingUnit { name }
@@ -145,18 +146,6 @@ async function servePostGraphile(port: number, url: string) {
 // arguments and small helpers
 // ---------------------------------------------------------------------------------------------
 
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(name);
-  if (i < 0) return undefined;
-  const v = process.argv[i + 1];
-  process.argv.splice(i, 2);
-  return v;
-}
-function flag(name: string): boolean {
-  const i = process.argv.indexOf(name);
-  if (i >= 0) process.argv.splice(i, 1);
-  return i >= 0;
-}
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const f0 = (x: number) => (Number.isFinite(x) ? x.toFixed(0) : '-');
 const f1 = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : '-');

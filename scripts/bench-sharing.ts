@@ -50,23 +50,11 @@ import type { TerminatedCaseFilter } from '../src/modules/sharing/sharing.servic
 import { Category } from '../src/modules/case/case.enums';
 import { generateImportFile } from './gen-import';
 import { arrayLiteral } from '../src/shared/sql';
+import { arg, flag } from './args';
 
 // ---------------------------------------------------------------------------------------------
 // arguments
 // ---------------------------------------------------------------------------------------------
-
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(name);
-  if (i < 0) return undefined;
-  const v = process.argv[i + 1];
-  process.argv.splice(i, 2);
-  return v;
-}
-function flag(name: string): boolean {
-  const i = process.argv.indexOf(name);
-  if (i >= 0) process.argv.splice(i, 1);
-  return i >= 0;
-}
 
 const CALLS_PER_KIND = 200;
 const IMPORT_CHUNK = 200_000;
