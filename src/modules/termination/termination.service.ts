@@ -152,16 +152,13 @@ export class TerminationService {
     reasons: string,
     idempotencyKey?: string | null,
   ): Promise<TerminationApplication> {
-    new Problems()
-      .check(
-        !!reasons?.trim() && reasons.trim().length <= 5000,
-        'reasons',
-        '退回必须说明理由（不超过5000字）',
-      )
-      .throwIfAny();
-    const keyProblems = new Problems();
-    checkIdempotencyKey(keyProblems, idempotencyKey);
-    keyProblems.throwIfAny();
+    const p = new Problems().check(
+      !!reasons?.trim() && reasons.trim().length <= 5000,
+      'reasons',
+      '退回必须说明理由（不超过5000字）',
+    );
+    checkIdempotencyKey(p, idempotencyKey);
+    p.throwIfAny();
     return this.em.transactional((em) =>
       idempotent(
         em,
