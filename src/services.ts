@@ -11,20 +11,9 @@ import { UnitTreeCache } from './modules/org/unit-tree';
 import { createFollowUpServices } from './modules/followup';
 import { createSupervisionServices } from './modules/supervision';
 import { HubMetrics } from './shared/metrics';
+import type { Deps } from './shared/deps';
 
-/** Process-wide dependencies that services share (configuration, keys, clock). */
-export interface Deps {
-  config: Config;
-  cipher: FieldCipher;
-  blindIndex: BlindIndex;
-  /** The clock, injectable so tests can move time. */
-  now: () => Date;
-  /** This instance's Prometheus metrics (src/shared/metrics.ts), served at GET /metrics. */
-  metrics: HubMetrics;
-  /** The unit tree, cached while the hub listens for its changes (org/unit-tree.ts). */
-  unitTree: UnitTreeCache;
-}
-
+/** The process-wide dependencies (src/shared/deps.ts) for one configuration. */
 export function createDeps(config: Config, now: () => Date = () => new Date()): Deps {
   return {
     config,

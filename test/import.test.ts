@@ -4,7 +4,8 @@ import path from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { startTestHub, type TestHub } from './helpers/hub';
-import { createDeps, type Deps } from '../src/services';
+import { createDeps } from '../src/services';
+import type { Deps } from '../src/shared/deps';
 import {
   formatLineError,
   importData,

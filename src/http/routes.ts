@@ -5,7 +5,8 @@ import { bearerToken, type ActorResolver } from '../auth/authenticate';
 import { DatabaseUnavailableError, DomainError, UnauthenticatedError } from '../errors';
 import { isDatabaseUnavailable } from '../db/availability';
 import type { Logger } from '../logger';
-import { createServices, type Deps } from '../services';
+import { createServices } from '../services';
+import type { Deps } from '../shared/deps';
 
 /**
  * What the plain HTTP routes beside GraphQL (file upload/download, the CSV report) share: the

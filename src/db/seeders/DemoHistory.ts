@@ -19,7 +19,8 @@ import {
   FindingTargetKind,
   Misconduct,
 } from '../../modules/supervision/supervision.enums';
-import { createServices, type Deps } from '../../services';
+import { createServices } from '../../services';
+import type { Deps } from '../../shared/deps';
 import { addDays, todayInChina } from '../../shared/dates';
 import { demoActor, demoIdNumber } from './demo';
 

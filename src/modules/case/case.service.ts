@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Actor } from '../../auth/actor';
-import type { Deps } from '../../services';
+import type { Deps } from '../../shared/deps';
 import { ConflictError, ForbiddenError, NotFoundError, Problems } from '../../errors';
 import { todayInChina } from '../../shared/dates';
 import { Unit } from '../org/unit.entity';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Actor } from '../../auth/actor';
-import type { Deps } from '../../services';
+import type { Deps } from '../../shared/deps';
 import { ForbiddenError, NotFoundError, Problems } from '../../errors';
 import type { AuditService } from '../audit/audit.service';
 import { PetitionCase } from '../case/case.entity';

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Deps } from '../../services';
+import type { Deps } from '../../shared/deps';
 import type { AuditService } from '../audit/audit.service';
 import type { CaseService } from '../case/case.service';
 import { ArchiveService } from './archive.service';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Deps } from '../../services';
+import type { Deps } from '../../shared/deps';
 import { AuditService, type AuditActor } from '../audit/audit.service';
 import { fileCipherFor } from './file-cipher';
 import { SEALED_COLUMN, type SealedColumn } from './sealed-text';

@@ -1,4 +1,4 @@
-import type { Deps } from '../../services';
+import type { Deps } from '../../shared/deps';
 
 /**
  * Officer-written free text of the follow-up records is personal data (DESIGN.md §3: "free text

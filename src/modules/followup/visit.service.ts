@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Actor } from '../../auth/actor';
-import type { Deps } from '../../services';
+import type { Deps } from '../../shared/deps';
 import { Problems } from '../../errors';
 import { addDays, isIsoDate, todayInChina } from '../../shared/dates';
 import type { AuditService } from '../audit/audit.service';

@@ -23,7 +23,7 @@
 import fs from 'node:fs';
 import readline from 'node:readline';
 import type { EntityManager, Knex } from '@mikro-orm/postgresql';
-import type { Deps } from '../../services';
+import type { Deps } from '../../shared/deps';
 import { isIsoDate, todayInChina } from '../../shared/dates';
 import { UnitKind } from '../org/unit.entity';
 import { checkIdNumber, checkPhone, normaliseName } from '../petitioner/identity';

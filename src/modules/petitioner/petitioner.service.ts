@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Deps } from '../../services';
+import type { Deps } from '../../shared/deps';
 import { Problems } from '../../errors';
 import { Petitioner, PetitionerRecord } from './petitioner.entity';
 import { PetitionCase } from '../case/case.entity';

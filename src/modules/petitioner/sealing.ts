@@ -1,4 +1,4 @@
-import type { Deps } from '../../services';
+import type { Deps } from '../../shared/deps';
 import type { PetitionerData } from './petitioner.service';
 import { maskAddress, maskIdNumber, maskName, maskPhone } from './masking';
 

@@ -1,6 +1,6 @@
 import { ReferenceKind, type EntityManager } from '@mikro-orm/postgresql';
 import type { Actor } from '../../auth/actor';
-import type { Deps } from '../../services';
+import type { Deps } from '../../shared/deps';
 import { NotFoundError, OracleSuspectedError, Problems, RateLimitedError } from '../../errors';
 import { spend, type UsageWindow } from '../../shared/usage-windows';
 import { isIsoDate } from '../../shared/dates';

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Actor } from '../../auth/actor';
-import type { Deps } from '../../services';
+import type { Deps } from '../../shared/deps';
 import { ForbiddenError, NotFoundError, Problems } from '../../errors';
 import type { Page } from '../../graphql/connection';
 import type { AuditService } from '../audit/audit.service';

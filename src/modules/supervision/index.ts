@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Deps } from '../../services';
+import type { Deps } from '../../shared/deps';
 import type { AuditService } from '../audit/audit.service';
 import { AccountabilityService } from './accountability.service';
 import { FeedbackService } from './feedback.service';

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Actor } from '../../auth/actor';
-import type { Deps } from '../../services';
+import type { Deps } from '../../shared/deps';
 import { Problems } from '../../errors';
 import { addDays, daysBetween, todayInChina } from '../../shared/dates';
 import type { Page } from '../../graphql/connection';

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Actor } from '../../auth/actor';
 import type { Role } from '../../config';
-import type { Deps } from '../../services';
+import type { Deps } from '../../shared/deps';
 import { BadInputError, ConflictError, ForbiddenError, NotFoundError, Problems } from '../../errors';
 import { isIsoDate, todayInChina } from '../../shared/dates';
 import type { Page } from '../../graphql/connection';

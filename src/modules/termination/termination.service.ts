@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Actor } from '../../auth/actor';
-import type { Deps } from '../../services';
+import type { Deps } from '../../shared/deps';
 import { ConditionNotMetError, ConflictError, ForbiddenError, NotFoundError, Problems } from '../../errors';
 import { isIsoDate, todayInChina } from '../../shared/dates';
 import { UnitService } from '../org/unit.service';
