@@ -1,5 +1,5 @@
 /**
- * Manual check of the embedded PostgreSQL lifecycle (src/db/embedded.ts):
+ * Manual check of the embedded PostgreSQL lifecycle (src/db/embedded/):
  *
  *   node -r @swc-node/register scripts/embedded-smoke.ts [-v]
  *
@@ -277,22 +277,29 @@ async function main() {
 
     if (asRoot) {
       console.log('\n7. as root: a parent the postgres user cannot enter');
+      // A new cluster is placed under /var/lib/petition-hub instead, dataDir a symlink to it.
       const locked = fs.mkdtempSync(path.join(os.tmpdir(), 'hub-embedded-locked-'));
-      const err = await startEmbeddedPostgres({
-        dataDir: path.join(locked, 'pg'),
+      const dataDir = path.join(locked, 'pg');
+      const outcome = await startEmbeddedPostgres({
+        dataDir,
         port: await findFreePort(),
         database: 'smoke',
         log: () => {},
       }).then(
         async (pg) => {
           await pg.stop();
-          return undefined;
+          return 'started';
         },
-        (e: unknown) => e as Error,
+        (e: unknown) => (e as Error).message,
       );
+      const target = fs.lstatSync(dataDir, { throwIfNoEntry: false })?.isSymbolicLink()
+        ? fs.realpathSync(dataDir)
+        : undefined;
+      console.log(`  ${outcome}; cluster at ${target ?? '(not relocated)'}`);
+      if (target?.startsWith('/var/lib/petition-hub/')) fs.rmSync(target, { recursive: true, force: true });
       fs.rmSync(locked, { recursive: true, force: true });
-      console.log(`  error: ${err?.message}`);
-      check(err && /cannot reach/.test(err.message), 'clear error for an unreachable data directory');
+      check(outcome === 'started', 'started on an unreachable data directory');
+      check(target?.startsWith('/var/lib/petition-hub/') === true, 'cluster relocated and symlinked');
     }
   } finally {
     for (const pg of running) await pg.stop().catch(() => undefined);
