@@ -17,7 +17,12 @@ import { DatabaseUnavailableError, UnauthenticatedError } from './errors';
 import { isDatabaseUnavailable } from './db/availability';
 import { databaseUnavailablePlugin } from './graphql/unavailable';
 import { buildHubSchema } from './graphql/schema';
-import { createFormatError } from './graphql/format-error';
+import {
+  createFormatError,
+  domainErrorHttpPlugin,
+  errorCode,
+  withDomainErrors,
+} from './graphql/format-error';
 import { costLimitPlugin, depthLimitRule } from './graphql/limits';
 import { MAX_DOCUMENT_TOKENS } from './graphql/input-rules';
 import { requestBudget } from './graphql/request-budget';
@@ -123,7 +128,7 @@ function requestLogPlugin(logger: Logger): ApolloServerPlugin<Context> {
               operationName,
               userId: contextValue.actor?.userId,
               unit: contextValue.actor?.unitCode,
-              errorCodes: errors?.map((e) => e.extensions?.code),
+              errorCodes: errors?.map(errorCode),
               ms: Number(process.hrtime.bigint() - started) / 1e6,
             },
             'graphql',
@@ -193,6 +198,7 @@ export async function createApp({
       metricsPlugin(deps.metrics),
       readRoutingPlugin(config),
       databaseUnavailablePlugin<Context>(),
+      domainErrorHttpPlugin<Context>(),
     ],
   });
   await apollo.start();
@@ -232,7 +238,8 @@ export async function createApp({
     express.json({ limit: '2mb' }),
     readRoutingScope(config),
     expressMiddleware(apollo, {
-      context: async ({ req }): Promise<Context> => {
+      // A domain error thrown here (no token, a bad token) keeps its code and status (401, 503).
+      context: withDomainErrors(async ({ req }): Promise<Context> => {
         const requestId = (req.headers['x-request-id'] as string) || randomUUID();
         const token = bearerToken(req.headers.authorization);
         if (!token) {
@@ -256,7 +263,7 @@ export async function createApp({
           logger,
           requestId,
         };
-      },
+      }),
     }),
   );
 

@@ -1,9 +1,9 @@
-import { GraphQLError } from 'graphql';
-import { HeaderMap } from '@apollo/server';
-
 /**
- * Typed domain errors: a stable English `extensions.code` for clients and a Chinese message for
- * the user. Messages never carry personal data.
+ * Typed domain errors: a stable English `code` for clients and a Chinese message for the user,
+ * with `details` a client may act on (the bad fields, when to retry). Plain errors, so services
+ * know nothing of GraphQL or HTTP: graphql/format-error.ts is the one place that turns them into
+ * GraphQL errors (`extensions.code` and the details) and HTTP statuses, and http/routes.ts into
+ * JSON for the plain HTTP routes. Messages never carry personal data.
  */
 export type ErrorCode =
   | 'UNAUTHENTICATED'
@@ -23,20 +23,21 @@ export interface FieldProblem {
   message: string;
 }
 
-export class DomainError extends GraphQLError {
+export class DomainError extends Error {
   constructor(
     public readonly code: ErrorCode,
     message: string,
-    extra: Record<string, unknown> = {},
+    /** What goes out beside the code (`extensions` in GraphQL): never personal data. */
+    public readonly details: Record<string, unknown> = {},
   ) {
-    super(message, { extensions: { code, ...extra } });
+    super(message);
     this.name = 'DomainError';
   }
 }
 
 export class UnauthenticatedError extends DomainError {
   constructor(message = '未认证：请提供有效的访问令牌') {
-    super('UNAUTHENTICATED', message, { http: { status: 401 } });
+    super('UNAUTHENTICATED', message);
   }
 }
 export class ForbiddenError extends DomainError {
@@ -58,11 +59,13 @@ export class ConflictError extends DomainError {
 /** Input problems, all at once: `extensions.fields` lists every bad field. */
 export class BadInputError extends DomainError {
   constructor(public readonly fields: FieldProblem[]) {
-    super('BAD_USER_INPUT', `输入有误：${fields.map((f) => `${f.field}：${f.message}`).join('；')}`, {
-      fields,
-    });
+    super('BAD_USER_INPUT', problemsMessage(fields), { fields });
   }
 }
+
+/** The one message of an input error: every bad field with its problem. */
+export const problemsMessage = (fields: FieldProblem[]): string =>
+  `输入有误：${fields.map((f) => `${f.field}：${f.message}`).join('；')}`;
 export class ConditionNotMetError extends DomainError {
   constructor(condition: string, unmet: string[]) {
     super('CONDITION_NOT_MET', `不符合终结条件 ${condition}：${unmet.join('；')}`, { condition, unmet });
@@ -71,22 +74,16 @@ export class ConditionNotMetError extends DomainError {
 
 /**
  * Too many requests of one kind by one user. With `retryAfterSeconds`, the hint goes out in
- * `extensions.retryAfterSeconds`; with `wholeRequest`, also as HTTP 429 with `Retry-After`.
+ * `extensions.retryAfterSeconds`; with `wholeRequest` (the request refused before it ran), also
+ * as HTTP 429 with `Retry-After`.
  */
 export class RateLimitedError extends DomainError {
-  constructor(message: string, retryAfterSeconds?: number, wholeRequest = false) {
-    super(
-      'RATE_LIMITED',
-      message,
-      retryAfterSeconds === undefined
-        ? {}
-        : {
-            retryAfterSeconds,
-            ...(wholeRequest
-              ? { http: { status: 429, headers: new Map([['retry-after', String(retryAfterSeconds)]]) } }
-              : {}),
-          },
-    );
+  constructor(
+    message: string,
+    readonly retryAfterSeconds?: number,
+    readonly wholeRequest = false,
+  ) {
+    super('RATE_LIMITED', message, retryAfterSeconds === undefined ? {} : { retryAfterSeconds });
   }
 }
 
@@ -109,8 +106,20 @@ export class DatabaseUnavailableError extends DomainError {
     super('DATABASE_UNAVAILABLE', `数据库暂时不可用，请 ${retryAfter} 秒后重试（写操作请带同一幂等键重试）`, {
       retryable: true,
       retryAfterSeconds: retryAfter,
-      http: { status: 503, headers: new HeaderMap([['retry-after', String(retryAfter)]]) },
     });
+  }
+}
+
+/**
+ * The request as sent breaks the hub's outer bounds on input (graphql/input-rules.ts): refused
+ * as a whole (HTTP 400), every bad field named.
+ */
+export class InputBoundsError extends BadInputError {}
+
+/** A query too deep, too large or too costly to run (graphql/limits.ts): HTTP 400. */
+export class QueryTooComplexError extends DomainError {
+  constructor(message: string, details: Record<string, unknown>) {
+    super('QUERY_TOO_COMPLEX', message, details);
   }
 }
 

@@ -2,6 +2,7 @@ import { execute, extendSchema, parse, type GraphQLSchema } from 'graphql';
 import { applyMiddleware } from 'graphql-middleware';
 import { baseSchema } from '../src/graphql/schema';
 import { permissions, ruleMap } from '../src/graphql/permissions';
+import { errorCode } from '../src/graphql/format-error';
 
 /** A schema with one more query field that no rule mentions, resolved to a secret. */
 function schemaWithUnruledField(): GraphQLSchema {
@@ -27,7 +28,8 @@ describe('deny by default', () => {
       contextValue: { actor },
     });
     expect(r.data?.unruledSecret ?? null).toBeNull();
-    expect(r.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    // Executed without Apollo: the code the formatter would give the client.
+    expect(errorCode(r.errors?.[0])).toBe('FORBIDDEN');
   });
 
   it('denies a new field on a type that carries personal data until a rule opens it', async () => {
@@ -50,7 +52,8 @@ describe('deny by default', () => {
       contextValue: { actor },
     });
     expect((r.data as any)?.case?.unruledNote ?? null).toBeNull();
-    expect(r.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    // Executed without Apollo: the code the formatter would give the client.
+    expect(errorCode(r.errors?.[0])).toBe('FORBIDDEN');
   });
 
   it('has an explicit rule for every query and mutation', () => {

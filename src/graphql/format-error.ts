@@ -1,8 +1,17 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { HeaderMap, type ApolloServerPlugin, type HTTPGraphQLHead } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { ArgumentValidationError } from 'type-graphql';
 import type { ValidationError } from 'class-validator';
-import { DatabaseUnavailableError, DomainError } from '../errors';
+import {
+  DatabaseUnavailableError,
+  DomainError,
+  InputBoundsError,
+  QueryTooComplexError,
+  RateLimitedError,
+  UnauthenticatedError,
+  problemsMessage,
+} from '../errors';
 import { isDatabaseUnavailable } from '../db/availability';
 import type { Logger } from '../logger';
 
@@ -37,30 +46,108 @@ export function withoutValues(message: string): string {
 }
 
 /**
+ * The HTTP status (and headers) of a domain error that refuses the request as a whole; none for
+ * an error of one field, which goes out with HTTP 200 beside the other fields' data.
+ */
+function httpOf(e: DomainError): Partial<HTTPGraphQLHead> | undefined {
+  const retryAfter = (seconds: number) => new HeaderMap([['retry-after', String(seconds)]]);
+  if (e instanceof UnauthenticatedError) return { status: 401 };
+  if (e instanceof InputBoundsError || e instanceof QueryTooComplexError) return { status: 400 };
+  if (e instanceof RateLimitedError && e.wholeRequest && e.retryAfterSeconds !== undefined)
+    return { status: 429, headers: retryAfter(e.retryAfterSeconds) };
+  if (e instanceof DatabaseUnavailableError)
+    return { status: 503, headers: retryAfter(DatabaseUnavailableError.RETRY_AFTER_SECONDS) };
+  return undefined;
+}
+
+/** The domain error behind what Apollo or graphql-js hands over (wrapped once or twice), if any. */
+function domainErrorOf(error: unknown): DomainError | undefined {
+  for (let e = error, depth = 0; e && depth < 3; depth++) {
+    if (e instanceof DomainError) return e;
+    e = e instanceof GraphQLError ? e.originalError : undefined;
+  }
+  return undefined;
+}
+
+/** A client-facing error's code, for logs and metrics, before formatError has run. */
+export function errorCode(error: unknown): unknown {
+  return domainErrorOf(error)?.code ?? (error as GraphQLError | undefined)?.extensions?.code;
+}
+
+/**
+ * A domain error as a GraphQL error, for the places that must hand GraphQL or Apollo one (a
+ * validation rule, the context function): its code and details as extensions, its HTTP status.
+ */
+export function toGraphQLError(e: DomainError): GraphQLError {
+  const http = httpOf(e);
+  return new GraphQLError(e.message, {
+    originalError: e,
+    extensions: { code: e.code, ...e.details, ...(http ? { http } : {}) },
+  });
+}
+
+/**
+ * Apollo's context function with its domain errors as GraphQL errors: Apollo answers a failed
+ * context without running any plugin, with the status found in the error's extensions.
+ */
+export function withDomainErrors<A extends unknown[], R>(
+  createContext: (...args: A) => Promise<R>,
+): (...args: A) => Promise<R> {
+  return async (...args) => {
+    try {
+      return await createContext(...args);
+    } catch (e) {
+      throw e instanceof DomainError ? toGraphQLError(e) : e;
+    }
+  };
+}
+
+/**
+ * The HTTP status of a response refused by a domain error (thrown by a resolver or a plugin):
+ * Apollo reads statuses only from GraphQL errors' extensions, which domain errors do not have.
+ * Like Apollo, the last error with a status decides.
+ */
+export function domainErrorHttpPlugin<T extends object>(): ApolloServerPlugin<T> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ errors, response }) {
+          for (const error of errors ?? []) {
+            const domain = domainErrorOf(error);
+            const http = domain && httpOf(domain);
+            if (!http) continue;
+            if (http.status) response.http.status = http.status;
+            for (const [k, v] of http.headers ?? []) response.http.headers.set(k, v);
+          }
+        },
+      };
+    },
+  };
+}
+
+/**
  * The last word on what a client sees. Domain errors and request errors go out as they are;
  * input validation lists every bad field; anything else is logged (no variables, no personal
  * data) and answered as INTERNAL_SERVER_ERROR without stack or SQL.
  */
 export function createFormatError(logger: Logger, exposeDetails: boolean) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const unwrapped = unwrapResolverError(error);
-    // Apollo wraps a validation rule's error (the depth limit) and sets GRAPHQL_VALIDATION_FAILED.
-    const original =
-      unwrapped instanceof GraphQLError && unwrapped.originalError instanceof DomainError
-        ? unwrapped.originalError
-        : unwrapped;
-    if (original instanceof DomainError) {
-      const { stacktrace: _s, ...extensions } = (formatted.extensions ?? {}) as Record<string, unknown>;
+    // Resolvers' errors come wrapped by graphql-js, plugins' and the context's by Apollo, a
+    // validation rule's (the depth limit) by Apollo with GRAPHQL_VALIDATION_FAILED.
+    const domain = domainErrorOf(error);
+    if (domain) {
       return {
-        ...formatted,
-        message: original.message,
-        extensions: { ...extensions, code: original.code },
+        message: domain.message,
+        ...(formatted.locations ? { locations: formatted.locations } : {}),
+        ...(formatted.path ? { path: formatted.path } : {}),
+        extensions: { code: domain.code, ...domain.details },
       };
     }
+    const original = unwrapResolverError(error);
     if (original instanceof ArgumentValidationError) {
       const fields = flatten(original.extensions.validationErrors as unknown as ValidationError[]);
       return {
-        message: `输入有误：${fields.map((f) => `${f.field}：${f.message}`).join('；')}`,
+        message: problemsMessage(fields),
         path: formatted.path,
         locations: formatted.locations,
         extensions: { code: 'BAD_USER_INPUT', fields },
@@ -84,8 +171,7 @@ export function createFormatError(logger: Logger, exposeDetails: boolean) {
         'database unavailable',
       );
       const e = new DatabaseUnavailableError();
-      const { http: _h, ...extensions } = e.extensions;
-      return { message: e.message, path: formatted.path, extensions };
+      return { message: e.message, path: formatted.path, extensions: { code: e.code, ...e.details } };
     }
     logger.error(
       {

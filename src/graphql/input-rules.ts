@@ -14,7 +14,7 @@ import {
   type OperationDefinitionNode,
 } from 'graphql';
 import type { IMiddlewareFieldMap, IMiddlewareFunction } from 'graphql-middleware';
-import { DomainError, type FieldProblem } from '../errors';
+import { InputBoundsError, type FieldProblem } from '../errors';
 
 /**
  * The hub's one rule for what a caller may send, applied at the edge to every argument of every
@@ -62,15 +62,6 @@ const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]|\r(?!\n)/
 export const listMax = (name: string): number => LIST_MAX[name] ?? LIST_MAX_DEFAULT;
 const textMax = (name: string): number =>
   /(^code$|Code$|^idempotencyKey$|^after$|^before$|^a$|^b$)/.test(name) ? SHORT_TEXT_MAX : TEXT_MAX;
-
-export class InputBoundsError extends DomainError {
-  constructor(fields: FieldProblem[]) {
-    super('BAD_USER_INPUT', `输入有误：${fields.map((f) => `${f.field}：${f.message}`).join('；')}`, {
-      fields,
-      http: { status: 400 },
-    });
-  }
-}
 
 const MAX_PROBLEMS = 20;
 

@@ -17,13 +17,14 @@ import {
 } from 'graphql';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
-import { DomainError } from '../errors';
+import { QueryTooComplexError } from '../errors';
 import { AUDIT_PAGE_MAX } from '../modules/audit/audit.service';
 import { MAX_PAGE } from '../modules/case/case.service';
 import { MAX_TERMINATED_PAGE } from '../modules/sharing/sharing.service';
 import { MAX_MATCHES } from '../modules/sharing/duplicate-method';
 import { SUPERVISION_PAGE_MAX } from '../modules/supervision/scope';
 import { checkVariableBounds } from './input-rules';
+import { toGraphQLError } from './format-error';
 
 /**
  * Query limits, checked before anything runs, so that no query can take the hub down:
@@ -126,12 +127,6 @@ export const FIELD_COST: Record<string, number> = {
  */
 export const WHOLE_BUDGET_FIELDS = new Set(['Query.verifyAuditChain']);
 
-export class QueryTooComplexError extends DomainError {
-  constructor(message: string, extra: Record<string, unknown>) {
-    super('QUERY_TOO_COMPLEX', message, { http: { status: 400 }, ...extra });
-  }
-}
-
 function isList(type: GraphQLOutputType): boolean {
   return isListType(isNonNullType(type) ? type.ofType : type);
 }
@@ -186,9 +181,11 @@ export function depthLimitRule(maxDepth: number): ValidationRule {
         const depth = selectionDepth(op.selectionSet);
         if (depth > maxDepth) {
           context.reportError(
-            new QueryTooComplexError(
-              `查询嵌套深度为 ${depth} 层，超过上限 ${maxDepth} 层（GRAPHQL_MAX_DEPTH）：请减少嵌套层级后重试`,
-              { limit: 'depth', max: maxDepth, actual: depth },
+            toGraphQLError(
+              new QueryTooComplexError(
+                `查询嵌套深度为 ${depth} 层，超过上限 ${maxDepth} 层（GRAPHQL_MAX_DEPTH）：请减少嵌套层级后重试`,
+                { limit: 'depth', max: maxDepth, actual: depth },
+              ),
             ),
           );
         }

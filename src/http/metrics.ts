@@ -3,6 +3,7 @@ import type express from 'express';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { Config } from '../config';
 import type { HubMetrics } from '../shared/metrics';
+import { errorCode } from '../graphql/format-error';
 
 /**
  * GET /metrics in Prometheus text format, on the hub's own port.
@@ -47,7 +48,7 @@ const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
 export function metricsPlugin(metrics: HubMetrics): ApolloServerPlugin {
   return {
     async contextCreationDidFail({ error }) {
-      const code = (error as { extensions?: { code?: unknown } }).extensions?.code;
+      const code = errorCode(error);
       metrics.graphqlRefused.inc({ code: metrics.codeLabel(code) });
     },
     async requestDidStart() {

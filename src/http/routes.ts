@@ -50,8 +50,7 @@ export function sendFailure(res: Response, e: unknown, logger: Logger, requestId
     res.setHeader('Retry-After', String(DatabaseUnavailableError.RETRY_AFTER_SECONDS));
   }
   if (e instanceof DomainError) {
-    const { code: _c, http: _h, ...extra } = (e.extensions ?? {}) as Record<string, unknown>;
-    return sendError(res, e.code, e.message, extra);
+    return sendError(res, e.code, e.message, e.details);
   }
   logger.error(
     { err: { name: (e as Error)?.name, code: (e as { code?: string })?.code }, requestId },
