@@ -6,14 +6,6 @@ import { parseDurationSeconds } from './shared/duration';
  * Every setting comes from the environment and is checked once, at start.
  * A missing or malformed setting stops the start with one message that names it.
  */
-export type Role = 'DEPARTMENT_STAFF' | 'CASE_OFFICER' | 'AGENCY_REVIEWER' | 'SUPERVISOR' | 'ADMIN';
-export const ROLES: readonly Role[] = [
-  'DEPARTMENT_STAFF',
-  'CASE_OFFICER',
-  'AGENCY_REVIEWER',
-  'SUPERVISOR',
-  'ADMIN',
-];
 
 /** Statutory periods in days (信访工作条例 2022 by default). */
 export interface PeriodPolicy {

@@ -1,6 +1,6 @@
 import { startTestHub, ok, errorOf, type TestHub, type GqlResult } from './helpers/hub';
 import { loadDemoUnits, terminatedCase } from './helpers/fixtures';
-import type { Role } from '../src/config';
+import type { Role } from '../src/access/roles';
 import {
   ACK,
   ADD_DOC,

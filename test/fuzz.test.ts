@@ -15,7 +15,7 @@ import {
   type GraphQLSchema,
   type IntrospectionQuery,
 } from 'graphql';
-import type { Role } from '../src/config';
+import type { Role } from '../src/access/roles';
 import { startTestHub, ok, type TestHub } from './helpers/hub';
 import { loadDemoUnits, terminatedCase } from './helpers/fixtures';
 

@@ -1,7 +1,7 @@
 import { startTestHub, ok, errorOf, type TestHub } from './helpers/hub';
 import { loadDemoUnits, newIdNumber, terminatedCase, caseInput } from './helpers/fixtures';
 import { signDevToken } from '../src/auth/tokens';
-import type { Role } from '../src/config';
+import type { Role } from '../src/access/roles';
 
 /**
  * The duplicate check as an ID oracle (issue 12): a case's facts (every department reads them)

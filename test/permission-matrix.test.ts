@@ -8,7 +8,7 @@ import {
   loadDemoUnits,
   newIdNumber,
 } from './helpers/fixtures';
-import type { Role } from '../src/config';
+import type { Role } from '../src/access/roles';
 import { PERSONAL_DATA_MARK } from '../src/modules/petitioner/personal-data';
 
 /**

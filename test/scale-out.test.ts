@@ -12,7 +12,7 @@ import { TRACK } from './helpers/followup';
 import { signDevToken } from '../src/auth/tokens';
 import { verifyAuditChain } from '../src/modules/audit/audit.verify';
 import { todayInChina } from '../src/shared/dates';
-import type { Role } from '../src/config';
+import type { Role } from '../src/access/roles';
 
 /**
  * Two hub instances on one database (as behind a load balancer) give the same answers as one:

@@ -1,6 +1,6 @@
 import { startTestHub, ok, type TestHub } from './helpers/hub';
 import { APPLY, APPROVE, caseThroughProcedure, loadDemoUnits } from './helpers/fixtures';
-import type { Role } from '../src/config';
+import type { Role } from '../src/access/roles';
 
 /**
  * DESIGN.md §3 for the termination application: the officers' free text on it (the statement,

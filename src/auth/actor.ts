@@ -1,4 +1,4 @@
-import type { Role } from '../config';
+import type { Role } from '../access/roles';
 import type { UnitKind } from '../modules/org/unit.entity';
 
 /** Who is acting: from a verified token, with the unit resolved against the unit tree. */

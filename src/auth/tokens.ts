@@ -7,7 +7,8 @@ import {
   decodeProtectedHeader,
   type JWTPayload,
 } from 'jose';
-import { ROLES, type Config, type Role } from '../config';
+import type { Config } from '../config';
+import { ROLES, type Role } from '../access/roles';
 import { UnauthenticatedError } from '../errors';
 import { parseDurationSeconds } from '../shared/duration';
 

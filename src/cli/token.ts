@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig, ROLES, type Role } from '../config';
+import { ConfigError, loadConfig } from '../config';
+import { ROLES, type Role } from '../access/roles';
 import { signDevToken } from '../auth/tokens';
 
 /**

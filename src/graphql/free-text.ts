@@ -10,6 +10,7 @@ import type {
   RectificationOrder,
 } from '../modules/supervision/supervision.entity';
 import { readerText, type TextSubject } from '../modules/petitioner/reader-text';
+import { submitterVisibility } from '../access/visibility';
 import { supervisionLoaders } from '../modules/supervision/supervision.loaders';
 import type { AuditLogEntry } from '../modules/audit/audit.resolver';
 
@@ -18,7 +19,7 @@ import type { AuditLogEntry } from '../modules/audit/audit.resolver';
  * each text is about (DESIGN.md §3). Every value passes through `readerText`: the original for a
  * reader entitled to that petitioner in clear, redacted for everyone else. Officers' follow-up
  * text (visit and tracking notes, escalation texts, application statements, archive text) is not
- * listed: it is null for those readers altogether (clearText in case.resolver.ts).
+ * listed: it is null for those readers altogether (clearText in access/visibility.ts).
  *
  * Supervision text is typed by supervisors and may name a petitioner: it is about the case of the
  * finding it belongs to, so the handling unit's officers (who see that petitioner in clear) read it
@@ -63,10 +64,8 @@ const viaFinding = freeText(async (r: RectificationOrder | AccountabilityRecord,
 const aboutFeedback = freeText(async (f: PublicFeedback, ctx: Context) => {
   const subject: TextSubject = { caseIds: f.caseId != null ? [f.caseId] : [] };
   if (!f.submitterNameEnc && !f.submitterPhoneEnc) return subject;
-  const { feedback } = ctx.services.supervision;
-  const assigned = f.assignedUnit ? await ctx.loaders.unitInfo.load(f.assignedUnit.id) : null;
-  if (feedback.submitterVisibility(ctx.actor, assigned?.unit.path ?? null) === 'CLEAR') return subject;
-  return { ...subject, others: [feedback.submitter(f, 'CLEAR')] };
+  if ((await submitterVisibility(ctx, f)) === 'CLEAR') return subject;
+  return { ...subject, others: [ctx.services.supervision.feedback.submitter(f, 'CLEAR')] };
 });
 
 /** A reason typed into the audit log (a reveal's) is about the entry's case, if any. */

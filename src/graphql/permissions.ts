@@ -1,6 +1,16 @@
 import { allow, deny, rule, shield } from 'graphql-shield';
 import type { Rule } from 'graphql-shield/typings/rules';
-import type { Role } from '../config';
+import {
+  ACCOUNTABILITY_READERS,
+  DUPLICATE_CHECKERS,
+  FEEDBACK_HANDLERS,
+  FEEDBACK_READERS,
+  FINDING_READERS,
+  FOLLOWUP_READERS,
+  INSPECTORS,
+  ORDER_READERS,
+  type Role,
+} from '../access/roles';
 import { ForbiddenError } from '../errors';
 import type { Context } from './context';
 
@@ -21,28 +31,19 @@ export const role = (...roles: Role[]): Rule => {
   return r;
 };
 
-/**
- * Follow-up records after termination (archive, visits, tracking, escalations): the handling
- * unit's officers and those above, petition agencies' reviewers, supervisors; never departments'
- * staff or administrators. The free text inside is masked per case by visibilityFor.
+/*
+ * The role sets come from src/access/roles.ts, where the services take theirs: one list each.
+ * Follow-up records: the free text inside is masked per case (src/access/visibility.ts).
+ * Supervision: services check role and jurisdiction again.
  */
-const followUpReader = role('CASE_OFFICER', 'AGENCY_REVIEWER', 'SUPERVISOR');
-
-/**
- * Supervision (src/modules/supervision). Inspection queries, statistics and the report: supervisors
- * (their subtree) and petition agencies' reviewers (the units below their agency). Inspections are
- * written by supervisors; rectification orders also reach the responsible unit's officers, who
- * report completion; accountability is for supervisors and administrators only, records and counts
- * alike; public feedback is handled by supervisors and reviewers and answered by officers.
- * Services check role and jurisdiction again.
- */
-const inspector = role('AGENCY_REVIEWER', 'SUPERVISOR');
+const followUpReader = role(...FOLLOWUP_READERS);
+const inspector = role(...INSPECTORS);
+const feedbackHandler = role(...FEEDBACK_HANDLERS);
 const supervisor = role('SUPERVISOR');
-const accountabilityReader = role('ADMIN', 'SUPERVISOR');
-const orderReader = role('AGENCY_REVIEWER', 'CASE_OFFICER', 'SUPERVISOR');
-/** Reaches an inspection finding: through an order (officers) or an accountability record (administrators). */
-const findingReader = role('ADMIN', 'AGENCY_REVIEWER', 'CASE_OFFICER', 'SUPERVISOR');
-const feedbackReader = role('AGENCY_REVIEWER', 'CASE_OFFICER', 'SUPERVISOR');
+const accountabilityReader = role(...ACCOUNTABILITY_READERS);
+const orderReader = role(...ORDER_READERS);
+const findingReader = role(...FINDING_READERS);
+const feedbackReader = role(...FEEDBACK_READERS);
 
 /** Authenticated: the context only exists for a verified actor, so this documents intent. */
 const anyone = rule('authenticated', { cache: 'contextual' })((_p, _a, ctx: Context) => !!ctx.actor);
@@ -64,7 +65,7 @@ export const ruleMap = {
     pendingTerminationApplicationCount: role('AGENCY_REVIEWER'),
     terminatedCases: anyone,
     terminatedCase: anyone,
-    checkDuplicate: role('DEPARTMENT_STAFF', 'CASE_OFFICER', 'AGENCY_REVIEWER', 'SUPERVISOR'),
+    checkDuplicate: role(...DUPLICATE_CHECKERS),
     verifyAuditChain: role('SUPERVISOR'),
     auditLog: role('SUPERVISOR'),
     followUp: followUpReader,
@@ -118,10 +119,10 @@ export const ruleMap = {
     reportRectificationCompletion: role('CASE_OFFICER'),
     verifyRectification: supervisor,
     recordAccountability: supervisor,
-    recordPublicFeedback: inspector,
-    assignPublicFeedback: inspector,
+    recordPublicFeedback: feedbackHandler,
+    assignPublicFeedback: feedbackHandler,
     answerPublicFeedback: role('CASE_OFFICER'),
-    closePublicFeedback: inspector,
+    closePublicFeedback: feedbackHandler,
   },
   Me: allow,
   Unit: allow,

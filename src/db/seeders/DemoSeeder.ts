@@ -3,7 +3,7 @@ import { Seeder } from '@mikro-orm/seeder';
 import { UnitKind } from '../../modules/org/unit.entity';
 import { UnitService } from '../../modules/org/unit.service';
 import type { Actor } from '../../auth/actor';
-import type { Role } from '../../config';
+import type { Role } from '../../access/roles';
 import { AuditService } from '../../modules/audit/audit.service';
 import { PetitionCase } from '../../modules/case/case.entity';
 import { Category, DeliveryMethod, StepKind, TerminationCondition } from '../../modules/case/case.enums';

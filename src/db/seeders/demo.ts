@@ -1,5 +1,5 @@
 import type { Actor } from '../../auth/actor';
-import type { Role } from '../../config';
+import type { Role } from '../../access/roles';
 import type { Unit } from '../../modules/org/unit.entity';
 import { idNumberCheckChar } from '../../modules/petitioner/identity';
 

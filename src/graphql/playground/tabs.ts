@@ -1,4 +1,4 @@
-import type { Role } from '../../config';
+import type { Role } from '../../access/roles';
 
 /**
  * The tabs GraphQL Playground opens with: example operations for each role, in the order a

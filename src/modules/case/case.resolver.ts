@@ -14,13 +14,12 @@ import {
 } from 'type-graphql';
 import type { Context } from '../../graphql/context';
 import { LAST_ARG, LastInt, latest } from '../../graphql/list-bound';
-import type { ClearReadField } from '../../graphql/request-audit';
 import { Connection, toConnection } from '../../graphql/connection';
 import { IdempotencyKeyArg, IdempotencyKeyField } from '../../graphql/idempotency-key';
 import { Unit } from '../org/unit.entity';
 import { PetitionerView, petitionerView } from '../petitioner/petitioner.graphql';
-import { PERSONAL_DATA_MARK, isSameOrBelow } from '../petitioner/personal-data';
-import { caseVisibility } from '../petitioner/reader-text';
+import { PERSONAL_DATA_MARK } from '../petitioner/personal-data';
+import { caseVisibility, clearText } from '../../access/visibility';
 import { loadUnit } from '../../graphql/loaders';
 import { TerminationApplication } from '../termination/termination.entity';
 import { CaseStep, PetitionCase } from './case.entity';
@@ -105,39 +104,6 @@ class CaseProgress {
 const CaseConnection = Connection('Case', PetitionCase, '信访事项列表');
 
 const caseId = (id: string) => Number(id);
-
-/**
- * The application's case as this reader may see it, through the request's loaders (one query
- * per list, not one per row): a TERMINATED case is shared with everyone (as `terminatedCase`
- * does); any other case only within the reader's jurisdiction (the rule of CaseService.visible:
- * its handling unit is the reader's unit or below). Otherwise null, never an error.
- */
-export async function visibleCase(ctx: Context, caseId: number): Promise<PetitionCase | null> {
-  const c = await ctx.loaders.cases.load(caseId);
-  if (!c) return null;
-  if (c.status === CaseStatus.TERMINATED) return c;
-  const info = await ctx.loaders.unitInfo.load(c.handlingUnit.id);
-  return info && isSameOrBelow(info.unit.path, ctx.actor.unitPath) ? c : null;
-}
-
-/**
- * Officer-written text on a case, an application or its follow-up: shown only to readers who see
- * the case's petitioner in clear, and each such read is audited like the petitioner's own fields;
- * null for everyone else.
- */
-export async function clearText<T = string>(
-  ctx: Context,
-  c: PetitionCase,
-  field: ClearReadField,
-  value?: T | null | (() => T | null),
-): Promise<T | null> {
-  if (!value || (await caseVisibility(ctx, c)) !== 'CLEAR') return null;
-  ctx.audit.clearRead({ caseId: c.id, petitionerId: c.petitioner.id, fields: [field] });
-  // a function is only called for a reader entitled to the value (decrypt nothing for the others)
-  return typeof value === 'function' ? (value as () => T | null)() : value;
-}
-
-export { caseVisibility };
 
 @Resolver(() => PetitionCase)
 export class CaseResolver {

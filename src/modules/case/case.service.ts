@@ -5,7 +5,7 @@ import { ConflictError, ForbiddenError, NotFoundError, Problems } from '../../er
 import { todayInChina } from '../../shared/dates';
 import { Unit } from '../org/unit.entity';
 import type { PetitionerData, PetitionerService } from '../petitioner/petitioner.service';
-import { isSameOrBelow } from '../petitioner/personal-data';
+import { isSameOrBelow } from '../../access/jurisdiction';
 import { CaseStep, PetitionCase } from './case.entity';
 import { CaseStatus, Category, STEP_LABEL, STEP_ORDER, StepKind } from './case.enums';
 import { progressOf, type ProcedureFacts } from './procedure';

@@ -6,7 +6,7 @@ import type { AuditActor, AuditService } from '../audit/audit.service';
 import type { PetitionCase } from '../case/case.entity';
 import type { CaseService } from '../case/case.service';
 import { StepKind } from '../case/case.enums';
-import { terminatedCaseForOfficer, terminatedCaseForReader } from './access';
+import { terminatedCaseForOfficer, terminatedCaseForReader } from '../../access/follow-up';
 import { checkDay, checkId, checkText, trimOrNull } from '../../shared/checks';
 import { ArchiveDocument, ArchiveDocumentVersion, StoredFile, TerminationArchive } from './followup.entity';
 import { ARCHIVE_ITEM_LABEL, ArchiveItemKind } from './followup.enums';

@@ -6,7 +6,7 @@ import { ForbiddenError, NotFoundError, Problems } from '../../errors';
 import type { AuditService } from '../audit/audit.service';
 import { PetitionCase } from '../case/case.entity';
 import { UnitService } from '../org/unit.service';
-import { visibilityFor } from '../petitioner/personal-data';
+import { visibilityFor } from '../../access/visibility';
 import { StoredFile } from './followup.entity';
 import { fileCipherFor } from './file-cipher';
 import { checkIdempotencyKey, idempotent } from './idempotency';

@@ -18,10 +18,11 @@ import { Connection, toConnection } from '../../graphql/connection';
 import { loadUnit } from '../../graphql/loaders';
 import type { ClearReadField } from '../../graphql/request-audit';
 import { PetitionCase } from '../case/case.entity';
-import { CaseStatus } from '../case/case.enums';
-import { MatterInput, caseVisibility, clearText, visibleCase } from '../case/case.resolver';
-import { PERSONAL_DATA_MARK, isSameOrBelow } from '../petitioner/personal-data';
-import { FOLLOWUP_READERS } from './access';
+import { MatterInput } from '../case/case.resolver';
+import { followUpVisible } from '../../access/follow-up';
+import { visibleCase } from '../../access/jurisdiction';
+import { caseVisibility, clearText } from '../../access/visibility';
+import { PERSONAL_DATA_MARK } from '../petitioner/personal-data';
 import { Unit } from '../org/unit.entity';
 import { archiveCompleteness, hadReReview } from './archive.service';
 import {
@@ -407,10 +408,8 @@ export class CaseFollowUpFieldsResolver {
   })
   async followUp(@Root() c: PetitionCase, @Ctx() ctx: Context) {
     // Decided on what the request's loaders already hold, so a page of cases costs one query
-    // for all archives rather than a few per case; the rules are those of terminatedCaseForReader.
-    if (c.status !== CaseStatus.TERMINATED || !FOLLOWUP_READERS.includes(ctx.actor.role)) return null;
-    const unit = await ctx.loaders.unitInfo.load(c.handlingUnit.id);
-    if (!unit || !isSameOrBelow(unit.unit.path, ctx.actor.unitPath)) return null;
+    // for all archives rather than a few per case.
+    if (!(await followUpVisible(ctx, c))) return null;
     const archive = await followUpLoaders(ctx).archiveByCase.load(c.id);
     // Cases terminated before archives existed get theirs on first reading.
     return archive ? { case: c, archive } : ctx.services.followup.archive.followUp(ctx.actor, c.id);

@@ -4,7 +4,7 @@ import type { Deps } from '../../shared/deps';
 import { Problems } from '../../errors';
 import type { AuditService } from '../audit/audit.service';
 import type { CaseService } from '../case/case.service';
-import { terminatedCaseForOfficer } from './access';
+import { terminatedCaseForOfficer } from '../../access/follow-up';
 import { checkDay, checkId, checkText, trimOrNull } from '../../shared/checks';
 import { TrackingRecord } from './followup.entity';
 import { RiskLevel } from './followup.enums';

@@ -6,14 +6,14 @@ import { addDays, isIsoDate, todayInChina } from '../../shared/dates';
 import type { AuditService } from '../audit/audit.service';
 import { PetitionCase } from '../case/case.entity';
 import type { CaseService } from '../case/case.service';
-import { assertFollowUpReader, terminatedCaseForOfficer } from './access';
+import { assertFollowUpReader, terminatedCaseForOfficer } from '../../access/follow-up';
 import { checkId, checkText, trimOrNull } from '../../shared/checks';
 import { ReturnVisit } from './followup.entity';
 import { VisitMethod } from './followup.enums';
 import { checkIdempotencyKey, idempotent } from './idempotency';
 import { SEALED_COLUMN, openJson, sealJson } from './sealed-text';
 import { visitSchedule, type ScheduleVisit, type VisitScheduleResult, type VisitSlot } from './visit.policy';
-import { jurisdictionPath } from '../org/jurisdiction';
+import { jurisdictionPath } from '../../access/jurisdiction';
 
 export interface RecordVisitData {
   caseId: string | number;

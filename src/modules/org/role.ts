@@ -1,21 +1,19 @@
 import { registerEnumType } from 'type-graphql';
+import { ROLES, type Role } from '../../access/roles';
 
-/** Roles as carried in the token (DESIGN.md §4). */
-export enum RoleEnum {
-  DEPARTMENT_STAFF = 'DEPARTMENT_STAFF',
-  CASE_OFFICER = 'CASE_OFFICER',
-  AGENCY_REVIEWER = 'AGENCY_REVIEWER',
-  SUPERVISOR = 'SUPERVISOR',
-  ADMIN = 'ADMIN',
-}
+/** The GraphQL enum `Role`, derived from the one role list (src/access/roles.ts). */
+export const RoleEnum = Object.fromEntries(ROLES.map((r) => [r, r])) as { [R in Role]: R };
+
+const DESCRIPTIONS: Record<Role, string> = {
+  DEPARTMENT_STAFF: '部门工作人员',
+  CASE_OFFICER: '经办人员',
+  AGENCY_REVIEWER: '上一级信访工作机构审核人员',
+  SUPERVISOR: '监督检查人员',
+  ADMIN: '系统管理员',
+};
+
 registerEnumType(RoleEnum, {
   name: 'Role',
   description: '角色',
-  valuesConfig: {
-    DEPARTMENT_STAFF: { description: '部门工作人员' },
-    CASE_OFFICER: { description: '经办人员' },
-    AGENCY_REVIEWER: { description: '上一级信访工作机构审核人员' },
-    SUPERVISOR: { description: '监督检查人员' },
-    ADMIN: { description: '系统管理员' },
-  },
+  valuesConfig: Object.fromEntries(ROLES.map((r) => [r, { description: DESCRIPTIONS[r] }])),
 });

@@ -13,6 +13,7 @@ import {
 } from 'type-graphql';
 import { Length, Matches } from 'class-validator';
 import type { Context } from '../../graphql/context';
+import type { Role } from '../../access/roles';
 import { RoleEnum } from './role';
 import { Unit, UnitKind } from './unit.entity';
 import { loadNearestAgencyAbove, loadParentUnit } from '../../graphql/loaders';
@@ -25,7 +26,7 @@ class Me {
   @Field({ description: '姓名' })
   name!: string;
   @Field(() => RoleEnum, { description: '角色' })
-  role!: RoleEnum;
+  role!: Role;
   @Field(() => Unit, { description: '所属单位' })
   unit!: Unit;
 }
@@ -53,7 +54,7 @@ export class UnitResolver {
     return {
       userId: actor.userId,
       name: actor.name,
-      role: actor.role as RoleEnum,
+      role: actor.role,
       unit: (await services.units.byId(actor.unitId))!,
     };
   }

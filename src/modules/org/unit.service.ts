@@ -3,7 +3,7 @@ import type { Actor } from '../../auth/actor';
 import { ConflictError, ForbiddenError, NotFoundError, Problems } from '../../errors';
 import { Unit, UnitKind } from './unit.entity';
 import type { AuditService } from '../audit/audit.service';
-import { isSameOrBelow } from '../petitioner/personal-data';
+import { isSameOrBelow } from '../../access/jurisdiction';
 import { checkIdempotencyKey, idempotent } from '../followup/idempotency';
 
 const CODE_RE = /^[A-Z0-9]+(-[A-Z0-9]+)*$/;

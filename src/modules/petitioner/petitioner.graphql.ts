@@ -2,7 +2,8 @@ import { Ctx, Field, FieldResolver, ObjectType, Resolver, Root } from 'type-grap
 import type { Context } from '../../graphql/context';
 import type { PetitionCase } from '../case/case.entity';
 import { maskAddress, maskIdNumber, maskName, maskPhone } from './masking';
-import { PERSONAL_DATA_MARK, type PersonalField, type Visibility } from './personal-data';
+import { PERSONAL_DATA_MARK, type PersonalField } from './personal-data';
+import { type Visibility } from '../../access/visibility';
 import type { PetitionerClear } from './petitioner.service';
 import type { MaskedPetitioner } from './sealing';
 

@@ -1,6 +1,5 @@
 import type { Context } from '../../graphql/context';
-import type { PetitionCase } from '../case/case.entity';
-import { visibilityFor, type Visibility } from './personal-data';
+import { caseVisibility } from '../../access/visibility';
 import { personalTextRedactor, type KnownPerson, type Redactor } from './redaction';
 
 /**
@@ -12,12 +11,6 @@ import { personalTextRedactor, type KnownPerson, type Redactor } from './redacti
 export interface TextSubject {
   caseIds: readonly number[];
   others?: KnownPerson[];
-}
-
-/** Whether this reader sees this case's personal data in clear (one rule: visibilityFor). */
-export async function caseVisibility(ctx: Context, c: PetitionCase): Promise<Visibility> {
-  const info = await ctx.loaders.unitInfo.load(c.handlingUnit.id);
-  return visibilityFor(ctx.actor, info!.unit, info!.examiningAgencyId);
 }
 
 const SHAPES_ONLY = personalTextRedactor([]);

@@ -9,7 +9,7 @@ import { PetitionCase } from '../case/case.entity';
 import { CaseStatus, Category } from '../case/case.enums';
 import { Unit } from '../org/unit.entity';
 import { checkIdNumber, checkPhone, normaliseName } from '../petitioner/identity';
-import { isSameOrBelow } from '../petitioner/personal-data';
+import { isSameOrBelow } from '../../access/jurisdiction';
 import type { Page } from '../../graphql/connection';
 import {
   compareContent,

@@ -5,13 +5,14 @@ import { ForbiddenError, NotFoundError, Problems } from '../../errors';
 import type { Page } from '../../graphql/connection';
 import type { AuditService } from '../audit/audit.service';
 import { Unit } from '../org/unit.entity';
-import { isSameOrBelow } from '../petitioner/personal-data';
+import { ACCOUNTABILITY_READERS } from '../../access/roles';
+import { isSameOrBelow, unitInJurisdiction } from '../../access/jurisdiction';
+import { inspectionVisible } from '../../access/visibility';
 import { checkDay, checkId, checkText, trimOrNull } from '../../shared/checks';
 import { AccountabilityRecord, Inspection, InspectionFinding } from './supervision.entity';
 import { AccountabilityMeasure, Misconduct } from './supervision.enums';
 import { checkPage, checkPeriod, emptyPage, encodeCursor } from './scope';
 import { arrayLiteral } from '../../shared/sql';
-import { unitInJurisdiction } from '../org/jurisdiction';
 import { checkIdempotencyKey, idempotent } from '../followup/idempotency';
 
 export interface RecordAccountabilityData {
@@ -60,7 +61,7 @@ export class AccountabilityService {
   ) {}
 
   private assertReader(actor: Actor) {
-    if (actor.role !== 'SUPERVISOR' && actor.role !== 'ADMIN')
+    if (!ACCOUNTABILITY_READERS.includes(actor.role))
       throw new ForbiddenError('责任追究记录仅监督检查人员和系统管理员可以查看');
   }
 
@@ -104,11 +105,7 @@ export class AccountabilityService {
                 { populate: ['scopeUnit', 'organizingUnit'] },
               )
             : null;
-          const visible =
-            !!i &&
-            (isSameOrBelow(i.scopeUnit.path, actor.unitPath) ||
-              isSameOrBelow(i.organizingUnit.path, actor.unitPath));
-          if (!f || !i || !visible) throw new NotFoundError('检查发现的问题');
+          if (!f || !i || !inspectionVisible(actor, i)) throw new NotFoundError('检查发现的问题');
           if (!isSameOrBelow(i.organizingUnit.path, actor.unitPath))
             throw new ForbiddenError('只有组织本次检查的单位（或其上级）的监督检查人员可以记录责任追究');
           const r = em.create(AccountabilityRecord, {

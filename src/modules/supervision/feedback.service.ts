@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Actor } from '../../auth/actor';
-import type { Role } from '../../config';
+import { FEEDBACK_HANDLERS, FEEDBACK_READERS } from '../../access/roles';
 import type { Deps } from '../../shared/deps';
 import { ConflictError, ForbiddenError, NotFoundError, Problems } from '../../errors';
 import type { Page } from '../../graphql/connection';
@@ -10,12 +10,12 @@ import { CaseStatus } from '../case/case.enums';
 import { Unit } from '../org/unit.entity';
 import { checkPhone, normaliseName } from '../petitioner/identity';
 import { maskName, maskPhone } from '../petitioner/masking';
-import { isSameOrBelow, type Visibility } from '../petitioner/personal-data';
+import { isSameOrBelow, jurisdictionPath } from '../../access/jurisdiction';
+import { feedbackVisible, type Visibility } from '../../access/visibility';
 import { checkDay, checkId, checkText, trimOrNull } from '../../shared/checks';
 import { PublicFeedback } from './supervision.entity';
 import { FeedbackChannel, FeedbackSatisfaction, FeedbackStatus } from './supervision.enums';
 import { checkPage, checkPeriod, emptyPage, encodeCursor } from './scope';
-import { jurisdictionPath } from '../org/jurisdiction';
 import { checkIdempotencyKey, idempotent } from '../followup/idempotency';
 
 export interface RecordFeedbackData {
@@ -46,10 +46,6 @@ export const FEEDBACK_AAD = {
   submitterName: 'public_feedback.submitter_name',
   submitterPhone: 'public_feedback.submitter_phone',
 } as const;
-
-/** Who handles feedback: the petition agencies' reviewers and supervisors record, assign and close. */
-const HANDLERS: readonly Role[] = ['SUPERVISOR', 'AGENCY_REVIEWER'];
-const READERS: readonly Role[] = ['SUPERVISOR', 'AGENCY_REVIEWER', 'CASE_OFFICER'];
 
 /**
  * 社会监督 (seed §5.2): public feedback about the follow-up work, RECEIVED → ASSIGNED → ANSWERED →
@@ -91,20 +87,12 @@ export class FeedbackService {
       : null;
   }
 
-  canSee(actor: Actor, f: PublicFeedback): boolean {
-    const below = (u: Unit | null | undefined) => !!u && isSameOrBelow(u.path, actor.unitPath);
-    if (actor.role === 'CASE_OFFICER') return below(f.assignedUnit);
-    if (HANDLERS.includes(actor.role))
-      return below(f.recordingUnit) || below(f.concernedUnit) || below(f.assignedUnit);
-    return false;
-  }
-
   /** Row-locked and re-read, for the recording agency (or one above it). */
   private async lockedForHandler(em: EntityManager, actor: Actor, id: number, what: string) {
-    if (!HANDLERS.includes(actor.role))
+    if (!FEEDBACK_HANDLERS.includes(actor.role))
       throw new ForbiddenError(`只有监督检查人员或信访工作机构审核人员可以${what}`);
     const f = await this.load(em, id);
-    if (!f || !this.canSee(actor, f)) throw new NotFoundError('社会监督意见');
+    if (!f || !feedbackVisible(actor, f)) throw new NotFoundError('社会监督意见');
     if (!isSameOrBelow(f.recordingUnit.path, actor.unitPath))
       throw new ForbiddenError(`只有登记该意见的单位（或其上级）可以${what}`);
     await em.execute('select 1 from public_feedback where id = ? for update', [f.id]);
@@ -112,19 +100,7 @@ export class FeedbackService {
     return f;
   }
 
-  /**
-   * Who sees the submitter in clear: the officers of the assigned unit and of the units above it
-   * (they reply to the submitter). Everyone else, supervisors included, sees masked values.
-   */
-  submitterVisibility(actor: Actor, assignedUnitPath: string | null): Visibility {
-    return actor.role === 'CASE_OFFICER' &&
-      assignedUnitPath !== null &&
-      isSameOrBelow(assignedUnitPath, actor.unitPath)
-      ? 'CLEAR'
-      : 'MASKED';
-  }
-
-  /** The submitter's name and phone as this reader may see them. */
+  /** The submitter's name and phone as this reader may see them (submitterVisibility in src/access). */
   submitter(f: PublicFeedback, visibility: Visibility): { name: string | null; phone: string | null } {
     const { cipher } = this.deps;
     const name = f.submitterNameEnc ? cipher.decrypt(f.submitterNameEnc, FEEDBACK_AAD.submitterName) : null;
@@ -149,7 +125,7 @@ export class FeedbackService {
   // ---- writes ----
 
   async record(actor: Actor, data: RecordFeedbackData): Promise<PublicFeedback> {
-    if (!HANDLERS.includes(actor.role))
+    if (!FEEDBACK_HANDLERS.includes(actor.role))
       throw new ForbiddenError('只有监督检查人员或信访工作机构审核人员可以登记社会监督意见');
     const p = new Problems();
     checkDay(p, 'receivedOn', data.receivedOn, this.deps.now());
@@ -262,7 +238,7 @@ export class FeedbackService {
     p.throwIfAny();
     return this.em.transactional(async (em) => {
       const f = await this.load(em, id!);
-      if (!f || !this.canSee(actor, f)) throw new NotFoundError('社会监督意见');
+      if (!f || !feedbackVisible(actor, f)) throw new NotFoundError('社会监督意见');
       if (f.assignedUnit?.id !== actor.unitId) throw new ForbiddenError('只有承办单位的经办人员可以答复');
       await em.execute('select 1 from public_feedback where id = ? for update', [f.id]);
       await em.refresh(f);
@@ -318,9 +294,9 @@ export class FeedbackService {
   // ---- reads ----
 
   async byId(actor: Actor, id: number): Promise<PublicFeedback> {
-    if (!READERS.includes(actor.role)) throw new ForbiddenError('无权查看社会监督意见');
+    if (!FEEDBACK_READERS.includes(actor.role)) throw new ForbiddenError('无权查看社会监督意见');
     const f = await this.load(this.em, id);
-    if (!f || !this.canSee(actor, f)) throw new NotFoundError('社会监督意见');
+    if (!f || !feedbackVisible(actor, f)) throw new NotFoundError('社会监督意见');
     return f;
   }
 
@@ -331,7 +307,7 @@ export class FeedbackService {
     first: number,
     after?: string | null,
   ): Promise<Page<PublicFeedback>> {
-    if (!READERS.includes(actor.role)) throw new ForbiddenError('无权查看社会监督意见');
+    if (!FEEDBACK_READERS.includes(actor.role)) throw new ForbiddenError('无权查看社会监督意见');
     const p = new Problems();
     const period = checkPeriod(p, filter.from, filter.to);
     const cursor = checkPage(p, first, after, ['n']);

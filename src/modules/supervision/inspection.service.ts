@@ -1,13 +1,14 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Actor } from '../../auth/actor';
-import type { Role } from '../../config';
+import { ORDER_READERS } from '../../access/roles';
 import type { Deps } from '../../shared/deps';
 import { BadInputError, ConflictError, ForbiddenError, NotFoundError, Problems } from '../../errors';
 import { isIsoDate, todayInChina } from '../../shared/dates';
 import type { Page } from '../../graphql/connection';
 import type { AuditService } from '../audit/audit.service';
 import { Unit } from '../org/unit.entity';
-import { isSameOrBelow } from '../petitioner/personal-data';
+import { isSameOrBelow, jurisdictionPath, unitInJurisdiction } from '../../access/jurisdiction';
+import { inspectionVisible, orderVisible } from '../../access/visibility';
 import { checkDay, checkId, checkText } from '../../shared/checks';
 import { Inspection, InspectionFinding, RectificationOrder } from './supervision.entity';
 import {
@@ -27,7 +28,6 @@ import {
   type CursorKey,
 } from './scope';
 import type { InspectionFilter } from './inspection-queries.service';
-import { jurisdictionPath, unitInJurisdiction } from '../org/jurisdiction';
 import { checkIdempotencyKey, idempotent } from '../followup/idempotency';
 
 export interface CreateInspectionData {
@@ -91,9 +91,6 @@ export interface OrderListFilter {
 
 export const MAX_INSPECTORS = 20;
 
-/** Who may read rectification orders: inspectors over their subtree, officers of the responsible unit and above. */
-export const ORDER_READERS: readonly Role[] = ['SUPERVISOR', 'AGENCY_REVIEWER', 'CASE_OFFICER'];
-
 /** The case a target record belongs to, by kind (the follow-up tables are read, never written). */
 const TARGET_CASE_SQL: Record<FindingTargetKind, string> = {
   CASE: 'select x.id as case_id from petition_case x where x.id = ?',
@@ -140,14 +137,6 @@ export class InspectionService {
 
   // ---- access ----
 
-  private canSee(actor: Actor, i: Inspection): boolean {
-    return (
-      (actor.role === 'SUPERVISOR' || actor.role === 'AGENCY_REVIEWER') &&
-      (isSameOrBelow(i.scopeUnit.path, actor.unitPath) ||
-        isSameOrBelow(i.organizingUnit.path, actor.unitPath))
-    );
-  }
-
   private assertOrganizer(actor: Actor, i: Inspection, what: string): void {
     if (actor.role !== 'SUPERVISOR' || !isSameOrBelow(i.organizingUnit.path, actor.unitPath))
       throw new ForbiddenError(`只有组织本次检查的单位（或其上级）的监督检查人员可以${what}`);
@@ -165,7 +154,7 @@ export class InspectionService {
     what: string,
   ): Promise<Inspection> {
     const i = await this.loadInspection(em, id);
-    if (!i || !this.canSee(actor, i)) throw new NotFoundError('检查');
+    if (!i || !inspectionVisible(actor, i)) throw new NotFoundError('检查');
     this.assertOrganizer(actor, i, what);
     await em.execute('select 1 from inspection where id = ? for update', [i.id]);
     await em.refresh(i);
@@ -259,7 +248,7 @@ export class InspectionService {
   async byId(actor: Actor, id: number): Promise<Inspection> {
     assertInspector(actor);
     const i = Number.isSafeInteger(id) && id > 0 ? await this.loadInspection(this.em, id) : null;
-    if (!i || !this.canSee(actor, i)) throw new NotFoundError('检查');
+    if (!i || !inspectionVisible(actor, i)) throw new NotFoundError('检查');
     return i;
   }
 
@@ -508,7 +497,7 @@ export class InspectionService {
     return this.em.transactional(async (em) => {
       const found = await em.findOne(RectificationOrder, { id: orderId! });
       const i = found ? await this.loadInspection(em, found.inspectionId) : null;
-      if (!found || !i || !this.canSee(actor, i)) throw new NotFoundError('整改通知');
+      if (!found || !i || !inspectionVisible(actor, i)) throw new NotFoundError('整改通知');
       this.assertOrganizer(actor, i, '核查整改情况');
       const order = (await this.lockedOrder(em, found.id))!;
       if (order.status !== RectificationStatus.COMPLETED)
@@ -552,18 +541,17 @@ export class InspectionService {
     if (!ORDER_READERS.includes(actor.role) || !orders.length) return [];
     await this.em.populate(orders as RectificationOrder[], ['responsibleUnit']);
     const others = orders.filter((o) => !isSameOrBelow(o.responsibleUnit.path, actor.unitPath));
-    const visibleInspections = new Set<number>();
+    // the inspections only matter for orders outside the reader's jurisdiction (never for officers)
+    const inspections = new Map<number, Inspection>();
     if (others.length && actor.role !== 'CASE_OFFICER') {
-      const inspections = await this.em.find(
+      const found = await this.em.find(
         Inspection,
         { id: { $in: [...new Set(others.map((o) => o.inspectionId))] } },
         { populate: ['scopeUnit', 'organizingUnit'] },
       );
-      for (const i of inspections) if (this.canSee(actor, i)) visibleInspections.add(i.id);
+      for (const i of found) inspections.set(i.id, i);
     }
-    return orders.filter(
-      (o) => isSameOrBelow(o.responsibleUnit.path, actor.unitPath) || visibleInspections.has(o.inspectionId),
-    );
+    return orders.filter((o) => orderVisible(actor, o, inspections.get(o.inspectionId)));
   }
 
   /** Orders whose responsible unit is in the actor's jurisdiction, newest first. */

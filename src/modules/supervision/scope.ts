@@ -1,14 +1,11 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Actor } from '../../auth/actor';
-import type { Role } from '../../config';
+import { INSPECTORS } from '../../access/roles';
 import { ForbiddenError, NotFoundError, type Problems } from '../../errors';
 import { addDays, isIsoDate } from '../../shared/dates';
 import type { Page } from '../../graphql/connection';
 import { Unit } from '../org/unit.entity';
-import { unitInJurisdiction } from '../org/jurisdiction';
-
-/** Who runs the inspection queries (DESIGN.md §1): supervisors, and the petition agencies' reviewers. */
-export const INSPECTORS: readonly Role[] = ['SUPERVISOR', 'AGENCY_REVIEWER'];
+import { unitInJurisdiction } from '../../access/jurisdiction';
 
 export function assertInspector(actor: Actor): void {
   if (!INSPECTORS.includes(actor.role))

@@ -15,7 +15,8 @@ import {
 } from 'type-graphql';
 import type { Context } from '../../graphql/context';
 import { LAST_ARG, LastInt, latest } from '../../graphql/list-bound';
-import { visibleCase } from '../case/case.resolver';
+import { visibleCase } from '../../access/jurisdiction';
+import { submitterVisibility } from '../../access/visibility';
 import { Connection, PageInfo, toConnection } from '../../graphql/connection';
 import { loadUnit } from '../../graphql/loaders';
 import { daysBetween, todayInChina } from '../../shared/dates';
@@ -995,20 +996,15 @@ export class PublicFeedbackResolver {
     const enc = field === 'submitterName' ? f.submitterNameEnc : f.submitterPhoneEnc;
     if (!enc) return null;
     const feedback = ctx.services.supervision.feedback;
-    const visibility = await this.visibility(f, ctx);
+    const visibility = await submitterVisibility(ctx, f);
     const value = feedback.submitter(f, visibility);
     if (visibility === 'CLEAR') await supervisionLoaders(ctx).feedbackClearRead.load(`${f.id}:${field}`);
     return field === 'submitterName' ? value.name : value.phone;
   }
 
-  private async visibility(f: PublicFeedback, ctx: Context) {
-    const assigned = f.assignedUnit ? await loadUnit(ctx.loaders, f.assignedUnit.id) : null;
-    return ctx.services.supervision.feedback.submitterVisibility(ctx.actor, assigned?.path ?? null);
-  }
-
   @FieldResolver(() => Boolean, { description: '反馈人信息对当前用户是否为明文（false 表示已脱敏）' })
   async clear(@Root() f: PublicFeedback, @Ctx() ctx: Context) {
-    return (await this.visibility(f, ctx)) === 'CLEAR';
+    return (await submitterVisibility(ctx, f)) === 'CLEAR';
   }
 
   @FieldResolver(() => String, {

@@ -9,7 +9,7 @@ import type { AuditService } from '../audit/audit.service';
 import { Unit } from '../org/unit.entity';
 import { ApplicationStatus, CaseStatus, DeliveryMethod, TerminationCondition } from '../case/case.enums';
 import { unmetTerminationCondition } from '../case/procedure';
-import { isSameOrBelow } from '../petitioner/personal-data';
+import { isSameOrBelow } from '../../access/jurisdiction';
 import { TerminationApplication } from './termination.entity';
 import { ensureArchive } from '../followup/archive.service';
 import { LIST_LAST_MAX } from '../../graphql/list-bound';

@@ -1,20 +1,20 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Actor } from '../../auth/actor';
-import type { Role } from '../../config';
-import { ConflictError, ForbiddenError } from '../../errors';
-import type { PetitionCase } from '../case/case.entity';
-import { CaseStatus } from '../case/case.enums';
-import type { CaseService } from '../case/case.service';
+import type { Actor } from '../auth/actor';
+import { ConflictError, ForbiddenError } from '../errors';
+import type { Context } from '../graphql/context';
+import type { PetitionCase } from '../modules/case/case.entity';
+import { CaseStatus } from '../modules/case/case.enums';
+import type { CaseService } from '../modules/case/case.service';
+import { isSameOrBelow } from './jurisdiction';
+import { FOLLOWUP_READERS } from './roles';
 
 /**
- * Who reaches the follow-up records (DESIGN.md §1, §3): the handling unit's officers (and officers
- * of the units above it), the petition agencies' reviewers and supervisors, each within their
- * jurisdiction (own unit and below, the one rule `isSameOrBelow` inside CaseService.visible).
- * Departments' staff and administrators reach none of it. Whether the free text is shown in
- * clear is the separate, single rule `visibilityFor`.
+ * Who reaches the follow-up records (DESIGN.md §1, §3): FOLLOWUP_READERS (the handling unit's
+ * officers and those above it, the petition agencies' reviewers and supervisors), each within their
+ * jurisdiction (own unit and below, the one rule `isSameOrBelow` inside CaseService.visible), on a
+ * terminated case. Departments' staff and administrators reach none of it. Whether the free text
+ * is shown in clear is the separate, single rule `visibilityFor` (visibility.ts).
  */
-export const FOLLOWUP_READERS: readonly Role[] = ['CASE_OFFICER', 'AGENCY_REVIEWER', 'SUPERVISOR'];
-
 export function assertFollowUpReader(actor: Actor): void {
   if (!FOLLOWUP_READERS.includes(actor.role)) throw new ForbiddenError('无权查看信访终结后续管理记录');
 }
@@ -35,6 +35,16 @@ export async function terminatedCaseForReader(
   const c = await cases.visible(actor, caseId, em);
   assertTerminated(c);
   return c;
+}
+
+/**
+ * The rules of terminatedCaseForReader as a yes/no on what the request's loaders already hold
+ * (a field of a case in a list: null rather than an error, and no query per case).
+ */
+export async function followUpVisible(ctx: Context, c: PetitionCase): Promise<boolean> {
+  if (c.status !== CaseStatus.TERMINATED || !FOLLOWUP_READERS.includes(ctx.actor.role)) return false;
+  const unit = await ctx.loaders.unitInfo.load(c.handlingUnit.id);
+  return !!unit && isSameOrBelow(unit.unit.path, ctx.actor.unitPath);
 }
 
 /**
