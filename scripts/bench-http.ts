@@ -106,8 +106,14 @@ async function serveRaw(port: number, url: string) {
  */
 function oneGraphqlForPostGraphile() {
    
-  const Module = require('node:module') as { _resolveFilename: (...a: any[]) => string };
+  const Module = require('node:module') as {
+    _resolveFilename: (...a: any[]) => string;
+    _nodeModulePaths: (from: string) => string[];
+  };
   const base = path.dirname(require.resolve('postgraphile/package.json'));
+  // A node_modules folder holding graphql 15 when the project's install has only graphql 16
+  // (PostGraphile 4 calls graphql's positional API, which 16 dropped).
+  const extra = process.env.BENCH_GRAPHQL15_MODULES ? [process.env.BENCH_GRAPHQL15_MODULES] : [];
   const original = Module._resolveFilename;
   Module._resolveFilename = function (request: any, parent: any, ...rest: any[]) {
     if (
@@ -118,7 +124,7 @@ function oneGraphqlForPostGraphile() {
       return original.call(
         this,
         request,
-        { id: base, filename: path.join(base, 'index.js'), paths: [path.join(base, 'node_modules')] },
+        { id: base, filename: path.join(base, 'index.js'), paths: [...extra, ...Module._nodeModulePaths(base)] },
         ...rest,
       );
     return original.call(this, request, parent, ...rest);
