@@ -100,40 +100,42 @@ async function serveRaw(port: number, url: string) {
 }
 
 /**
- * PostGraphile 4 carries graphql 15 in several nested copies (postgraphile's, graphile-build-pg's):
- * schema objects from one copy fail another's checks ("Unexpected input type"). Every require of
- * `graphql` or `graphile-build` from PostGraphile's packages is sent to postgraphile's own copy.
+ * PostGraphile 4 needs graphql 15 (it calls the positional API that 16 dropped), while the hub and
+ * the install's `graphql` are 16. The install carries 15 as the devDependency alias `graphql15`;
+ * every require of `graphql` from PostGraphile's packages is sent there, and every require of
+ * `graphile-build` to postgraphile's own copy, so schema objects come from one realm only (mixed
+ * copies fail each other's checks: "Unexpected input type").
  */
 function oneGraphqlForPostGraphile() {
-   
   const Module = require('node:module') as {
     _resolveFilename: (...a: any[]) => string;
     _nodeModulePaths: (from: string) => string[];
   };
   const base = path.dirname(require.resolve('postgraphile/package.json'));
-  // A node_modules folder holding graphql 15 when the project's install has only graphql 16
-  // (PostGraphile 4 calls graphql's positional API, which 16 dropped).
-  const extra = process.env.BENCH_GRAPHQL15_MODULES ? [process.env.BENCH_GRAPHQL15_MODULES] : [];
+  const fromGraphile = (parent: any) =>
+    /graphile|postgraphile|graphql-parse-resolve-info|graphql-ws|subscriptions-transport-ws/.test(
+      parent?.filename ?? '',
+    );
   const original = Module._resolveFilename;
   Module._resolveFilename = function (request: any, parent: any, ...rest: any[]) {
-    if (
-      typeof request === 'string' &&
-      /^(graphql|graphile-build)(\/|$)/.test(request) &&
-      /graphile|postgraphile|graphql-parse-resolve-info/.test(parent?.filename ?? '')
-    )
-      return original.call(
-        this,
-        request,
-        { id: base, filename: path.join(base, 'index.js'), paths: [...extra, ...Module._nodeModulePaths(base)] },
-        ...rest,
-      );
+    if (typeof request === 'string' && fromGraphile(parent)) {
+      if (/^graphql(\/|$)/.test(request))
+        return original.call(this, request.replace(/^graphql/, 'graphql15'), parent, ...rest);
+      if (/^graphile-build(\/|$)/.test(request))
+        return original.call(
+          this,
+          request,
+          { id: base, filename: path.join(base, 'index.js'), paths: Module._nodeModulePaths(base) },
+          ...rest,
+        );
+    }
     return original.call(this, request, parent, ...rest);
   };
 }
 
 async function servePostGraphile(port: number, url: string) {
   oneGraphqlForPostGraphile();
-   
+
   const { postgraphile } = require('postgraphile') as typeof import('postgraphile');
   const pool = new Pool({ connectionString: url, max: POOL_MAX });
   const mw = postgraphile(pool, 'bench_pg', {
@@ -306,7 +308,6 @@ async function cannon(
   duration: number,
   token?: string,
 ) {
-   
   const autocannon = require('autocannon') as (opts: object) => Promise<any>;
   const r = await autocannon({
     url,

@@ -24,8 +24,9 @@ import { loadDemoUnits, terminatedCase } from './helpers/fixtures';
  * shows it: for each query and mutation, a valid baseline call (so the resolver really runs), then
  * one argument or nested input field at a time replaced by a bad value of each class below, sent
  * with a role that may call the field and with one that may not. No answer may be
- * INTERNAL_SERVER_ERROR, `/healthz` must keep answering meanwhile (a liveness bound, not a speed
- * claim), and the hub must answer normally afterwards.
+ * INTERNAL_SERVER_ERROR, `/healthz` must keep answering 200 meanwhile (each probe may wait up to
+ * 10 s: a liveness bound, not a speed claim; the slowest probe is printed, never asserted, because
+ * CI shares two cores), and the hub must answer normally afterwards.
  */
 
 const ROLE_UNITS: Record<Role, string> = {
@@ -278,7 +279,6 @@ it('answers every bad value of every argument without an internal error, staying
   };
   console.log(`fuzz: ${JSON.stringify(summary)}`);
   expect(counts.ise.slice(0, 30)).toEqual([]);
-  expect(slowestHealthz).toBeLessThan(2000);
   expect(fields).toBeGreaterThan(50);
   expect([...classesSent].sort()).toEqual([...Object.keys(ALWAYS), ...classNames].sort());
 }, 300_000);
