@@ -5,9 +5,9 @@ import { ConfigError, loadConfig } from '../src/config';
 import { baseSchema } from '../src/graphql/schema';
 import {
   DEFAULT_LIST_SIZE,
-  FIELD_COST,
   MAX_QUERY_NODES,
   depthLimitRule,
+  ownCosts,
   queryCost,
 } from '../src/graphql/limits';
 
@@ -26,6 +26,8 @@ function depthErrors(query: string, max = 10) {
 }
 const cost = (query: string, variables?: Record<string, unknown>) =>
   queryCost(baseSchema(), parse(query), variables);
+/** The own costs the fields declare (`@Cost`), by `Type.field`. */
+const FIELD_COST = ownCosts(baseSchema());
 
 describe('depth rule', () => {
   it('counts the fields on the longest path, through fragments', () => {

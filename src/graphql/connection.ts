@@ -1,4 +1,5 @@
 import { Field, Int, ObjectType, type ClassType } from 'type-graphql';
+import type { Page } from '../shared/paging';
 
 @ObjectType('PageInfo', { description: '分页信息' })
 export class PageInfo {
@@ -8,12 +9,7 @@ export class PageInfo {
   endCursor!: string | null;
 }
 
-export interface Page<T> {
-  nodes: T[];
-  totalCount: number;
-  hasNextPage: boolean;
-  endCursor: string | null;
-}
+export type { Page } from '../shared/paging';
 
 /** A cursor-paginated list type `<Name>Connection { nodes, pageInfo, totalCount }`. */
 export function Connection<T extends object>(name: string, node: ClassType<T>, description: string) {

@@ -4,10 +4,12 @@ import {
   getNamedType,
   getVariableValues,
   isListType,
+  isObjectType,
   isNonNullType,
   type ASTVisitor,
   type DocumentNode,
   type FragmentDefinitionNode,
+  type GraphQLField,
   type GraphQLOutputType,
   type GraphQLSchema,
   type OperationDefinitionNode,
@@ -18,11 +20,8 @@ import {
 import type { ApolloServerPlugin } from '@apollo/server';
 import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
 import { QueryTooComplexError } from '../errors';
-import { AUDIT_PAGE_MAX } from '../modules/audit/audit.service';
-import { MAX_PAGE } from '../modules/case/case.service';
-import { MAX_TERMINATED_PAGE } from '../modules/sharing/sharing.service';
-import { MAX_MATCHES } from '../modules/sharing/duplicate-method';
-import { SUPERVISION_PAGE_MAX } from '../modules/supervision/scope';
+import { PAGE_MAX } from '../shared/paging';
+import { costOf, type FieldCost } from './cost';
 import { checkVariableBounds } from './input-rules';
 import { toGraphQLError } from './format-error';
 
@@ -34,11 +33,13 @@ import { toGraphQLError } from './format-error';
  *   rest of validation.
  * - **Cost** (GRAPHQL_MAX_COST), computed with `graphql-query-complexity` once the operation and
  *   its variables are known (`first: $first` counts as the value sent), so it runs in Apollo's
- *   `didResolveOperation` hook, still before execution: every field costs 1 (FIELD_COST: more for
- *   root fields that aggregate or scan; WHOLE_BUDGET_FIELDS: the entire budget), and everything
- *   selected under a list is multiplied by the number of items it can return: a page by its
- *   `first` (a tail by its `last`; capped by the page-size cap the service enforces), any other
- *   list by an assumed size (ASSUMED_LIST_SIZE, or DEFAULT_LIST_SIZE).
+ *   `didResolveOperation` hook, still before execution: every field costs 1 (more for root
+ *   fields that aggregate or scan; the entire budget for one that walks the whole audit log), and
+ *   everything selected under a list is multiplied by the number of items it can return: a page
+ *   by its `first` (a tail by its `last`; capped by the page cap the service enforces), any other
+ *   list by an assumed size (or DEFAULT_LIST_SIZE). Each field declares these where it is defined,
+ *   with `@Cost` (graphql/cost.ts); the supervision fields still have theirs in
+ *   SUPERVISION_FIELD_COSTS below.
  * - **Introspection** (`__schema`, `__type`) costs nothing and is not counted in the depth, so
  *   GraphQL Playground's schema query always passes; GraphQL's own MaxIntrospectionDepthRule
  *   (graphql 16.9+) refuses `types { fields { type { fields { … } } } }` explosions instead.
@@ -50,82 +51,68 @@ import { toGraphQLError } from './format-error';
  *
  * Refusals are QUERY_TOO_COMPLEX with a Chinese message that names the limit and the value found.
  *
- * Adding a list field: a field with a `first` (or `last`) argument is paged (its `…Connection` type's `nodes`
- * and `edges` then count once) and needs nothing here unless its service caps `first` silently
- * (add the cap to PAGE_CAPS); an unpaged list whose length is known to be small or large belongs
- * in ASSUMED_LIST_SIZE.
+ * Adding a list field: a field with a `first` (or `last`) argument is paged (its `…Connection`
+ * type's `nodes` and `edges` then count once); give it `@Cost({ pageCap })` with its service's
+ * cap (PAGE_MAX, src/shared/paging.ts). An unpaged list whose length is known to be small or
+ * large takes `@Cost({ assumedSize })`. Lists under a record that grow with use take `last`
+ * instead (graphql/list-bound.ts) and are costed by it.
  */
 
-/** Silent caps on `first` (larger values are served as this many), by `Type.field`. */
-export const PAGE_CAPS: Record<string, number> = {
-  'Query.cases': MAX_PAGE,
-  'Query.terminatedCases': MAX_TERMINATED_PAGE,
-  'Query.auditLog': AUDIT_PAGE_MAX,
-  // Supervision (src/modules/supervision): every list refuses more than SUPERVISION_PAGE_MAX.
-  ...Object.fromEntries(
-    [
-      'inspectionOverdueVisits',
-      'inspectionIncompleteArchives',
-      'inspectionStaleTracking',
-      'inspectionOpenEscalations',
-      'inspectionLookupActivity',
-      'overdueRectifications',
-      'inspections',
-      'rectificationOrders',
-      'accountabilityRecords',
-      'publicFeedbackList',
-    ].map((f) => [`Query.${f}`, SUPERVISION_PAGE_MAX]),
-  ),
-};
-
-/**
- * Items an unpaged list is assumed to hold, by `Type.field`: lists whose length something other
- * than the caller bounds. Lists under a record that grow with use take `last` instead
- * (graphql/list-bound.ts) and are costed by it.
- */
-export const ASSUMED_LIST_SIZE: Record<string, number> = {
-  // The unit tree: only administrators change it, within their jurisdiction.
-  'Query.units': 200,
-  'Unit.descendants': 100,
-  'Unit.ancestors': 6,
-  'FollowUpReport.rows': 100,
-  // Bounded by the domain: one step per kind, the enumerations.
-  'Case.steps': 4,
-  'AccountabilityStatistics.byMisconduct': 4,
-  'AccountabilityStatistics.byMeasure': 6,
-  // Bounded by the service: at most MAX_MATCHES matches.
-  'DuplicateCheckResult.matches': MAX_MATCHES,
-  // Bounded by the configured visit policy (a slot per interval within the period).
-  'VisitSchedule.slots': 10,
-  'VisitSchedule.overdue': 10,
-  'OverdueVisitCase.overdue': 5,
-};
-
-/** Assumed length of any other unpaged list. */
+/** Assumed length of an unpaged list that declares no `assumedSize`. */
 export const DEFAULT_LIST_SIZE = 20;
 
 /**
- * A field's own cost where it is more than 1: root fields that aggregate or scan rather than look
- * up (their work grows with the cases and audit entries of a subtree, not with what they return).
+ * UNTIL THE SUPERVISION RESOLVERS ARE SPLIT: the costs of the fields defined in
+ * src/modules/supervision/supervision.resolver.ts, by `Type.field`. Every other field declares its
+ * cost with `@Cost` where it is defined; once the supervision resolvers are split, these move onto
+ * their fields the same way and this table goes.
  */
-export const FIELD_COST: Record<string, number> = {
-  'Query.checkDuplicate': 100, // identity look-up plus the rare-bigram postings search (dup-candidates.ts)
-  'Query.inspectionLookupActivity': 1_000, // aggregates the audit log over the period
-  'Query.followUpStatistics': 500,
-  'Query.followUpReport': 1_000, // one statistics row per unit of the subtree
-  'Query.accountabilityStatistics': 200,
-  'Query.inspectionOverdueVisits': 200, // visit schedules computed for every terminated case
-  'Query.inspectionIncompleteArchives': 200,
-  'Query.inspectionStaleTracking': 200,
-  'Query.inspectionOpenEscalations': 100,
-  'Query.overdueRectifications': 100,
+export const SUPERVISION_FIELD_COSTS: Record<string, FieldCost> = {
+  // Every supervision list refuses more than PAGE_MAX.
+  'Query.inspectionOverdueVisits': { own: 200, pageCap: PAGE_MAX }, // visit schedules computed for every terminated case
+  'Query.inspectionIncompleteArchives': { own: 200, pageCap: PAGE_MAX },
+  'Query.inspectionStaleTracking': { own: 200, pageCap: PAGE_MAX },
+  'Query.inspectionOpenEscalations': { own: 100, pageCap: PAGE_MAX },
+  'Query.inspectionLookupActivity': { own: 1_000, pageCap: PAGE_MAX }, // aggregates the audit log over the period
+  'Query.overdueRectifications': { own: 100, pageCap: PAGE_MAX },
+  'Query.inspections': { pageCap: PAGE_MAX },
+  'Query.rectificationOrders': { pageCap: PAGE_MAX },
+  'Query.accountabilityRecords': { pageCap: PAGE_MAX },
+  'Query.publicFeedbackList': { pageCap: PAGE_MAX },
+  'Query.followUpStatistics': { own: 500 },
+  'Query.followUpReport': { own: 1_000 }, // one statistics row per unit of the subtree
+  'Query.accountabilityStatistics': { own: 200 },
+  'FollowUpReport.rows': { assumedSize: 100 },
+  // Bounded by the domain: the enumerations.
+  'AccountabilityStatistics.byMisconduct': { assumedSize: 4 },
+  'AccountabilityStatistics.byMeasure': { assumedSize: 6 },
+  // Bounded by the configured visit policy.
+  'OverdueVisitCase.overdue': { assumedSize: 5 },
 };
 
-/**
- * Fields whose work is the whole audit log: each costs the entire budget (GRAPHQL_MAX_COST), so
- * a request may carry it once and nothing beside it (1,000 aliases of it are refused).
- */
-export const WHOLE_BUDGET_FIELDS = new Set(['Query.verifyAuditChain']);
+/** The cost a field declares (`@Cost`), or its entry in SUPERVISION_FIELD_COSTS. */
+export function fieldCost(typeName: string, field: { name: string; extensions?: unknown }): FieldCost {
+  return costOf(field) ?? SUPERVISION_FIELD_COSTS[`${typeName}.${field.name}`] ?? {};
+}
+
+/** Every field of the schema that declares a cost, by `Type.field`. */
+export function declaredCosts(schema: GraphQLSchema): Record<string, FieldCost> {
+  const out: Record<string, FieldCost> = {};
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (type.name.startsWith('__') || !isObjectType(type)) continue;
+    for (const field of Object.values(type.getFields())) {
+      const cost = fieldCost(type.name, field);
+      if (Object.keys(cost).length) out[`${type.name}.${field.name}`] = cost;
+    }
+  }
+  return out;
+}
+
+/** The fields whose own cost is declared (more than 1), by `Type.field`. */
+export const ownCosts = (schema: GraphQLSchema): Record<string, number> =>
+  Object.fromEntries(
+    Object.entries(declaredCosts(schema)).flatMap(([key, c]) => (c.own === undefined ? [] : [[key, c.own]])),
+  );
 
 function isList(type: GraphQLOutputType): boolean {
   return isListType(isNonNullType(type) ? type.ofType : type);
@@ -198,18 +185,18 @@ export function depthLimitRule(maxDepth: number): ValidationRule {
 /** Items a field can return: 1 for a single object, `first` for a page, else the assumed size. */
 export function listMultiplier(
   typeName: string,
-  field: { name: string; type: GraphQLOutputType; args: readonly { name: string }[] },
+  field: Pick<GraphQLField<unknown, unknown>, 'name' | 'type' | 'args' | 'extensions'>,
   args: Record<string, unknown>,
 ): number {
-  const key = `${typeName}.${field.name}`;
   // A connection's `nodes` and `edges` are the page itself: its field already counted `first`.
   if (typeName.endsWith('Connection') && (field.name === 'nodes' || field.name === 'edges')) return 1;
+  const cost = fieldCost(typeName, field);
   for (const size of ['first', 'last'] as const) {
     if (!field.args.some((a) => a.name === size)) continue;
     const n = typeof args[size] === 'number' && Number.isFinite(args[size]) ? Math.max(0, args[size]) : 0;
-    return Math.min(n, PAGE_CAPS[key] ?? n);
+    return Math.min(n, cost.pageCap ?? n);
   }
-  if (isList(field.type)) return ASSUMED_LIST_SIZE[key] ?? DEFAULT_LIST_SIZE;
+  if (isList(field.type)) return cost.assumedSize ?? DEFAULT_LIST_SIZE;
   return 1;
 }
 
@@ -220,9 +207,9 @@ export const hubEstimator =
     if (field.name.startsWith('__') || type.name.startsWith('__')) return 0;
     const named = getNamedType(field.type);
     if (named.name.startsWith('__')) return 0;
-    const key = `${type.name}.${field.name}`;
-    if (WHOLE_BUDGET_FIELDS.has(key)) return maxCost;
-    return (FIELD_COST[key] ?? 1) + listMultiplier(type.name, field, args) * childComplexity;
+    const cost = fieldCost(type.name, field);
+    if (cost.wholeBudget) return maxCost;
+    return (cost.own ?? 1) + listMultiplier(type.name, field, args) * childComplexity;
   };
 
 /** Documents bigger than this many evaluated selections are refused outright. */
@@ -286,8 +273,12 @@ export function costLimitPlugin<T extends object>(
             return;
           }
           if (cost > maxCost) {
+            const rootFields = schema.getQueryType()?.getFields() ?? {};
             const whole = operation?.selectionSet.selections.some(
-              (s) => s.kind === Kind.FIELD && WHOLE_BUDGET_FIELDS.has(`Query.${s.name.value}`),
+              (s) =>
+                s.kind === Kind.FIELD &&
+                !!rootFields[s.name.value] &&
+                !!fieldCost('Query', rootFields[s.name.value]).wholeBudget,
             );
             throw new QueryTooComplexError(
               `查询代价估算为 ${cost}，超过上限 ${maxCost}（GRAPHQL_MAX_COST）：每个字段计 1（统计、检查类查询更多），` +

@@ -1,6 +1,8 @@
 import { Arg, Ctx, Field, ID, InputType, Int, ObjectType, Query, Resolver } from 'type-graphql';
 import { GraphQLJSONObject, GraphQLSafeInt } from 'graphql-scalars';
 import type { Context } from '../../graphql/context';
+import { Cost } from '../../graphql/cost';
+import { AUDIT_LOG_PAGE_CAP } from '../../shared/paging';
 import { PageInfo } from '../../graphql/connection';
 import { AUDIT_PAGE_DEFAULT, type AuditLogPage } from './audit.service';
 
@@ -116,6 +118,8 @@ export class AuditLogFilter {
 /** Supervision of the audit log (SUPERVISOR only; the rules are in graphql/permissions.ts). */
 @Resolver()
 export class AuditResolver {
+  // Walks the whole audit log: the entire budget, so a request carries it once and nothing beside it.
+  @Cost({ wholeBudget: true })
   @Query(() => AuditVerification, {
     description: '校验审计日志哈希链：逐条重算哈希与前后衔接，发现修改、删除、插入或次序调换（监督检查人员）',
   })
@@ -131,6 +135,7 @@ export class AuditResolver {
     };
   }
 
+  @Cost({ pageCap: AUDIT_LOG_PAGE_CAP.max })
   @Query(() => AuditLogConnection, {
     description:
       '查询审计日志，按序号倒序（最新在前）分页（监督检查人员；只含本单位及下级单位人员的操作和对其承办事项的操作；根单位另含系统任务的记录，看不到另一棵单位树的记录）',

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ForbiddenError, Problems } from '../../errors';
+import { AUDIT_LOG_PAGE_CAP, checkPage, edgesPage, keysetPage } from '../../shared/paging';
 import {
   CHAINED_SELECT,
   GENESIS_HASH,
@@ -79,7 +80,6 @@ export interface AuditLogPage {
 }
 
 export const AUDIT_PAGE_DEFAULT = 50;
-export const AUDIT_PAGE_MAX = 200;
 
 const OPERATION_RE = /^[A-Za-z][A-Za-z0-9_.:-]{0,99}$/;
 
@@ -173,15 +173,6 @@ interface PoolClient {
   query(text: string, params?: unknown[]): Promise<{ rows: any[] }>;
   escapeLiteral(value: string): string;
   __knex__disposed?: unknown;
-}
-
-const CURSOR_PREFIX = 'audit:';
-export const encodeAuditCursor = (seq: number | string) =>
-  Buffer.from(`${CURSOR_PREFIX}${seq}`, 'utf8').toString('base64url');
-export function decodeAuditCursor(cursor: string): string | null {
-  const text = Buffer.from(cursor, 'base64url').toString('utf8');
-  const m = /^audit:([1-9][0-9]{0,18})$/.exec(text);
-  return m ? m[1] : null;
 }
 
 /** The entries linked after the chain's head, as INSERT reads them. */
@@ -416,7 +407,8 @@ export class AuditService {
   ): Promise<AuditLogPage> {
     assertSupervisor(actor);
     const p = new Problems();
-    p.check(Number.isInteger(first) && first >= 0, 'first', '每页条数应为不小于 0 的整数');
+    // The sequence number is a bigint: the cursor keeps it as its decimal text.
+    const page = checkPage(p, first, after, ['b'], AUDIT_LOG_PAGE_CAP);
     let caseId: string | null = null;
     if (filter.caseId !== null && filter.caseId !== undefined) {
       caseId = String(filter.caseId).trim();
@@ -425,13 +417,7 @@ export class AuditService {
     const validDate = (d: Date | null | undefined) => !d || !Number.isNaN(d.getTime());
     p.check(validDate(filter.from), 'filter.from', '起始时间无效');
     p.check(validDate(filter.to), 'filter.to', '截止时间无效');
-    let afterSeq: string | null = null;
-    if (after !== null && after !== undefined) {
-      afterSeq = decodeAuditCursor(after);
-      p.check(afterSeq !== null, 'after', '分页游标无效');
-    }
     p.throwIfAny();
-    const limit = Math.min(first, AUDIT_PAGE_MAX);
     await this.chainPending();
 
     const where: string[] = [];
@@ -453,17 +439,13 @@ export class AuditService {
     const filterSql = where.length ? ` where ${where.join(' and ')}` : '';
     const filterParams = [...params];
 
-    if (afterSeq !== null) add('seq < ?::bigint', afterSeq);
+    if (page.cursor) add('seq < ?::bigint', page.cursor[0]);
     const pageSql = `${CHAINED_SELECT}${where.length ? ` where ${where.join(' and ')}` : ''} order by audit_log.seq desc limit ?`;
-    const rows = await this.em.execute<ChainedRow[]>(pageSql, [...params, limit + 1]);
-    const nodes = rows.slice(0, limit).map(recordOf);
+    const rows = await this.em.execute<ChainedRow[]>(pageSql, [...params, page.first + 1]);
+    const key = (r: ChainedRow) => [r.seq];
     let counted: Promise<number> | undefined;
     return {
-      edges: nodes.map((node) => ({ cursor: encodeAuditCursor(node.seq), node })),
-      pageInfo: {
-        hasNextPage: rows.length > limit,
-        endCursor: nodes.length ? encodeAuditCursor(nodes[nodes.length - 1].seq) : null,
-      },
+      ...edgesPage(keysetPage(rows, page.first, key), key, recordOf),
       totalCount: () =>
         (counted ??= this.em
           .execute<{ n: string }[]>(`select count(*)::text as n from audit_log${filterSql}`, filterParams)

@@ -24,7 +24,8 @@ import { loadUnit } from '../../graphql/loaders';
 import { TerminationApplication } from '../termination/termination.entity';
 import { CaseStep, PetitionCase } from './case.entity';
 import { CaseStatus, Category, CurrentStep, StepKind } from './case.enums';
-import { MAX_PAGE } from './case.service';
+import { PAGE_MAX } from '../../shared/paging';
+import { Cost } from '../../graphql/cost';
 
 @InputType({ description: '信访人信息（个人信息，加密存储）' })
 class PetitionerInput {
@@ -112,8 +113,9 @@ export class CaseResolver {
     return services.cases.visible(actor, caseId(id));
   }
 
+  @Cost({ pageCap: PAGE_MAX })
   @Query(() => CaseConnection, {
-    description: `本单位及下级单位的信访事项（每页最多 ${MAX_PAGE} 条，按登记倒序）`,
+    description: `本单位及下级单位的信访事项（每页最多 ${PAGE_MAX} 条，按登记倒序）`,
   })
   async cases(
     @Ctx() { actor, services }: Context,
@@ -215,6 +217,7 @@ export class CaseResolver {
     return clearText(ctx, c, 'case.repeatSubmissionNote', c.repeatSubmissionNote);
   }
 
+  @Cost({ assumedSize: 4 }) // one step per kind
   @FieldResolver(() => [CaseStep], { description: '受理、办理、复查、复核各环节' })
   steps(@Root() c: PetitionCase, @Ctx() { loaders }: Context) {
     return loaders.steps.load(c.id);

@@ -3,6 +3,7 @@ import type { Actor } from '../../auth/actor';
 import type { Deps } from '../../shared/deps';
 import { ConflictError, ForbiddenError, NotFoundError, Problems } from '../../errors';
 import { todayInChina } from '../../shared/dates';
+import { checkPage, emptyPage, keysetPage } from '../../shared/paging';
 import { Unit } from '../org/unit.entity';
 import type { PetitionerData, PetitionerService } from '../petitioner/petitioner.service';
 import { isSameOrBelow } from '../../access/jurisdiction';
@@ -55,8 +56,6 @@ export interface CaseFilter {
   unitCode?: string | null;
 }
 
-export const MAX_PAGE = 100;
-
 /**
  * Cases inside a unit's jurisdiction: registration and the recorded steps of the procedure.
  * Every method takes the acting user and checks jurisdiction itself.
@@ -108,20 +107,13 @@ export class CaseService {
 
   async list(actor: Actor, filter: CaseFilter, first: number, after?: string | null) {
     const p = new Problems();
-    p.check(
-      Number.isInteger(first) && first >= 1 && first <= MAX_PAGE,
-      'first',
-      `每页条数应为 1–${MAX_PAGE}`,
-    );
-    const afterId = after ? Number(Buffer.from(after, 'base64url').toString()) : null;
-    p.check(afterId === null || Number.isSafeInteger(afterId), 'after', '分页游标无效');
+    const { cursor } = checkPage(p, first, after, ['i']);
     p.throwIfAny();
     let scope = actor.unitPath;
     if (filter.unitCode) {
       const unit = await this.em.findOne(Unit, { code: filter.unitCode });
       // A unit outside the reader's jurisdiction yields nothing, exactly like an unknown one.
-      if (!unit || !isSameOrBelow(unit.path, actor.unitPath))
-        return { nodes: [], totalCount: 0, hasNextPage: false, endCursor: null };
+      if (!unit || !isSameOrBelow(unit.path, actor.unitPath)) return emptyPage<PetitionCase>();
       scope = unit.path;
     }
     const where: string[] = ['u.path <@ ?::ltree'];
@@ -139,20 +131,15 @@ export class CaseService {
       `select count(*)::int as total ${base}`,
       params,
     );
-    const page = await this.em.execute<{ id: number }[]>(
-      `select c.id ${base} ${afterId ? 'and c.id < ?' : ''} order by c.id desc limit ?`,
-      [...params, ...(afterId ? [afterId] : []), first + 1],
+    const rows = await this.em.execute<{ id: number }[]>(
+      `select c.id ${base} ${cursor ? 'and c.id < ?' : ''} order by c.id desc limit ?`,
+      [...params, ...(cursor ?? []), first + 1],
     );
-    const ids = page.slice(0, first).map((r) => r.id);
+    const page = keysetPage(rows, first, (r) => [r.id]);
+    const ids = page.nodes.map((r) => r.id);
     const cases = ids.length ? await this.em.find(PetitionCase, { id: { $in: ids } }) : [];
     const byId = new Map(cases.map((c) => [c.id, c]));
-    const nodes = ids.map((id) => byId.get(id)!);
-    return {
-      nodes,
-      totalCount: total,
-      hasNextPage: page.length > first,
-      endCursor: nodes.length ? Buffer.from(String(nodes[nodes.length - 1].id)).toString('base64url') : null,
-    };
+    return { ...page, nodes: ids.map((id) => byId.get(id)!), totalCount: total };
   }
 
   async facts(c: PetitionCase, steps?: CaseStep[], em: EntityManager = this.em): Promise<ProcedureFacts> {

@@ -8,7 +8,7 @@ import type { CaseService, MatterData } from '../case/case.service';
 import { Unit } from '../org/unit.entity';
 import { UnitService } from '../org/unit.service';
 import { isSameOrBelow } from '../../access/jurisdiction';
-import type { Page } from '../../graphql/connection';
+import { checkPage, keysetPage, type Page } from '../../shared/paging';
 import { assertFollowUpReader, terminatedCaseForOfficer } from '../../access/follow-up';
 import { checkDay, checkId, checkText } from '../../shared/checks';
 import { EscalationReport, TrackingRecord } from './followup.entity';
@@ -50,7 +50,6 @@ export interface ReportNotes {
   measuresTaken: string;
 }
 
-export const MAX_INBOX_PAGE = 100;
 const OPEN_STATUSES = [EscalationStatus.REPORTED, EscalationStatus.ACKNOWLEDGED];
 
 /**
@@ -282,30 +281,18 @@ export class EscalationService {
   ): Promise<Page<EscalationReport>> {
     if (actor.role !== 'AGENCY_REVIEWER') throw new ForbiddenError('只有信访工作机构的审核人员有报告收件箱');
     const p = new Problems();
-    p.check(
-      Number.isInteger(first) && first >= 1 && first <= MAX_INBOX_PAGE,
-      'first',
-      `每页条数应为 1–${MAX_INBOX_PAGE}`,
-    );
-    const afterId = after ? Number(Buffer.from(after, 'base64url').toString()) : null;
-    p.check(afterId === null || (Number.isSafeInteger(afterId) && afterId > 0), 'after', '分页游标无效');
+    const { cursor } = checkPage(p, first, after, ['i']);
     p.throwIfAny();
     const wanted = statuses?.length ? statuses : OPEN_STATUSES;
     const where = { targetAgency: actor.unitId, status: { $in: wanted } };
     const [rows, totalCount] = await Promise.all([
-      this.em.find(EscalationReport, afterId ? { ...where, id: { $gt: afterId } } : where, {
+      this.em.find(EscalationReport, cursor ? { ...where, id: { $gt: cursor[0] } } : where, {
         orderBy: { id: 'asc' },
         limit: first + 1,
       }),
       this.em.count(EscalationReport, where),
     ]);
-    const nodes = rows.slice(0, first);
-    return {
-      nodes,
-      totalCount,
-      hasNextPage: rows.length > first,
-      endCursor: nodes.length ? Buffer.from(String(nodes[nodes.length - 1].id)).toString('base64url') : null,
-    };
+    return { ...keysetPage(rows, first, (r) => [r.id]), totalCount };
   }
 
   openReport(r: EscalationReport): ReportNotes {

@@ -2,7 +2,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Actor } from '../../auth/actor';
 import type { Deps } from '../../shared/deps';
 import { Problems } from '../../errors';
-import { addDays, isIsoDate, todayInChina } from '../../shared/dates';
+import { addDays, todayInChina } from '../../shared/dates';
+import { checkPage, emptyPage, pageOfSorted, type Page } from '../../shared/paging';
 import type { AuditService } from '../audit/audit.service';
 import { PetitionCase } from '../case/case.entity';
 import type { CaseService } from '../case/case.service';
@@ -39,14 +40,6 @@ export interface VisitNotes {
 export interface OverdueCase {
   case: PetitionCase;
   schedule: VisitScheduleResult;
-}
-
-export const MAX_OVERDUE_PAGE = 100;
-
-const encodeCursor = (due: string, id: number) => Buffer.from(`${due}|${id}`).toString('base64url');
-function decodeCursor(cursor: string): { due: string; id: number } | null {
-  const [due, id] = Buffer.from(cursor, 'base64url').toString().split('|');
-  return isIsoDate(due) && Number.isSafeInteger(Number(id)) ? { due, id: Number(id) } : null;
 }
 
 /** 回访: the visit policy's due dates, visit records, overdue visits. */
@@ -144,20 +137,13 @@ export class VisitService {
     filter: { unitCode?: string | null },
     first: number,
     after?: string | null,
-  ): Promise<{ nodes: OverdueCase[]; totalCount: number; hasNextPage: boolean; endCursor: string | null }> {
+  ): Promise<Page<OverdueCase>> {
     assertFollowUpReader(actor);
     const p = new Problems();
-    p.check(
-      Number.isInteger(first) && first >= 1 && first <= MAX_OVERDUE_PAGE,
-      'first',
-      `每页条数应为 1–${MAX_OVERDUE_PAGE}`,
-    );
-    const cursor = after ? decodeCursor(after) : null;
-    p.check(!after || cursor !== null, 'after', '分页游标无效');
+    const { cursor } = checkPage(p, first, after, ['d', 'i']);
     p.throwIfAny();
-    const empty = { nodes: [], totalCount: 0, hasNextPage: false, endCursor: null };
     const scope = await jurisdictionPath(this.em, actor, filter.unitCode);
-    if (!scope) return empty;
+    if (!scope) return emptyPage();
     const policy = this.deps.config.visitPolicy;
     const today = this.today();
     const rows = await this.em.execute<
@@ -172,22 +158,13 @@ export class VisitService {
     );
     const overdue = rows
       .map((r) => ({ id: r.id, schedule: visitSchedule(r.terminated_at, r.visits ?? [], policy, today) }))
-      .filter((r) => r.schedule.overdue.length > 0)
-      .map((r) => ({ ...r, due: r.schedule.overdue[0].dueDate }))
-      .sort((a, b) => (a.due === b.due ? a.id - b.id : a.due < b.due ? -1 : 1));
-    const from = cursor
-      ? overdue.findIndex((r) => r.due > cursor.due || (r.due === cursor.due && r.id > cursor.id))
-      : 0;
-    const page = from < 0 ? [] : overdue.slice(from, from + first);
-    const cases = page.length ? await this.em.find(PetitionCase, { id: { $in: page.map((r) => r.id) } }) : [];
+      .filter((r) => r.schedule.overdue.length > 0);
+    // The longest overdue first: by the oldest overdue slot's due date, then by case.
+    const page = pageOfSorted(overdue, (r) => [r.schedule.overdue[0].dueDate, r.id], first, cursor);
+    const ids = page.nodes.map((r) => r.id);
+    const cases = ids.length ? await this.em.find(PetitionCase, { id: { $in: ids } }) : [];
     const byId = new Map(cases.map((c) => [c.id, c]));
-    const last = page[page.length - 1];
-    return {
-      nodes: page.map((r) => ({ case: byId.get(r.id)!, schedule: r.schedule })),
-      totalCount: overdue.length,
-      hasNextPage: from >= 0 && from + first < overdue.length,
-      endCursor: last ? encodeCursor(last.due, last.id) : null,
-    };
+    return { ...page, nodes: page.nodes.map((r) => ({ case: byId.get(r.id)!, schedule: r.schedule })) };
   }
 }
 

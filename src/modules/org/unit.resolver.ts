@@ -13,6 +13,7 @@ import {
 } from 'type-graphql';
 import { Length, Matches } from 'class-validator';
 import type { Context } from '../../graphql/context';
+import { Cost } from '../../graphql/cost';
 import type { Role } from '../../access/roles';
 import { RoleEnum } from './role';
 import { Unit, UnitKind } from './unit.entity';
@@ -64,6 +65,8 @@ export class UnitResolver {
     return services.units.byCode(code);
   }
 
+  // The unit tree: only administrators change it, within their jurisdiction.
+  @Cost({ assumedSize: 200 })
   @Query(() => [Unit], { description: '全部单位（按树的顺序）' })
   units(@Ctx() { services }: Context) {
     return services.units.list();
@@ -74,11 +77,13 @@ export class UnitResolver {
     return loadParentUnit(loaders, unit);
   }
 
+  @Cost({ assumedSize: 6 })
   @FieldResolver(() => [Unit], { description: '全部上级单位，从根开始' })
   ancestors(@Root() unit: Unit, @Ctx() { loaders }: Context) {
     return loaders.unitAncestors.load(unit.id);
   }
 
+  @Cost({ assumedSize: 100 })
   @FieldResolver(() => [Unit], { description: '全部下级单位' })
   descendants(@Root() unit: Unit, @Ctx() { loaders }: Context) {
     return loaders.unitDescendants.load(unit.id);

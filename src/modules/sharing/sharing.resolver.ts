@@ -21,7 +21,10 @@ import { PageInfo } from '../../graphql/connection';
 import { PetitionCase } from '../case/case.entity';
 import { Category } from '../case/case.enums';
 import { PetitionerView, petitionerView } from '../petitioner/petitioner.graphql';
-import { MAX_TERMINATED_PAGE, type DuplicateCheckOutcome } from './sharing.service';
+import type { DuplicateCheckOutcome } from './sharing.service';
+import { PAGE_MAX } from '../../shared/paging';
+import { Cost } from '../../graphql/cost';
+import { MAX_MATCHES } from './duplicate-method';
 
 enum DuplicateVerdictEnum {
   DUPLICATE = 'DUPLICATE',
@@ -74,6 +77,7 @@ class DuplicateMatch {
 class DuplicateCheckResult {
   @Field(() => DuplicateVerdictEnum)
   verdict!: DuplicateVerdictEnum;
+  @Cost({ assumedSize: MAX_MATCHES }) // the service returns at most MAX_MATCHES
   @Field(() => [DuplicateMatch])
   matches!: DuplicateMatch[];
   @Field({
@@ -139,8 +143,9 @@ export class TerminatedCaseConnectionResolver {
 
 @Resolver()
 export class SharingResolver {
+  @Cost({ pageCap: PAGE_MAX })
   @Query(() => TerminatedCaseConnection, {
-    description: `已终结的信访事项（所有部门可查，个人信息脱敏；每页最多 ${MAX_TERMINATED_PAGE} 条）`,
+    description: `已终结的信访事项（所有部门可查，个人信息脱敏；每页最多 ${PAGE_MAX} 条）`,
   })
   async terminatedCases(
     @Ctx() { actor, services }: Context,
@@ -168,6 +173,7 @@ export class SharingResolver {
     return services.sharing.terminatedCase(actor, Number(id));
   }
 
+  @Cost({ own: 100 }) // identity look-up plus the rare-bigram postings search (dup-candidates.ts)
   @Query(() => DuplicateCheckResult, { description: '受理前核查：同一信访人的同一事项是否已终结' })
   async checkDuplicate(
     @Arg('input') input: DuplicateCheckInput,

@@ -10,7 +10,7 @@ import { CaseStatus, Category } from '../case/case.enums';
 import { Unit } from '../org/unit.entity';
 import { checkIdNumber, checkPhone, normaliseName } from '../petitioner/identity';
 import { isSameOrBelow } from '../../access/jurisdiction';
-import type { Page } from '../../graphql/connection';
+import { checkPage, keysetPage, type Page } from '../../shared/paging';
 import {
   compareContent,
   judge,
@@ -56,7 +56,6 @@ export interface DuplicateCheckOutcome {
   }[];
 }
 
-export const MAX_TERMINATED_PAGE = 100;
 /** Newest terminated cases read in order for a text filter before the trigram index is asked. */
 const RECENT_SCAN = 5000;
 /**
@@ -142,13 +141,6 @@ function caseRows(em: EntityManager, fields?: ReadonlySet<string> | null): CaseR
   return mapper;
 }
 
-const encodeCursor = (terminatedAt: string, id: number) =>
-  Buffer.from(`${terminatedAt}|${id}`).toString('base64url');
-function decodeCursor(cursor: string): { terminatedAt: string; id: number } | null {
-  const [t, id] = Buffer.from(cursor, 'base64url').toString().split('|');
-  return isIsoDate(t) && Number.isSafeInteger(Number(id)) ? { terminatedAt: t, id: Number(id) } : null;
-}
-
 /**
  * The information-sharing platform: terminated cases for every department, and the duplicate
  * check before acceptance. Personal data leaves only through the Petitioner view (masked unless
@@ -179,13 +171,7 @@ export class SharingService {
     fields?: ReadonlySet<string> | null,
   ): Promise<Page<PetitionCase> & { count: () => Promise<number> }> {
     const p = new Problems();
-    p.check(
-      Number.isInteger(first) && first >= 1 && first <= MAX_TERMINATED_PAGE,
-      'first',
-      `每页条数应为 1–${MAX_TERMINATED_PAGE}`,
-    );
-    const cursor = after ? decodeCursor(after) : null;
-    p.check(!after || cursor !== null, 'after', '分页游标无效');
+    const { cursor } = checkPage(p, first, after, ['d', 'i']);
     for (const k of ['terminatedFrom', 'terminatedTo'] as const) {
       p.check(!filter[k] || isIsoDate(filter[k]), `filter.${k}`, '日期格式应为 YYYY-MM-DD');
     }
@@ -232,7 +218,7 @@ export class SharingService {
     }
     const filtered = where.join(' and ');
     const withCursor = (w: string) => (cursor ? `${w} and (c.terminated_at, c.id) < (?, ?)` : w);
-    const afterParams = cursor ? [cursor.terminatedAt, cursor.id] : [];
+    const afterParams = cursor ?? [];
     const mapper = caseRows(this.em, fields);
     const columns = mapper.columns;
     const order = 'order by c.terminated_at desc, c.id desc';
@@ -253,13 +239,14 @@ export class SharingService {
       `select ${columns} from petition_case c where ${withCursor(filtered)} ${order} limit ?`,
       [...params, ...afterParams, first + 1],
     );
-    const nodes = rows.slice(0, first).map((r) => mapper.map(r));
-    const last = nodes[nodes.length - 1];
+    const page = keysetPage(
+      rows.map((r) => mapper.map(r)),
+      first,
+      (c) => [c.terminatedAt!, c.id],
+    );
     return {
-      nodes,
+      ...page,
       totalCount: -1,
-      hasNextPage: rows.length > first,
-      endCursor: last ? encodeCursor(last.terminatedAt!, last.id) : null,
       count: async () => {
         const [{ n }] = await this.em.execute<{ n: number }[]>(
           `select count(*)::int as n from petition_case c where ${filtered}`,

@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Actor } from '../../auth/actor';
 import type { Deps } from '../../shared/deps';
 import { ForbiddenError, NotFoundError, Problems } from '../../errors';
-import type { Page } from '../../graphql/connection';
+import { checkPage, emptyPage, keysetPage, type Page } from '../../shared/paging';
 import type { AuditService } from '../audit/audit.service';
 import { Unit } from '../org/unit.entity';
 import { ACCOUNTABILITY_READERS } from '../../access/roles';
@@ -11,7 +11,7 @@ import { inspectionVisible } from '../../access/visibility';
 import { checkDay, checkId, checkText, trimOrNull } from '../../shared/checks';
 import { AccountabilityRecord, Inspection, InspectionFinding } from './supervision.entity';
 import { AccountabilityMeasure, Misconduct } from './supervision.enums';
-import { checkPage, checkPeriod, emptyPage, encodeCursor } from './scope';
+import { checkPeriod } from './scope';
 import { arrayLiteral } from '../../shared/sql';
 import { checkIdempotencyKey, idempotent } from '../followup/idempotency';
 
@@ -193,7 +193,7 @@ export class AccountabilityService {
   ): Promise<Page<AccountabilityRecord>> {
     this.assertReader(actor);
     const p = new Problems();
-    const cursor = checkPage(p, first, after, ['n']);
+    const { cursor } = checkPage(p, first, after, ['i']);
     const q = await this.filterSql(actor, filter, p);
     if (!q) return emptyPage();
     const [[{ total }], rows] = await Promise.all([
@@ -203,15 +203,11 @@ export class AccountabilityService {
         [...q.params, ...(cursor ?? []), first + 1],
       ),
     ]);
-    const ids = rows.slice(0, first).map((r) => r.id);
+    const page = keysetPage(rows, first, (r) => [r.id]);
+    const ids = page.nodes.map((r) => r.id);
     const records = ids.length ? await this.em.find(AccountabilityRecord, { id: { $in: ids } }) : [];
     const byId = new Map(records.map((r) => [r.id, r]));
-    return {
-      nodes: ids.map((id) => byId.get(id)!),
-      totalCount: total,
-      hasNextPage: rows.length > first,
-      endCursor: ids.length ? encodeCursor([ids[ids.length - 1]]) : null,
-    };
+    return { ...page, nodes: ids.map((id) => byId.get(id)!), totalCount: total };
   }
 
   /** Counts by misconduct and by measure (every value listed, zeros included). */

@@ -3,7 +3,7 @@ import type { Actor } from '../../auth/actor';
 import { FEEDBACK_HANDLERS, FEEDBACK_READERS } from '../../access/roles';
 import type { Deps } from '../../shared/deps';
 import { ConflictError, ForbiddenError, NotFoundError, Problems } from '../../errors';
-import type { Page } from '../../graphql/connection';
+import { checkPage, emptyPage, keysetPage, type Page } from '../../shared/paging';
 import type { AuditService } from '../audit/audit.service';
 import { PetitionCase } from '../case/case.entity';
 import { CaseStatus } from '../case/case.enums';
@@ -15,7 +15,7 @@ import { feedbackVisible, type Visibility } from '../../access/visibility';
 import { checkDay, checkId, checkText, trimOrNull } from '../../shared/checks';
 import { PublicFeedback } from './supervision.entity';
 import { FeedbackChannel, FeedbackSatisfaction, FeedbackStatus } from './supervision.enums';
-import { checkPage, checkPeriod, emptyPage, encodeCursor } from './scope';
+import { checkPeriod } from './scope';
 import { checkIdempotencyKey, idempotent } from '../followup/idempotency';
 
 export interface RecordFeedbackData {
@@ -310,7 +310,7 @@ export class FeedbackService {
     if (!FEEDBACK_READERS.includes(actor.role)) throw new ForbiddenError('无权查看社会监督意见');
     const p = new Problems();
     const period = checkPeriod(p, filter.from, filter.to);
-    const cursor = checkPage(p, first, after, ['n']);
+    const { cursor } = checkPage(p, first, after, ['i']);
     p.check(!filter.status || Object.values(FeedbackStatus).includes(filter.status), 'status', '状态无效');
     p.throwIfAny();
     const root = await jurisdictionPath(this.em, actor, filter.unitCode);
@@ -345,14 +345,10 @@ export class FeedbackService {
         [...params, ...(cursor ?? []), first + 1],
       ),
     ]);
-    const ids = rows.slice(0, first).map((r) => r.id);
+    const page = keysetPage(rows, first, (r) => [r.id]);
+    const ids = page.nodes.map((r) => r.id);
     const found = ids.length ? await this.em.find(PublicFeedback, { id: { $in: ids } }) : [];
     const byId = new Map(found.map((f) => [f.id, f]));
-    return {
-      nodes: ids.map((x) => byId.get(x)!),
-      totalCount: total,
-      hasNextPage: rows.length > first,
-      endCursor: ids.length ? encodeCursor([ids[ids.length - 1]]) : null,
-    };
+    return { ...page, nodes: ids.map((x) => byId.get(x)!), totalCount: total };
   }
 }

@@ -3,7 +3,15 @@ import type { Actor } from '../../auth/actor';
 import type { Deps } from '../../shared/deps';
 import { Problems } from '../../errors';
 import { addDays, daysBetween, todayInChina } from '../../shared/dates';
-import type { Page } from '../../graphql/connection';
+import {
+  checkPage,
+  emptyPage,
+  keysetPage,
+  pageOfSorted,
+  type CursorOf,
+  type CursorShape,
+  type Page,
+} from '../../shared/paging';
 import { PetitionCase } from '../case/case.entity';
 import { ARCHIVE_ITEM_LABEL, type ArchiveItemKind, type RiskLevel } from '../followup/followup.enums';
 import { EscalationReport } from '../followup/followup.entity';
@@ -16,16 +24,11 @@ import {
   type TerminatedCaseFacts,
 } from './facts';
 import {
-  checkPage,
   checkPeriod,
-  emptyPage,
-  encodeCursor,
   inPeriod,
   inspectionScope,
-  pageOfSorted,
   periodInstants,
   scopeSql,
-  type CursorKey,
   type InspectionScope,
   type Period,
 } from './scope';
@@ -124,17 +127,17 @@ export class InspectionQueryService {
     return todayInChina(this.deps.now());
   }
 
-  private async begin(
+  private async begin<const S extends CursorShape>(
     actor: Actor,
     filter: InspectionFilter,
     first: number,
     after: string | null | undefined,
-    shape: ('s' | 'n')[],
+    shape: S,
     extra?: (p: Problems) => void,
-  ): Promise<{ scope: InspectionScope | null; period: Period; cursor: CursorKey | null }> {
+  ): Promise<{ scope: InspectionScope | null; period: Period; cursor: CursorOf<S> | null }> {
     const p = new Problems();
     const period = checkPeriod(p, filter.from, filter.to);
-    const cursor = checkPage(p, first, after, shape);
+    const { cursor } = checkPage(p, first, after, shape);
     extra?.(p);
     p.throwIfAny();
     const scope = await inspectionScope(this.em, actor, filter.unitCode);
@@ -164,7 +167,7 @@ export class InspectionQueryService {
     first: number,
     after?: string | null,
   ): Promise<Page<OverdueVisitCase>> {
-    const { scope, period, cursor } = await this.begin(actor, filter, first, after, ['s', 'n']);
+    const { scope, period, cursor } = await this.begin(actor, filter, first, after, ['d', 'i']);
     if (!scope) return emptyPage();
     const today = this.today();
     const policy = this.deps.config.visitPolicy;
@@ -203,7 +206,7 @@ export class InspectionQueryService {
     first: number,
     after?: string | null,
   ): Promise<Page<IncompleteArchiveCase>> {
-    const { scope, period, cursor } = await this.begin(actor, filter, first, after, ['s', 'n']);
+    const { scope, period, cursor } = await this.begin(actor, filter, first, after, ['d', 'i']);
     if (!scope) return emptyPage();
     const facts = await terminatedCaseFacts(this.em, scope, { terminated: period, archive: true });
     const found = facts.flatMap((f: TerminatedCaseFacts) => {
@@ -235,7 +238,7 @@ export class InspectionQueryService {
     after?: string | null,
   ): Promise<Page<StaleTrackingCase> & { days: number }> {
     const days = filter.days ?? this.deps.config.supervision.trackingStaleDays;
-    const { scope, period, cursor } = await this.begin(actor, filter, first, after, ['s', 'n'], (p) =>
+    const { scope, period, cursor } = await this.begin(actor, filter, first, after, ['d', 'i'], (p) =>
       p.check(
         Number.isInteger(days) && days >= 1 && days <= STALE_DAYS_MAX,
         'days',
@@ -281,7 +284,8 @@ export class InspectionQueryService {
         [...params, ...(cursor ?? []), first + 1],
       ),
     ]);
-    const nodes = rows.slice(0, first).map((r) => ({
+    const page = keysetPage(rows, first, (r) => [r.since, r.id]);
+    const nodes = page.nodes.map((r) => ({
       caseId: r.id,
       terminatedAt: r.terminated_at,
       lastTrackedOn: r.last_on,
@@ -289,16 +293,7 @@ export class InspectionQueryService {
       trackingRecords: r.n,
       daysWithoutTracking: daysBetween(r.since, today),
     }));
-    const last = rows[Math.min(rows.length, first) - 1];
-    return {
-      ...(await this.withCases({
-        nodes,
-        totalCount: total,
-        hasNextPage: rows.length > first,
-        endCursor: last ? encodeCursor([last.since, last.id]) : null,
-      })),
-      days,
-    };
+    return { ...(await this.withCases({ ...page, nodes, totalCount: total })), days };
   }
 
   /**
@@ -312,7 +307,7 @@ export class InspectionQueryService {
     after?: string | null,
   ): Promise<Page<OpenEscalation>> {
     const minAge = filter.minAgeDays ?? 0;
-    const { scope, period, cursor } = await this.begin(actor, filter, first, after, ['n', 'n'], (p) =>
+    const { scope, period, cursor } = await this.begin(actor, filter, first, after, ['i', 'i'], (p) =>
       p.check(
         Number.isInteger(minAge) && minAge >= 0 && minAge <= STALE_DAYS_MAX,
         'minAgeDays',
@@ -347,7 +342,8 @@ export class InspectionQueryService {
         [...params, ...(cursor ?? []), first + 1],
       ),
     ]);
-    const ids = rows.slice(0, first).map((r) => r.id);
+    const page = keysetPage(rows, first, (r) => [Number(r.us), r.id]);
+    const ids = page.nodes.map((r) => r.id);
     const reports = ids.length ? await this.em.find(EscalationReport, { id: { $in: ids } }) : [];
     const byId = new Map(reports.map((r) => [r.id, r]));
     const nodes = ids.map((id) => {
@@ -359,13 +355,7 @@ export class InspectionQueryService {
         daysInStatus: daysBetween(todayInChina(since), today),
       };
     });
-    const last = rows[Math.min(rows.length, first) - 1];
-    return {
-      nodes,
-      totalCount: total,
-      hasNextPage: rows.length > first,
-      endCursor: last ? encodeCursor([Number(last.us), last.id]) : null,
-    };
+    return { ...page, nodes, totalCount: total };
   }
 
   /**
@@ -379,7 +369,7 @@ export class InspectionQueryService {
     first: number,
     after?: string | null,
   ): Promise<Page<LookupActivity>> {
-    const { scope, period, cursor } = await this.begin(actor, filter, first, after, ['n', 's', 's']);
+    const { scope, period, cursor } = await this.begin(actor, filter, first, after, ['i', 's', 's']);
     if (!scope) return emptyPage();
     const inScope = scopeSql(scope);
     const bounds = periodInstants(period);
@@ -414,7 +404,7 @@ export class InspectionQueryService {
     const pageWhere = cursor
       ? 'where s.total < ? or (s.total = ? and (s.user_id, s.unit_code) > (?, ?))'
       : '';
-    const pageParams = cursor ? [-(cursor[0] as number), -(cursor[0] as number), cursor[1], cursor[2]] : [];
+    const pageParams = cursor ? [-cursor[0], -cursor[0], cursor[1], cursor[2]] : [];
     const [[{ n }], rows] = await Promise.all([
       this.em.execute<{ n: number }[]>(`select count(*)::int as n from (${grouped}) s`, params),
       this.em.execute<
@@ -442,7 +432,8 @@ export class InspectionQueryService {
         first + 1,
       ]),
     ]);
-    const nodes = rows.slice(0, first).map((r) => ({
+    const page = keysetPage(rows, first, (r) => [-r.total, r.user_id, r.unit_code]);
+    const nodes = page.nodes.map((r) => ({
       userId: r.user_id,
       userName: r.user_name,
       role: r.role,
@@ -459,12 +450,6 @@ export class InspectionQueryService {
       firstAt: new Date(r.first_at),
       lastAt: new Date(r.last_at),
     }));
-    const last = rows[Math.min(rows.length, first) - 1];
-    return {
-      nodes,
-      totalCount: n,
-      hasNextPage: rows.length > first,
-      endCursor: last ? encodeCursor([-last.total, last.user_id, last.unit_code]) : null,
-    };
+    return { ...page, nodes, totalCount: n };
   }
 }

@@ -4,7 +4,7 @@ import { ORDER_READERS } from '../../access/roles';
 import type { Deps } from '../../shared/deps';
 import { BadInputError, ConflictError, ForbiddenError, NotFoundError, Problems } from '../../errors';
 import { isIsoDate, todayInChina } from '../../shared/dates';
-import type { Page } from '../../graphql/connection';
+import { checkPage, emptyPage, keysetPage, type CursorKey, type Page } from '../../shared/paging';
 import type { AuditService } from '../audit/audit.service';
 import { Unit } from '../org/unit.entity';
 import { isSameOrBelow, jurisdictionPath, unitInJurisdiction } from '../../access/jurisdiction';
@@ -17,16 +17,7 @@ import {
   InspectionStatus,
   RectificationStatus,
 } from './supervision.enums';
-import {
-  assertInspector,
-  checkPage,
-  checkPeriod,
-  emptyPage,
-  encodeCursor,
-  inspectionScope,
-  scopeSql,
-  type CursorKey,
-} from './scope';
+import { assertInspector, checkPeriod, inspectionScope, scopeSql } from './scope';
 import type { InspectionFilter } from './inspection-queries.service';
 import { checkIdempotencyKey, idempotent } from '../followup/idempotency';
 
@@ -262,7 +253,7 @@ export class InspectionService {
     assertInspector(actor);
     const p = new Problems();
     const period = checkPeriod(p, filter.from, filter.to);
-    const cursor = checkPage(p, first, after, ['n']);
+    const { cursor } = checkPage(p, first, after, ['i']);
     p.check(!filter.status || Object.values(InspectionStatus).includes(filter.status), 'status', '状态无效');
     p.throwIfAny();
     const where = ['(su.path <@ ?::ltree or ou.path <@ ?::ltree)'];
@@ -563,7 +554,7 @@ export class InspectionService {
   ): Promise<Page<RectificationOrder>> {
     if (!ORDER_READERS.includes(actor.role)) throw new ForbiddenError('无权查看整改通知');
     const p = new Problems();
-    const cursor = checkPage(p, first, after, ['n']);
+    const { cursor } = checkPage(p, first, after, ['i']);
     p.check(
       !filter.status || Object.values(RectificationStatus).includes(filter.status),
       'status',
@@ -603,7 +594,7 @@ export class InspectionService {
   ): Promise<Page<RectificationOrder>> {
     const p = new Problems();
     const period = checkPeriod(p, filter.from, filter.to);
-    const cursor = checkPage(p, first, after, ['s', 'n']);
+    const { cursor } = checkPage(p, first, after, ['d', 'i']);
     p.throwIfAny();
     const scope = await inspectionScope(this.em, actor, filter.unitCode);
     if (!scope) return emptyPage();
@@ -628,16 +619,14 @@ export class InspectionService {
         [...params, ...(cursor ?? []), first + 1],
       ),
     ]);
-    const page = rows.slice(0, first);
-    const last = page[page.length - 1];
+    const page = keysetPage(rows, first, (r) => [r.deadline, r.id]);
     return {
+      ...page,
       nodes: await this.ordered(
         RectificationOrder,
-        page.map((r) => r.id),
+        page.nodes.map((r) => r.id),
       ),
       totalCount: total,
-      hasNextPage: rows.length > first,
-      endCursor: last ? encodeCursor([last.deadline, last.id]) : null,
     };
   }
 
@@ -666,12 +655,14 @@ export class InspectionService {
         [...params, ...(cursor ?? []), first + 1],
       ),
     ]);
-    const ids = rows.slice(0, first).map((r) => r.id);
+    const page = keysetPage(rows, first, (r) => [r.id]);
     return {
-      nodes: await this.ordered(entity, ids),
+      ...page,
+      nodes: await this.ordered(
+        entity,
+        page.nodes.map((r) => r.id),
+      ),
       totalCount: total,
-      hasNextPage: rows.length > first,
-      endCursor: ids.length ? encodeCursor([ids[ids.length - 1]]) : null,
     };
   }
 }

@@ -3,7 +3,6 @@ import type { Actor } from '../../auth/actor';
 import { INSPECTORS } from '../../access/roles';
 import { ForbiddenError, NotFoundError, type Problems } from '../../errors';
 import { addDays, isIsoDate } from '../../shared/dates';
-import type { Page } from '../../graphql/connection';
 import { Unit } from '../org/unit.entity';
 import { unitInJurisdiction } from '../../access/jurisdiction';
 
@@ -90,79 +89,7 @@ export function periodInstants(period: Period): { from: string | null; toExclusi
   };
 }
 
-// ---- paging ----
+// ---- paging (src/shared/paging.ts) ----
 
-/** The largest page of every supervision list (PAGE_CAPS in graphql/limits.ts). */
-export const SUPERVISION_PAGE_MAX = 100;
-
-export type CursorKey = (string | number)[];
-
-export const encodeCursor = (key: CursorKey): string =>
-  Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
-
-/** A cursor of the given shape ('s' string, 'n' number), or null when it is not one. */
-export function decodeCursor(cursor: string, shape: ('s' | 'n')[]): CursorKey | null {
-  try {
-    const key: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (!Array.isArray(key) || key.length !== shape.length) return null;
-    const okay = key.every((v, i) =>
-      shape[i] === 'n' ? typeof v === 'number' && Number.isFinite(v) : typeof v === 'string',
-    );
-    return okay ? (key as CursorKey) : null;
-  } catch {
-    return null;
-  }
-}
-
-/** Checks `first` and `after` together (every bad field at once); returns the decoded cursor. */
-export function checkPage(
-  p: Problems,
-  first: number,
-  after: string | null | undefined,
-  shape: ('s' | 'n')[],
-  max = SUPERVISION_PAGE_MAX,
-): CursorKey | null {
-  p.check(Number.isInteger(first) && first >= 1 && first <= max, 'first', `每页条数应为 1–${max}`);
-  if (!after) return null;
-  const key = decodeCursor(after, shape);
-  p.check(key !== null, 'after', '分页游标无效');
-  return key;
-}
-
-function compareKeys(a: CursorKey, b: CursorKey): number {
-  for (let i = 0; i < a.length; i++) {
-    if (a[i] === b[i]) continue;
-    return a[i] < b[i] ? -1 : 1;
-  }
-  return 0;
-}
-
-/**
- * One page of a list computed in memory (the visit schedule and the archive completeness are
- * computed in code, not in SQL): sorted by `keyOf` ascending, the page after `cursor`.
- */
-export function pageOfSorted<T>(
-  items: T[],
-  keyOf: (item: T) => CursorKey,
-  first: number,
-  cursor: CursorKey | null,
-): Page<T> {
-  const sorted = items.map((item) => ({ item, key: keyOf(item) })).sort((a, b) => compareKeys(a.key, b.key));
-  const start = cursor ? sorted.findIndex((x) => compareKeys(x.key, cursor) > 0) : 0;
-  const rest = start < 0 ? [] : sorted.slice(start);
-  const page = rest.slice(0, first);
-  const last = page[page.length - 1];
-  return {
-    nodes: page.map((x) => x.item),
-    totalCount: sorted.length,
-    hasNextPage: rest.length > first,
-    endCursor: last ? encodeCursor(last.key) : null,
-  };
-}
-
-export const emptyPage = <T>(): Page<T> => ({
-  nodes: [],
-  totalCount: 0,
-  hasNextPage: false,
-  endCursor: null,
-});
+/** The largest page of every supervision list: the hub's one page cap (kept for supervision.resolver.ts). */
+export { PAGE_MAX as SUPERVISION_PAGE_MAX } from '../../shared/paging';
