@@ -3,6 +3,7 @@ import { startTestHub, ok, errorOf, type TestHub } from './helpers/hub';
 import { loadDemoUnits } from './helpers/fixtures';
 import { ConfigError, loadConfig } from '../src/config';
 import { baseSchema } from '../src/graphql/schema';
+import { costOf } from '../src/graphql/cost';
 import {
   DEFAULT_LIST_SIZE,
   MAX_QUERY_NODES,
@@ -108,6 +109,10 @@ describe('cost of real work', () => {
     expect(cost('{ followUpStatistics { terminatedCases } }')).toBe(
       FIELD_COST['Query.followUpStatistics'] + 1,
     );
+    // Declared on the field itself (`@Cost`, read from the field's extensions).
+    const checkDuplicate = baseSchema().getQueryType()!.getFields().checkDuplicate;
+    expect(costOf(checkDuplicate)).toEqual({ own: 100 });
+    expect(cost('{ checkDuplicate(input: { content: "事实和理由" }) { verdict } }')).toBe(100 + 1);
   });
 
   it("bounds a case's follow-up lists by their `last` (default 20), which is what they return", () => {
