@@ -239,13 +239,10 @@ export class SharingService {
       `select ${columns} from petition_case c where ${withCursor(filtered)} ${order} limit ?`,
       [...params, ...afterParams, first + 1],
     );
-    const page = keysetPage(
-      rows.map((r) => mapper.map(r)),
-      first,
-      (c) => [c.terminatedAt!, c.id],
-    );
+    const page = keysetPage(rows, first, (r) => [r.terminated_at as string, r.id as number]);
     return {
       ...page,
+      nodes: page.nodes.map((r) => mapper.map(r)),
       totalCount: -1,
       count: async () => {
         const [{ n }] = await this.em.execute<{ n: number }[]>(
