@@ -25,7 +25,7 @@ export const PAGE_MAX = 100;
 export interface PageCap {
   max: number;
   /**
-   * `first` above `max` is served as `max` pages instead of refused, and `first: 0` is allowed
+   * `first` above `max` is served as `max` rows instead of refused, and `first: 0` is allowed
    * (a page of nothing, for `totalCount`): the audit log's documented contract.
    */
   servesLarger?: boolean;
