@@ -63,9 +63,10 @@ export const DEFAULT_LIST_SIZE = 20;
 
 /**
  * UNTIL THE SUPERVISION RESOLVERS ARE SPLIT: the costs of the fields defined in
- * src/modules/supervision/supervision.resolver.ts, by `Type.field`. Every other field declares its
- * cost with `@Cost` where it is defined; once the supervision resolvers are split, these move onto
- * their fields the same way and this table goes.
+ * src/modules/supervision/supervision.resolver.ts (and the two of followup.resolver.ts, which is
+ * being split at the same time), by `Type.field`. Every other field declares its cost with `@Cost`
+ * where it is defined; once those resolvers are split, these move onto their fields the same way
+ * and this table goes.
  */
 export const SUPERVISION_FIELD_COSTS: Record<string, FieldCost> = {
   // Every supervision list refuses more than PAGE_MAX.
@@ -88,6 +89,9 @@ export const SUPERVISION_FIELD_COSTS: Record<string, FieldCost> = {
   'AccountabilityStatistics.byMeasure': { assumedSize: 6 },
   // Bounded by the configured visit policy.
   'OverdueVisitCase.overdue': { assumedSize: 5 },
+  // followup.resolver.ts: a slot per interval within the visit policy's period.
+  'VisitSchedule.slots': { assumedSize: 10 },
+  'VisitSchedule.overdue': { assumedSize: 10 },
 };
 
 /** The cost a field declares (`@Cost`), or its entry in SUPERVISION_FIELD_COSTS. */

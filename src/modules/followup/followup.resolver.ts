@@ -15,7 +15,6 @@ import {
 import type { Context } from '../../graphql/context';
 import { LAST_ARG, LastInt, latest } from '../../graphql/list-bound';
 import { Connection, toConnection } from '../../graphql/connection';
-import { Cost } from '../../graphql/cost';
 import { loadUnit } from '../../graphql/loaders';
 import type { ClearReadField } from '../../graphql/request-audit';
 import { PetitionCase } from '../case/case.entity';
@@ -252,10 +251,8 @@ class VisitScheduleView {
     description: '下一次应回访日期（最早一期未完成的应回访日期）；全部完成时为空',
   })
   nextDue!: string | null;
-  @Cost({ assumedSize: 10 }) // a slot per interval within the visit policy's period
   @Field(() => [VisitSlotView], { description: '已超期未回访的各期' })
   overdue!: VisitSlotView[];
-  @Cost({ assumedSize: 10 })
   @Field(() => [VisitSlotView], { description: '全部各期' })
   slots!: VisitSlotView[];
 }
