@@ -8,6 +8,7 @@ import type {
   PublicFeedback,
   RectificationOrder,
 } from '../modules/supervision/supervision.entity';
+import { supervisionLoaders } from '../modules/supervision/supervision.loaders';
 import { isSameOrBelow } from './jurisdiction';
 import { FEEDBACK_HANDLERS, INSPECTORS, ORDER_READERS } from './roles';
 
@@ -123,4 +124,22 @@ export async function submitterVisibility(
 ): Promise<Visibility> {
   const assigned = f.assignedUnit ? await ctx.loaders.unitInfo.load(f.assignedUnit.id) : null;
   return submitterVisibilityFor(ctx.actor, assigned?.unit.path ?? null);
+}
+
+/**
+ * A feedback's submitter name or phone as this reader may see it (submitterVisibility), or null
+ * when none was given. A clear value is audited before it is returned (one audit write per batch,
+ * the `feedbackClearRead` loader of supervision.loaders.ts); a failed write fails the field.
+ */
+export async function feedbackSubmitter(
+  ctx: Context,
+  f: PublicFeedback,
+  field: 'submitterName' | 'submitterPhone',
+): Promise<string | null> {
+  const enc = field === 'submitterName' ? f.submitterNameEnc : f.submitterPhoneEnc;
+  if (!enc) return null;
+  const visibility = await submitterVisibility(ctx, f);
+  const value = ctx.services.supervision.feedback.submitter(f, visibility);
+  if (visibility === 'CLEAR') await supervisionLoaders(ctx).feedbackClearRead.load(`${f.id}:${field}`);
+  return field === 'submitterName' ? value.name : value.phone;
 }

@@ -10,7 +10,7 @@ import { TerminationResolver } from '../modules/termination/termination.resolver
 import { SharingResolver, TerminatedCaseConnectionResolver } from '../modules/sharing/sharing.resolver';
 import { AuditResolver } from '../modules/audit/audit.resolver';
 import { followUpResolvers } from '../modules/followup/followup.resolver';
-import { supervisionResolvers } from '../modules/supervision/supervision.resolver';
+import { supervisionResolvers } from '../modules/supervision/graphql';
 import { permissions, ruleMap } from './permissions';
 import { freeTextMiddleware } from './free-text';
 import { inputRules } from './input-rules';
