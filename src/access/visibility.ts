@@ -63,6 +63,26 @@ export async function clearText<T = string>(
   return typeof value === 'function' ? (value as () => T | null)() : value;
 }
 
+/**
+ * clearText for a record that names its case by id (follow-up records, archive files): the case
+ * comes from the request's loader; null when it is not there.
+ */
+export async function caseClearText<T>(
+  ctx: Context,
+  caseId: number,
+  field: ClearReadField,
+  open: () => T,
+): Promise<T | null> {
+  const c = await ctx.loaders.cases.load(caseId);
+  return c ? clearText(ctx, c, field, open) : null;
+}
+
+/** Whether this reader sees the personal data of the case with this id in clear. */
+export async function caseIsClear(ctx: Context, caseId: number): Promise<boolean> {
+  const c = await ctx.loaders.cases.load(caseId);
+  return !!c && (await caseVisibility(ctx, c)) === 'CLEAR';
+}
+
 // ---- supervision: inspections, orders, feedback ----
 
 /** An inspection is visible to inspectors whose jurisdiction holds its scope or its organizing unit. */

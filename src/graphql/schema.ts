@@ -9,7 +9,7 @@ import { PetitionerResolver } from '../modules/petitioner/petitioner.graphql';
 import { TerminationResolver } from '../modules/termination/termination.resolver';
 import { SharingResolver, TerminatedCaseConnectionResolver } from '../modules/sharing/sharing.resolver';
 import { AuditResolver } from '../modules/audit/audit.resolver';
-import { followUpResolvers } from '../modules/followup/followup.resolver';
+import { followUpResolvers } from '../modules/followup/graphql';
 import { supervisionResolvers } from '../modules/supervision/graphql';
 import { permissions, ruleMap } from './permissions';
 import { freeTextMiddleware } from './free-text';
