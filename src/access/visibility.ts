@@ -8,6 +8,7 @@ import type {
   PublicFeedback,
   RectificationOrder,
 } from '../modules/supervision/supervision.entity';
+import { supervisionLoaders } from '../modules/supervision/supervision.loaders';
 import { isSameOrBelow } from './jurisdiction';
 import { FEEDBACK_HANDLERS, INSPECTORS, ORDER_READERS } from './roles';
 
@@ -60,6 +61,26 @@ export async function clearText<T = string>(
   ctx.audit.clearRead({ caseId: c.id, petitionerId: c.petitioner.id, fields: [field] });
   // a function is only called for a reader entitled to the value (decrypt nothing for the others)
   return typeof value === 'function' ? (value as () => T | null)() : value;
+}
+
+/**
+ * clearText for a record that names its case by id (follow-up records, archive files): the case
+ * comes from the request's loader; null when it is not there.
+ */
+export async function caseClearText<T>(
+  ctx: Context,
+  caseId: number,
+  field: ClearReadField,
+  open: () => T,
+): Promise<T | null> {
+  const c = await ctx.loaders.cases.load(caseId);
+  return c ? clearText(ctx, c, field, open) : null;
+}
+
+/** Whether this reader sees the personal data of the case with this id in clear. */
+export async function caseIsClear(ctx: Context, caseId: number): Promise<boolean> {
+  const c = await ctx.loaders.cases.load(caseId);
+  return !!c && (await caseVisibility(ctx, c)) === 'CLEAR';
 }
 
 // ---- supervision: inspections, orders, feedback ----
@@ -123,4 +144,22 @@ export async function submitterVisibility(
 ): Promise<Visibility> {
   const assigned = f.assignedUnit ? await ctx.loaders.unitInfo.load(f.assignedUnit.id) : null;
   return submitterVisibilityFor(ctx.actor, assigned?.unit.path ?? null);
+}
+
+/**
+ * A feedback's submitter name or phone as this reader may see it (submitterVisibility), or null
+ * when none was given. A clear value is audited before it is returned (one audit write per batch,
+ * the `feedbackClearRead` loader of supervision.loaders.ts); a failed write fails the field.
+ */
+export async function feedbackSubmitter(
+  ctx: Context,
+  f: PublicFeedback,
+  field: 'submitterName' | 'submitterPhone',
+): Promise<string | null> {
+  const enc = field === 'submitterName' ? f.submitterNameEnc : f.submitterPhoneEnc;
+  if (!enc) return null;
+  const visibility = await submitterVisibility(ctx, f);
+  const value = ctx.services.supervision.feedback.submitter(f, visibility);
+  if (visibility === 'CLEAR') await supervisionLoaders(ctx).feedbackClearRead.load(`${f.id}:${field}`);
+  return field === 'submitterName' ? value.name : value.phone;
 }

@@ -285,62 +285,47 @@ export class CaseService {
       p.check(data.deliveredAt! >= data.decidedAt, 'deliveredAt', '送达日期不能早于作出意见的日期');
     checkIdempotencyKey(p, idempotencyKey);
     p.throwIfAny();
-    return this.em.transactional((em) =>
-      idempotent(
-        em,
-        actor,
-        {
-          key: idempotencyKey,
-          operation: 'case.recordStep',
-          entity: PetitionCase,
-          input: {
-            caseId,
-            kind,
-            opinion: data.opinion,
-            decidedAt: data.decidedAt,
-            deliveredAt: data.deliveredAt ?? null,
-          },
-        },
-        async () => {
-          const c = await this.forHandlingUnit(actor, caseId, em);
-          this.assertInProgress(c);
-          const steps = await em.find(CaseStep, { case: c.id });
-          const have = new Map(steps.map((s) => [s.kind, s]));
-          if (have.has(kind)) throw new ConflictError(`${STEP_LABEL[kind]}意见已记录，不能重复记录`);
-          const prev = STEP_ORDER[STEP_ORDER.indexOf(kind) - 1];
-          const prevStep = have.get(prev);
-          if (!prevStep) throw new ConflictError(`尚未记录${STEP_LABEL[prev]}，不能记录${STEP_LABEL[kind]}`);
-          // Review and re-review happen only at the petitioner's request.
-          const requestedAt =
-            kind === StepKind.REVIEW
-              ? c.reviewRequestedAt
-              : kind === StepKind.RE_REVIEW
-                ? c.reReviewRequestedAt
-                : null;
-          if (kind !== StepKind.HANDLING && !requestedAt)
-            throw new ConflictError(`信访人尚未申请${STEP_LABEL[kind]}`);
-          const floor = requestedAt ?? prevStep.deliveredAt ?? prevStep.decidedAt;
-          const dp = new Problems();
-          dp.check(
-            data.decidedAt >= floor,
-            'decidedAt',
-            `${STEP_LABEL[kind]}日期不能早于上一环节的日期（${floor}）`,
-          );
-          dp.throwIfAny();
-          em.create(CaseStep, {
-            case: c,
-            kind,
-            opinion: data.opinion.trim(),
-            decidedAt: data.decidedAt,
-            deliveredAt: data.deliveredAt || null,
-            recordedBy: actor.name,
-          });
-          c.updatedAt = new Date();
-          await em.flush();
-          await this.audited(em, actor, 'case.recordStep', c, { kind });
-          return c;
-        },
-      ),
+    return this.changeInProgress(
+      actor,
+      'case.recordStep',
+      caseId,
+      idempotencyKey,
+      { kind, opinion: data.opinion, decidedAt: data.decidedAt, deliveredAt: data.deliveredAt ?? null },
+      async (em, c) => {
+        const steps = await em.find(CaseStep, { case: c.id });
+        const have = new Map(steps.map((s) => [s.kind, s]));
+        if (have.has(kind)) throw new ConflictError(`${STEP_LABEL[kind]}意见已记录，不能重复记录`);
+        const prev = STEP_ORDER[STEP_ORDER.indexOf(kind) - 1];
+        const prevStep = have.get(prev);
+        if (!prevStep) throw new ConflictError(`尚未记录${STEP_LABEL[prev]}，不能记录${STEP_LABEL[kind]}`);
+        // Review and re-review happen only at the petitioner's request.
+        const requestedAt =
+          kind === StepKind.REVIEW
+            ? c.reviewRequestedAt
+            : kind === StepKind.RE_REVIEW
+              ? c.reReviewRequestedAt
+              : null;
+        if (kind !== StepKind.HANDLING && !requestedAt)
+          throw new ConflictError(`信访人尚未申请${STEP_LABEL[kind]}`);
+        const floor = requestedAt ?? prevStep.deliveredAt ?? prevStep.decidedAt;
+        const dp = new Problems();
+        dp.check(
+          data.decidedAt >= floor,
+          'decidedAt',
+          `${STEP_LABEL[kind]}日期不能早于上一环节的日期（${floor}）`,
+        );
+        dp.throwIfAny();
+        em.create(CaseStep, {
+          case: c,
+          kind,
+          opinion: data.opinion.trim(),
+          decidedAt: data.decidedAt,
+          deliveredAt: data.deliveredAt || null,
+          recordedBy: actor.name,
+        });
+        c.updatedAt = new Date();
+        return { kind };
+      },
     );
   }
 
@@ -356,32 +341,23 @@ export class CaseService {
     checkDay(p, 'deliveredAt', deliveredAt, this.deps.now());
     checkIdempotencyKey(p, idempotencyKey);
     p.throwIfAny();
-    return this.em.transactional((em) =>
-      idempotent(
-        em,
-        actor,
-        {
-          key: idempotencyKey,
-          operation: 'case.recordDelivery',
-          entity: PetitionCase,
-          input: { caseId, kind, deliveredAt },
-        },
-        async () => {
-          const c = await this.forHandlingUnit(actor, caseId, em);
-          this.assertInProgress(c);
-          const step = await em.findOne(CaseStep, { case: c.id, kind });
-          if (!step) throw new ConflictError(`尚未记录${STEP_LABEL[kind]}`);
-          if (step.deliveredAt) throw new ConflictError(`${STEP_LABEL[kind]}意见的送达日期已记录`);
-          new Problems()
-            .check(deliveredAt >= step.decidedAt, 'deliveredAt', '送达日期不能早于作出意见的日期')
-            .throwIfAny();
-          step.deliveredAt = deliveredAt;
-          c.updatedAt = new Date();
-          await em.flush();
-          await this.audited(em, actor, 'case.recordDelivery', c, { kind });
-          return c;
-        },
-      ),
+    return this.changeInProgress(
+      actor,
+      'case.recordDelivery',
+      caseId,
+      idempotencyKey,
+      { kind, deliveredAt },
+      async (em, c) => {
+        const step = await em.findOne(CaseStep, { case: c.id, kind });
+        if (!step) throw new ConflictError(`尚未记录${STEP_LABEL[kind]}`);
+        if (step.deliveredAt) throw new ConflictError(`${STEP_LABEL[kind]}意见的送达日期已记录`);
+        new Problems()
+          .check(deliveredAt >= step.decidedAt, 'deliveredAt', '送达日期不能早于作出意见的日期')
+          .throwIfAny();
+        step.deliveredAt = deliveredAt;
+        c.updatedAt = new Date();
+        return { kind };
+      },
     );
   }
 
@@ -398,38 +374,29 @@ export class CaseService {
     checkDay(p, 'requestedAt', requestedAt, this.deps.now());
     checkIdempotencyKey(p, idempotencyKey);
     p.throwIfAny();
-    return this.em.transactional((em) =>
-      idempotent(
-        em,
-        actor,
-        {
-          key: idempotencyKey,
-          operation: 'case.recordRequest',
-          entity: PetitionCase,
-          input: { caseId, kind, requestedAt },
-        },
-        async () => {
-          const c = await this.forHandlingUnit(actor, caseId, em);
-          this.assertInProgress(c);
-          const prev = kind === StepKind.REVIEW ? StepKind.HANDLING : StepKind.REVIEW;
-          const prevStep = await em.findOne(CaseStep, { case: c.id, kind: prev });
-          if (!prevStep?.deliveredAt)
-            throw new ConflictError(`${STEP_LABEL[prev]}意见尚未送达信访人，不能申请${STEP_LABEL[kind]}`);
-          const field = kind === StepKind.REVIEW ? 'reviewRequestedAt' : 'reReviewRequestedAt';
-          if (c[field]) throw new ConflictError(`${STEP_LABEL[kind]}申请已记录`);
-          new Problems()
-            .check(
-              requestedAt >= prevStep.deliveredAt,
-              'requestedAt',
-              `申请日期不能早于${STEP_LABEL[prev]}意见送达日期`,
-            )
-            .throwIfAny();
-          c[field] = requestedAt;
-          await em.flush();
-          await this.audited(em, actor, 'case.recordRequest', c, { kind });
-          return c;
-        },
-      ),
+    return this.changeInProgress(
+      actor,
+      'case.recordRequest',
+      caseId,
+      idempotencyKey,
+      { kind, requestedAt },
+      async (em, c) => {
+        const prev = kind === StepKind.REVIEW ? StepKind.HANDLING : StepKind.REVIEW;
+        const prevStep = await em.findOne(CaseStep, { case: c.id, kind: prev });
+        if (!prevStep?.deliveredAt)
+          throw new ConflictError(`${STEP_LABEL[prev]}意见尚未送达信访人，不能申请${STEP_LABEL[kind]}`);
+        const field = kind === StepKind.REVIEW ? 'reviewRequestedAt' : 'reReviewRequestedAt';
+        if (c[field]) throw new ConflictError(`${STEP_LABEL[kind]}申请已记录`);
+        new Problems()
+          .check(
+            requestedAt >= prevStep.deliveredAt,
+            'requestedAt',
+            `申请日期不能早于${STEP_LABEL[prev]}意见送达日期`,
+          )
+          .throwIfAny();
+        c[field] = requestedAt;
+        return { kind };
+      },
     );
   }
 
@@ -446,36 +413,22 @@ export class CaseService {
     checkText(p, 'note', note, '情况说明', 2000);
     checkIdempotencyKey(p, idempotencyKey);
     p.throwIfAny();
-    return this.em.transactional((em) =>
-      idempotent(
-        em,
-        actor,
-        {
-          key: idempotencyKey,
-          operation: 'case.recordRepeatSubmission',
-          entity: PetitionCase,
-          input: { caseId, submittedAt, note },
-        },
-        async () => {
-          const c = await this.forHandlingUnit(actor, caseId, em);
-          this.assertInProgress(c);
-          const reReview = await em.findOne(CaseStep, { case: c.id, kind: StepKind.RE_REVIEW });
-          if (!reReview?.deliveredAt)
-            throw new ConflictError('复核意见尚未送达信访人，不能记录复核后的再次提出');
-          new Problems()
-            .check(
-              submittedAt >= reReview.deliveredAt,
-              'submittedAt',
-              '再次提出的日期不能早于复核意见送达日期',
-            )
-            .throwIfAny();
-          c.repeatSubmittedAt = submittedAt;
-          c.repeatSubmissionNote = note.trim();
-          await em.flush();
-          await this.audited(em, actor, 'case.recordRepeatSubmission', c);
-          return c;
-        },
-      ),
+    return this.changeInProgress(
+      actor,
+      'case.recordRepeatSubmission',
+      caseId,
+      idempotencyKey,
+      { submittedAt, note },
+      async (em, c) => {
+        const reReview = await em.findOne(CaseStep, { case: c.id, kind: StepKind.RE_REVIEW });
+        if (!reReview?.deliveredAt)
+          throw new ConflictError('复核意见尚未送达信访人，不能记录复核后的再次提出');
+        new Problems()
+          .check(submittedAt >= reReview.deliveredAt, 'submittedAt', '再次提出的日期不能早于复核意见送达日期')
+          .throwIfAny();
+        c.repeatSubmittedAt = submittedAt;
+        c.repeatSubmissionNote = note.trim();
+      },
     );
   }
 
@@ -492,26 +445,16 @@ export class CaseService {
     checkDay(p, 'recordedAt', recordedAt, this.deps.now());
     checkIdempotencyKey(p, idempotencyKey);
     p.throwIfAny();
-    return this.em.transactional((em) =>
-      idempotent(
-        em,
-        actor,
-        {
-          key: idempotencyKey,
-          operation: 'case.recordGoodReason',
-          entity: PetitionCase,
-          input: { caseId, reason, recordedAt },
-        },
-        async () => {
-          const c = await this.forHandlingUnit(actor, caseId, em);
-          this.assertInProgress(c);
-          c.goodReason = reason.trim();
-          c.goodReasonAt = recordedAt;
-          await em.flush();
-          await this.audited(em, actor, 'case.recordGoodReason', c);
-          return c;
-        },
-      ),
+    return this.changeInProgress(
+      actor,
+      'case.recordGoodReason',
+      caseId,
+      idempotencyKey,
+      { reason, recordedAt },
+      async (em, c) => {
+        c.goodReason = reason.trim();
+        c.goodReasonAt = recordedAt;
+      },
     );
   }
 
@@ -520,20 +463,38 @@ export class CaseService {
     const p = new Problems();
     checkIdempotencyKey(p, idempotencyKey);
     p.throwIfAny();
+    return this.changeInProgress(actor, 'case.extendHandling', caseId, idempotencyKey, {}, async (em, c) => {
+      if (c.handlingExtended) throw new ConflictError('办理期限已延长过');
+      if (await em.findOne(CaseStep, { case: c.id, kind: StepKind.HANDLING }))
+        throw new ConflictError('办理意见已作出，无需延长');
+      c.handlingExtended = true;
+    });
+  }
+
+  /**
+   * One change to a case still in progress, made by its handling unit's officer: in one
+   * transaction with the case locked, replayed for a repeated idempotency key, and audited as
+   * `operation` (with what `change` returns as details). Every procedure step goes through here.
+   */
+  private changeInProgress(
+    actor: Actor,
+    operation: string,
+    caseId: number,
+    idempotencyKey: string | null | undefined,
+    input: Record<string, unknown>,
+    change: (em: EntityManager, c: PetitionCase) => Promise<Record<string, unknown> | void>,
+  ): Promise<PetitionCase> {
     return this.em.transactional((em) =>
       idempotent(
         em,
         actor,
-        { key: idempotencyKey, operation: 'case.extendHandling', entity: PetitionCase, input: { caseId } },
+        { key: idempotencyKey, operation, entity: PetitionCase, input: { caseId, ...input } },
         async () => {
           const c = await this.forHandlingUnit(actor, caseId, em);
           this.assertInProgress(c);
-          if (c.handlingExtended) throw new ConflictError('办理期限已延长过');
-          if (await em.findOne(CaseStep, { case: c.id, kind: StepKind.HANDLING }))
-            throw new ConflictError('办理意见已作出，无需延长');
-          c.handlingExtended = true;
+          const details = await change(em, c);
           await em.flush();
-          await this.audited(em, actor, 'case.extendHandling', c);
+          await this.audited(em, actor, operation, c, details ?? undefined);
           return c;
         },
       ),

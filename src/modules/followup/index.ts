@@ -11,6 +11,10 @@ import { VisitService } from './visit.service';
 /**
  * Follow-up after termination (issue 5, DESIGN.md §2.3): archive and files, return visits,
  * dynamic tracking, escalation reports. Per request, bound to the request's EntityManager.
+ *
+ * Layout: the rules are in the `*.service.ts` files here (with visit.policy.ts, sealed-text.ts);
+ * the GraphQL side is graphql/ — views.ts, inputs.ts, args.ts and one resolver per root concept,
+ * listed in graphql/index.ts (`followUpResolvers`, registered in src/graphql/schema.ts).
  */
 export function createFollowUpServices(
   em: EntityManager,

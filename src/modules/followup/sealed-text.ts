@@ -38,3 +38,14 @@ export function sealJson<T extends object>(
 export function openJson<T>(deps: Pick<Deps, 'cipher'>, column: SealedColumn, sealed: string): T {
   return JSON.parse(deps.cipher.decrypt(sealed, column)) as T;
 }
+
+const opened = new WeakMap<object, unknown>();
+
+/**
+ * A record's sealed texts opened once per record (an entity instance of one request), however
+ * many of its fields a query selects.
+ */
+export function openOnce<T>(record: object, open: () => T): T {
+  if (!opened.has(record)) opened.set(record, open());
+  return opened.get(record) as T;
+}

@@ -43,6 +43,32 @@ export class TerminationService {
     });
   }
 
+  /**
+   * One write of the termination procedure: in one transaction, replayed for a repeated
+   * idempotency key, and audited as `operation` on the application `write` returns.
+   */
+  private recorded(
+    actor: Actor,
+    operation: string,
+    idempotencyKey: string | null | undefined,
+    input: Record<string, unknown>,
+    write: (em: EntityManager) => Promise<TerminationApplication>,
+  ): Promise<TerminationApplication> {
+    return this.em.transactional((em) =>
+      idempotent(
+        em,
+        actor,
+        { key: idempotencyKey, operation, entity: TerminationApplication, input },
+        async () => {
+          const a = await write(em);
+          await em.flush();
+          await this.audited(em, actor, operation, a);
+          return a;
+        },
+      ),
+    );
+  }
+
   private today() {
     return todayInChina(this.deps.now());
   }
@@ -64,39 +90,31 @@ export class TerminationService {
     );
     checkIdempotencyKey(p, idempotencyKey);
     p.throwIfAny();
-    return this.em.transactional((em) =>
-      idempotent(
-        em,
-        actor,
-        {
-          key: idempotencyKey,
-          operation: 'termination.apply',
-          entity: TerminationApplication,
-          input: { caseId, condition, statement },
-        },
-        async () => {
-          const c = await this.cases.forHandlingUnit(actor, caseId, em);
-          if (c.status !== CaseStatus.IN_PROGRESS)
-            throw new ConflictError('该事项已申请终结或已终结，不能重复申请');
-          const facts = await this.cases.facts(c, undefined, em);
-          const unmet = unmetTerminationCondition(condition, facts, this.deps.config.periods, this.today());
-          if (unmet.length) throw new ConditionNotMetError(condition, unmet);
-          const agency = await new UnitService(em).nearestAgencyAbove(c.handlingUnit.code);
-          if (!agency) throw new ConflictError('承办单位之上没有信访工作机构，无法提交终结申请');
-          const application = em.create(TerminationApplication, {
-            case: c,
-            condition,
-            statement: statement.trim(),
-            appliedBy: actor.name,
-            appliedAt: this.deps.now(),
-            examiningUnit: agency,
-          });
-          c.status = CaseStatus.TERMINATION_APPLIED;
-          await em.flush();
-          await this.audited(em, actor, 'termination.apply', application);
-          return application;
-        },
-      ),
+    return this.recorded(
+      actor,
+      'termination.apply',
+      idempotencyKey,
+      { caseId, condition, statement },
+      async (em) => {
+        const c = await this.cases.forHandlingUnit(actor, caseId, em);
+        if (c.status !== CaseStatus.IN_PROGRESS)
+          throw new ConflictError('该事项已申请终结或已终结，不能重复申请');
+        const facts = await this.cases.facts(c, undefined, em);
+        const unmet = unmetTerminationCondition(condition, facts, this.deps.config.periods, this.today());
+        if (unmet.length) throw new ConditionNotMetError(condition, unmet);
+        const agency = await new UnitService(em).nearestAgencyAbove(c.handlingUnit.code);
+        if (!agency) throw new ConflictError('承办单位之上没有信访工作机构，无法提交终结申请');
+        const application = em.create(TerminationApplication, {
+          case: c,
+          condition,
+          statement: statement.trim(),
+          appliedBy: actor.name,
+          appliedAt: this.deps.now(),
+          examiningUnit: agency,
+        });
+        c.status = CaseStatus.TERMINATION_APPLIED;
+        return application;
+      },
     );
   }
 
@@ -109,40 +127,26 @@ export class TerminationService {
     const keyProblems = new Problems();
     checkIdempotencyKey(keyProblems, idempotencyKey);
     keyProblems.throwIfAny();
-    return this.em.transactional((em) =>
-      idempotent(
-        em,
-        actor,
-        {
-          key: idempotencyKey,
-          operation: 'termination.approve',
-          entity: TerminationApplication,
-          input: { applicationId },
-        },
-        async () => {
-          const a = await this.lockedApplicationForReviewer(actor, applicationId, em);
-          const decidedAt = this.today();
-          const year = Number(decidedAt.slice(0, 4));
-          // The counter row stays locked until commit: concurrent approvals queue, and a rollback
-          // gives the number back, so numbers are unique and gap-free per agency and year.
-          const [{ n }] = await em.execute<{ n: number }[]>(
-            `insert into decision_number_counter (agency_unit_id, year, last_n) values (?, ?, 1)
+    return this.recorded(actor, 'termination.approve', idempotencyKey, { applicationId }, async (em) => {
+      const a = await this.lockedApplicationForReviewer(actor, applicationId, em);
+      const decidedAt = this.today();
+      const year = Number(decidedAt.slice(0, 4));
+      // The counter row stays locked until commit: concurrent approvals queue, and a rollback
+      // gives the number back, so numbers are unique and gap-free per agency and year.
+      const [{ n }] = await em.execute<{ n: number }[]>(
+        `insert into decision_number_counter (agency_unit_id, year, last_n) values (?, ?, 1)
          on conflict (agency_unit_id, year) do update set last_n = decision_number_counter.last_n + 1
          returning last_n as n`,
-            [a.examiningUnit.id, year],
-          );
-          a.status = ApplicationStatus.APPROVED;
-          a.examinedBy = actor.name;
-          a.examinedAt = this.deps.now();
-          a.decisionNumber = this.formatDecisionNumber(year, n, a.examiningUnit);
-          a.decidedAt = decidedAt;
-          a.case.status = CaseStatus.TERMINATION_APPROVED;
-          await em.flush();
-          await this.audited(em, actor, 'termination.approve', a);
-          return a;
-        },
-      ),
-    );
+        [a.examiningUnit.id, year],
+      );
+      a.status = ApplicationStatus.APPROVED;
+      a.examinedBy = actor.name;
+      a.examinedAt = this.deps.now();
+      a.decisionNumber = this.formatDecisionNumber(year, n, a.examiningUnit);
+      a.decidedAt = decidedAt;
+      a.case.status = CaseStatus.TERMINATION_APPROVED;
+      return a;
+    });
   }
 
   /** Returns a pending application to the handling unit with reasons (required); it may apply again. */
@@ -159,28 +163,20 @@ export class TerminationService {
     );
     checkIdempotencyKey(p, idempotencyKey);
     p.throwIfAny();
-    return this.em.transactional((em) =>
-      idempotent(
-        em,
-        actor,
-        {
-          key: idempotencyKey,
-          operation: 'termination.return',
-          entity: TerminationApplication,
-          input: { applicationId, reasons },
-        },
-        async () => {
-          const a = await this.lockedApplicationForReviewer(actor, applicationId, em);
-          a.status = ApplicationStatus.RETURNED;
-          a.examinedBy = actor.name;
-          a.examinedAt = this.deps.now();
-          a.returnReasons = reasons.trim();
-          a.case.status = CaseStatus.IN_PROGRESS;
-          await em.flush();
-          await this.audited(em, actor, 'termination.return', a);
-          return a;
-        },
-      ),
+    return this.recorded(
+      actor,
+      'termination.return',
+      idempotencyKey,
+      { applicationId, reasons },
+      async (em) => {
+        const a = await this.lockedApplicationForReviewer(actor, applicationId, em);
+        a.status = ApplicationStatus.RETURNED;
+        a.examinedBy = actor.name;
+        a.examinedAt = this.deps.now();
+        a.returnReasons = reasons.trim();
+        a.case.status = CaseStatus.IN_PROGRESS;
+        return a;
+      },
     );
   }
 
@@ -202,45 +198,32 @@ export class TerminationService {
     );
     checkIdempotencyKey(p, idempotencyKey);
     p.throwIfAny();
-    return this.em.transactional((em) =>
-      idempotent(
-        em,
-        actor,
-        {
-          key: idempotencyKey,
-          operation: 'termination.notify',
-          entity: TerminationApplication,
-          input: { caseId, ...data },
-        },
-        async () => {
-          const c = await this.cases.forHandlingUnit(actor, caseId, em);
-          if (c.status !== CaseStatus.TERMINATION_APPROVED)
-            throw new ConflictError('该事项没有已批准、待告知的终结决定');
-          const a = await em.findOneOrFail(TerminationApplication, {
-            case: c.id,
-            status: ApplicationStatus.APPROVED,
-          });
-          new Problems()
-            .check(
-              data.notifiedAt >= a.decidedAt!,
-              'notifiedAt',
-              `告知日期不能早于终结决定日期（${a.decidedAt}）`,
-            )
-            .throwIfAny();
-          a.notifiedAt = data.notifiedAt;
-          a.deliveryMethod = data.deliveryMethod;
-          a.notificationExplanation = data.explanation.trim();
-          a.notifiedBy = actor.name;
-          c.status = CaseStatus.TERMINATED;
-          c.terminatedAt = data.notifiedAt;
-          await em.flush();
-          // The termination archive (信访终结档案) is created at termination, in this transaction.
-          await ensureArchive(em, c.id);
-          await this.audited(em, actor, 'termination.notify', a);
-          return a;
-        },
-      ),
-    );
+    return this.recorded(actor, 'termination.notify', idempotencyKey, { caseId, ...data }, async (em) => {
+      const c = await this.cases.forHandlingUnit(actor, caseId, em);
+      if (c.status !== CaseStatus.TERMINATION_APPROVED)
+        throw new ConflictError('该事项没有已批准、待告知的终结决定');
+      const a = await em.findOneOrFail(TerminationApplication, {
+        case: c.id,
+        status: ApplicationStatus.APPROVED,
+      });
+      new Problems()
+        .check(
+          data.notifiedAt >= a.decidedAt!,
+          'notifiedAt',
+          `告知日期不能早于终结决定日期（${a.decidedAt}）`,
+        )
+        .throwIfAny();
+      a.notifiedAt = data.notifiedAt;
+      a.deliveryMethod = data.deliveryMethod;
+      a.notificationExplanation = data.explanation.trim();
+      a.notifiedBy = actor.name;
+      c.status = CaseStatus.TERMINATED;
+      c.terminatedAt = data.notifiedAt;
+      await em.flush();
+      // The termination archive (信访终结档案) is created at termination, in this transaction.
+      await ensureArchive(em, c.id);
+      return a;
+    });
   }
 
   /**

@@ -1,0 +1,41 @@
+import { ArgsType, Field, Int } from 'type-graphql';
+
+/*
+ * Argument blocks that many list and report fields share, declared once (type-graphql @ArgsType).
+ * A field takes them as `@Args() period: PeriodArgs, @Args() page: PageArgs`, with its own
+ * arguments between them where it has any (the schema lists arguments in that order), or a
+ * subclass adds fields after them (`class StaleTrackingArgs extends PeriodArgs { days }`).
+ */
+
+/**
+ * The largest page of a list that takes PageArgs: SUPERVISION_PAGE_MAX (supervision/scope.ts) is
+ * the cap the services check, this is the number the argument's description states; a unit test
+ * (test/unit/graphql-args.test.ts) keeps the two equal until one page cap lives in shared/paging.
+ */
+export const PAGE_MAX = 100;
+
+/** A cursor page: `first` (default 20) rows after `after`, the previous page's endCursor. */
+@ArgsType()
+export class PageArgs {
+  @Field(() => Int, { defaultValue: 20, description: `每页条数（1–${PAGE_MAX}）` })
+  first!: number;
+
+  @Field(() => String, { nullable: true, description: '上一页的 endCursor' })
+  after?: string;
+}
+
+/** A unit's subtree and a period of calendar days, both ends inclusive, each end open when absent. */
+@ArgsType()
+export class PeriodArgs {
+  @Field(() => String, {
+    nullable: true,
+    description: '单位代码：只看该单位及其下级单位（默认本人所在单位）',
+  })
+  unitCode?: string;
+
+  @Field(() => String, { nullable: true, description: '期间起 YYYY-MM-DD（含）' })
+  from?: string;
+
+  @Field(() => String, { nullable: true, description: '期间止 YYYY-MM-DD（含）' })
+  to?: string;
+}
