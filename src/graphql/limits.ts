@@ -20,7 +20,6 @@ import {
 import type { ApolloServerPlugin } from '@apollo/server';
 import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
 import { QueryTooComplexError } from '../errors';
-import { PAGE_MAX } from '../shared/paging';
 import { costOf, type FieldCost } from './cost';
 import { checkVariableBounds } from './input-rules';
 import { toGraphQLError } from './format-error';
@@ -38,8 +37,7 @@ import { toGraphQLError } from './format-error';
  *   everything selected under a list is multiplied by the number of items it can return: a page
  *   by its `first` (a tail by its `last`; capped by the page cap the service enforces), any other
  *   list by an assumed size (or DEFAULT_LIST_SIZE). Each field declares these where it is defined,
- *   with `@Cost` (graphql/cost.ts); the supervision fields still have theirs in
- *   SUPERVISION_FIELD_COSTS below.
+ *   with `@Cost` (graphql/cost.ts).
  * - **Introspection** (`__schema`, `__type`) costs nothing and is not counted in the depth, so
  *   GraphQL Playground's schema query always passes; GraphQL's own MaxIntrospectionDepthRule
  *   (graphql 16.9+) refuses `types { fields { type { fields { … } } } }` explosions instead.
@@ -61,43 +59,8 @@ import { toGraphQLError } from './format-error';
 /** Assumed length of an unpaged list that declares no `assumedSize`. */
 export const DEFAULT_LIST_SIZE = 20;
 
-/**
- * UNTIL THE SUPERVISION RESOLVERS ARE SPLIT: the costs of the fields defined in
- * src/modules/supervision/supervision.resolver.ts (and the two of followup.resolver.ts, which is
- * being split at the same time), by `Type.field`. Every other field declares its cost with `@Cost`
- * where it is defined; once those resolvers are split, these move onto their fields the same way
- * and this table goes.
- */
-export const SUPERVISION_FIELD_COSTS: Record<string, FieldCost> = {
-  // Every supervision list refuses more than PAGE_MAX.
-  'Query.inspectionOverdueVisits': { own: 200, pageCap: PAGE_MAX }, // visit schedules computed for every terminated case
-  'Query.inspectionIncompleteArchives': { own: 200, pageCap: PAGE_MAX },
-  'Query.inspectionStaleTracking': { own: 200, pageCap: PAGE_MAX },
-  'Query.inspectionOpenEscalations': { own: 100, pageCap: PAGE_MAX },
-  'Query.inspectionLookupActivity': { own: 1_000, pageCap: PAGE_MAX }, // aggregates the audit log over the period
-  'Query.overdueRectifications': { own: 100, pageCap: PAGE_MAX },
-  'Query.inspections': { pageCap: PAGE_MAX },
-  'Query.rectificationOrders': { pageCap: PAGE_MAX },
-  'Query.accountabilityRecords': { pageCap: PAGE_MAX },
-  'Query.publicFeedbackList': { pageCap: PAGE_MAX },
-  'Query.followUpStatistics': { own: 500 },
-  'Query.followUpReport': { own: 1_000 }, // one statistics row per unit of the subtree
-  'Query.accountabilityStatistics': { own: 200 },
-  'FollowUpReport.rows': { assumedSize: 100 },
-  // Bounded by the domain: the enumerations.
-  'AccountabilityStatistics.byMisconduct': { assumedSize: 4 },
-  'AccountabilityStatistics.byMeasure': { assumedSize: 6 },
-  // Bounded by the configured visit policy.
-  'OverdueVisitCase.overdue': { assumedSize: 5 },
-  // followup.resolver.ts: a slot per interval within the visit policy's period.
-  'VisitSchedule.slots': { assumedSize: 10 },
-  'VisitSchedule.overdue': { assumedSize: 10 },
-};
-
-/** The cost a field declares (`@Cost`), or its entry in SUPERVISION_FIELD_COSTS. */
-export function fieldCost(typeName: string, field: { name: string; extensions?: unknown }): FieldCost {
-  return costOf(field) ?? SUPERVISION_FIELD_COSTS[`${typeName}.${field.name}`] ?? {};
-}
+/** The cost a field declares with `@Cost` (graphql/cost.ts), or none. */
+export const fieldCost = (field: { extensions?: unknown }): FieldCost => costOf(field) ?? {};
 
 /** Every field of the schema that declares a cost, by `Type.field`. */
 export function declaredCosts(schema: GraphQLSchema): Record<string, FieldCost> {
@@ -105,7 +68,7 @@ export function declaredCosts(schema: GraphQLSchema): Record<string, FieldCost> 
   for (const type of Object.values(schema.getTypeMap())) {
     if (type.name.startsWith('__') || !isObjectType(type)) continue;
     for (const field of Object.values(type.getFields())) {
-      const cost = fieldCost(type.name, field);
+      const cost = fieldCost(field);
       if (Object.keys(cost).length) out[`${type.name}.${field.name}`] = cost;
     }
   }
@@ -194,7 +157,7 @@ export function listMultiplier(
 ): number {
   // A connection's `nodes` and `edges` are the page itself: its field already counted `first`.
   if (typeName.endsWith('Connection') && (field.name === 'nodes' || field.name === 'edges')) return 1;
-  const cost = fieldCost(typeName, field);
+  const cost = fieldCost(field);
   for (const size of ['first', 'last'] as const) {
     if (!field.args.some((a) => a.name === size)) continue;
     const n = typeof args[size] === 'number' && Number.isFinite(args[size]) ? Math.max(0, args[size]) : 0;
@@ -211,7 +174,7 @@ export const hubEstimator =
     if (field.name.startsWith('__') || type.name.startsWith('__')) return 0;
     const named = getNamedType(field.type);
     if (named.name.startsWith('__')) return 0;
-    const cost = fieldCost(type.name, field);
+    const cost = fieldCost(field);
     if (cost.wholeBudget) return maxCost;
     return (cost.own ?? 1) + listMultiplier(type.name, field, args) * childComplexity;
   };
@@ -282,7 +245,7 @@ export function costLimitPlugin<T extends object>(
               (s) =>
                 s.kind === Kind.FIELD &&
                 !!rootFields[s.name.value] &&
-                !!fieldCost('Query', rootFields[s.name.value]).wholeBudget,
+                !!fieldCost(rootFields[s.name.value]).wholeBudget,
             );
             throw new QueryTooComplexError(
               `查询代价估算为 ${cost}，超过上限 ${maxCost}（GRAPHQL_MAX_COST）：每个字段计 1（统计、检查类查询更多），` +

@@ -1,4 +1,5 @@
 import { ArgsType, Field, Int } from 'type-graphql';
+import { PAGE_MAX } from './paging';
 
 /*
  * Argument blocks that many list and report fields share, declared once (type-graphql @ArgsType).
@@ -7,12 +8,8 @@ import { ArgsType, Field, Int } from 'type-graphql';
  * subclass adds fields after them (`class StaleTrackingArgs extends PeriodArgs { days }`).
  */
 
-/**
- * The largest page of a list that takes PageArgs: SUPERVISION_PAGE_MAX (supervision/scope.ts) is
- * the cap the services check, this is the number the argument's description states; a unit test
- * (test/unit/graphql-args.test.ts) keeps the two equal until one page cap lives in shared/paging.
- */
-export const PAGE_MAX = 100;
+/** The largest page of a list that takes PageArgs: the hub's one page cap (shared/paging.ts). */
+export { PAGE_MAX };
 
 /** A cursor page: `first` (default 20) rows after `after`, the previous page's endCursor. */
 @ArgsType()

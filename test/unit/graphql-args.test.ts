@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { PAGE_MAX } from '../../src/shared/graphql-args';
-import { SUPERVISION_PAGE_MAX } from '../../src/modules/supervision/scope';
+import { PAGE_MAX as PAGING_PAGE_MAX } from '../../src/shared/paging';
 import { baseSchema } from '../../src/graphql/schema';
 
 /**
@@ -8,8 +8,8 @@ import { baseSchema } from '../../src/graphql/schema';
  * every supervision list that pages declares `first` and `after` exactly once, from PageArgs.
  */
 describe('shared GraphQL arguments', () => {
-  it('PageArgs states the cap the supervision services check', () => {
-    expect(PAGE_MAX).toBe(SUPERVISION_PAGE_MAX);
+  it('PageArgs states the cap the services check (shared/paging.ts)', () => {
+    expect(PAGE_MAX).toBe(PAGING_PAGE_MAX);
   });
 
   it('first: Int! = 20 with the cap, after: String on every supervision list', () => {
@@ -32,7 +32,7 @@ describe('shared GraphQL arguments', () => {
         name,
         'Int!',
         20,
-        `每页条数（1–${SUPERVISION_PAGE_MAX}）`,
+        `每页条数（1–${PAGING_PAGE_MAX}）`,
       ]);
       expect([name, String(args.after.type), args.after.description]).toEqual([
         name,

@@ -88,8 +88,3 @@ export function periodInstants(period: Period): { from: string | null; toExclusi
     toExclusive: period.to ? `${addDays(period.to, 1)}T00:00:00+08:00` : null,
   };
 }
-
-// ---- paging (src/shared/paging.ts) ----
-
-/** The largest page of every supervision list: the hub's one page cap (kept for supervision.resolver.ts). */
-export { PAGE_MAX as SUPERVISION_PAGE_MAX } from '../../shared/paging';

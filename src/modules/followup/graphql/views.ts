@@ -1,5 +1,6 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { Connection } from '../../../graphql/connection';
+import { Cost } from '../../../graphql/cost';
 import { PetitionCase } from '../../case/case.entity';
 import { EscalationReport, TerminationArchive } from '../followup.entity';
 import { ArchiveItemKind, VisitSlotStatus } from '../followup.enums';
@@ -72,8 +73,10 @@ export class VisitScheduleView {
     description: '下一次应回访日期（最早一期未完成的应回访日期）；全部完成时为空',
   })
   nextDue!: string | null;
+  @Cost({ assumedSize: 10 }) // a slot per interval within the visit policy's period
   @Field(() => [VisitSlotView], { description: '已超期未回访的各期' })
   overdue!: VisitSlotView[];
+  @Cost({ assumedSize: 10 })
   @Field(() => [VisitSlotView], { description: '全部各期' })
   slots!: VisitSlotView[];
 }

@@ -1,5 +1,7 @@
 import { Arg, Args, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../../graphql/context';
+import { Cost } from '../../../graphql/cost';
+import { PAGE_MAX } from '../../../shared/paging';
 import { toConnection } from '../../../graphql/connection';
 import { loadUnit } from '../../../graphql/loaders';
 import { PageArgs, PeriodArgs } from '../../../shared/graphql-args';
@@ -13,6 +15,7 @@ import { AccountabilityRecordConnection, AccountabilityStatisticsView } from './
 /** Accountability records and their statistics (DESIGN.md §2.4, AccountabilityService). */
 @Resolver(() => AccountabilityRecord)
 export class AccountabilityResolver {
+  @Cost({ pageCap: PAGE_MAX })
   @Query(() => AccountabilityRecordConnection, {
     description: `责任追究记录（仅监督检查人员和系统管理员；本人单位及下级单位的工作人员；${PAGE}）`,
   })
@@ -25,6 +28,7 @@ export class AccountabilityResolver {
     return toConnection(await services.supervision.accountability.list(actor, filter ?? {}, first, after));
   }
 
+  @Cost({ own: 200 })
   @Query(() => AccountabilityStatisticsView, {
     description: '责任追究统计：按情形、按措施（仅监督检查人员和系统管理员）',
   })

@@ -1,6 +1,6 @@
 import { ArgsType, Field, Int } from 'type-graphql';
 import { PeriodArgs } from '../../../shared/graphql-args';
-import { SUPERVISION_PAGE_MAX } from '../scope';
+import { PAGE_MAX } from '../../../shared/paging';
 
 /*
  * The supervision module's argument blocks. The shared ones are in shared/graphql-args.ts:
@@ -9,7 +9,7 @@ import { SUPERVISION_PAGE_MAX } from '../scope';
  */
 
 /** The page cap, as the lists' descriptions state it. */
-export const PAGE = `每页最多 ${SUPERVISION_PAGE_MAX} 条`;
+export const PAGE = `每页最多 ${PAGE_MAX} 条`;
 
 /** inspectionStaleTracking: the period, then the number of days without tracking. */
 @ArgsType()

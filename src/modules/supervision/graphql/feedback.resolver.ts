@@ -1,5 +1,7 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../../graphql/context';
+import { Cost } from '../../../graphql/cost';
+import { PAGE_MAX } from '../../../shared/paging';
 import { toConnection } from '../../../graphql/connection';
 import { loadUnit } from '../../../graphql/loaders';
 import { visibleCase } from '../../../access/jurisdiction';
@@ -21,6 +23,7 @@ import { PublicFeedbackConnection } from './views';
  */
 @Resolver(() => PublicFeedback)
 export class PublicFeedbackResolver {
+  @Cost({ pageCap: PAGE_MAX })
   @Query(() => PublicFeedbackConnection, {
     description: `社会监督意见（监督检查人员、审核人员看管辖范围内的；经办人员看交本单位办理的；${PAGE}）`,
   })

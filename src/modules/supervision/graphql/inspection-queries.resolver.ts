@@ -1,5 +1,7 @@
 import { Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../../graphql/context';
+import { Cost } from '../../../graphql/cost';
+import { PAGE_MAX } from '../../../shared/paging';
 import { toConnection } from '../../../graphql/connection';
 import { loadUnit } from '../../../graphql/loaders';
 import { PageArgs, PeriodArgs } from '../../../shared/graphql-args';
@@ -22,6 +24,7 @@ import {
  */
 @Resolver()
 export class InspectionQueryResolver {
+  @Cost({ own: 200, pageCap: PAGE_MAX }) // visit schedules computed for every terminated case
   @Query(() => OverdueVisitCaseConnection, {
     description: `监督检查：超期未回访的已终结事项（按回访政策；应回访日期在期间内且已超期；最早超期的在前；${PAGE}）`,
   })
@@ -33,6 +36,7 @@ export class InspectionQueryResolver {
     return toConnection(await services.supervision.queries.overdueVisits(actor, period, first, after));
   }
 
+  @Cost({ own: 200, pageCap: PAGE_MAX }) // archive completeness computed for every terminated case
   @Query(() => IncompleteArchiveCaseConnection, {
     description: `监督检查：档案必备材料不全的已终结事项（期间按终结日期；列出缺少的材料；${PAGE}）`,
   })
@@ -44,6 +48,7 @@ export class InspectionQueryResolver {
     return toConnection(await services.supervision.queries.incompleteArchives(actor, period, first, after));
   }
 
+  @Cost({ own: 200, pageCap: PAGE_MAX })
   @Query(() => StaleTrackingCaseConnection, {
     description: `监督检查：超过 days 天没有动态跟踪记录的已终结事项（期间按终结日期；最久未跟踪的在前；${PAGE}）`,
   })
@@ -56,6 +61,7 @@ export class InspectionQueryResolver {
     return { ...toConnection(page), days: page.days };
   }
 
+  @Cost({ own: 100, pageCap: PAGE_MAX })
   @Query(() => OpenEscalationConnection, {
     description: `监督检查：尚未办结的报告上级，按时长（期间按报告日期；最早的在前；${PAGE}）`,
   })
@@ -67,6 +73,7 @@ export class InspectionQueryResolver {
     return toConnection(await services.supervision.queries.openEscalations(actor, filter, first, after));
   }
 
+  @Cost({ own: 1_000, pageCap: PAGE_MAX }) // aggregates the audit log over the period
   @Query(() => LookupActivityConnection, {
     description: `监督检查：各工作人员的查询行为（来自审计日志；只有次数；次数最多的在前；${PAGE}）`,
   })

@@ -1,5 +1,7 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../../graphql/context';
+import { Cost } from '../../../graphql/cost';
+import { PAGE_MAX } from '../../../shared/paging';
 import { toConnection } from '../../../graphql/connection';
 import { LAST_ARG, LastInt, latest } from '../../../graphql/list-bound';
 import { loadUnit } from '../../../graphql/loaders';
@@ -21,6 +23,7 @@ import { InspectionConnection } from './views';
 /** Inspections and their findings (DESIGN.md §2.4, InspectionService). */
 @Resolver(() => Inspection)
 export class InspectionResolver {
+  @Cost({ pageCap: PAGE_MAX })
   @Query(() => InspectionConnection, { description: `监督检查（本人管辖范围内的；${PAGE}）` })
   async inspections(
     @Ctx() { actor, services }: Context,

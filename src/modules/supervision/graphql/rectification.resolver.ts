@@ -1,5 +1,7 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../../graphql/context';
+import { Cost } from '../../../graphql/cost';
+import { PAGE_MAX } from '../../../shared/paging';
 import { toConnection } from '../../../graphql/connection';
 import { loadUnit } from '../../../graphql/loaders';
 import { todayInChina } from '../../../shared/dates';
@@ -23,6 +25,7 @@ const today = (ctx: Context): string => todayInChina(ctx.services.supervision.no
 /** Rectification orders: issue, report completion, verify (DESIGN.md §2.4, InspectionService). */
 @Resolver(() => RectificationOrder)
 export class RectificationOrderResolver {
+  @Cost({ pageCap: PAGE_MAX })
   @Query(() => RectificationOrderConnection, {
     description: `整改通知（责任单位在本人管辖范围内的；经办人员看本单位及下级单位的；最新的在前；${PAGE}）`,
   })
@@ -35,6 +38,7 @@ export class RectificationOrderResolver {
     return toConnection(await services.supervision.inspections.orders(actor, filter ?? {}, first, after));
   }
 
+  @Cost({ own: 100, pageCap: PAGE_MAX })
   @Query(() => RectificationOrderConnection, {
     description: `监督检查：逾期未整改的整改通知（期间按下达日期；逾期最久的在前；${PAGE}）`,
   })

@@ -1,5 +1,6 @@
 import { Field, Float, Int, ObjectType } from 'type-graphql';
 import { Connection, PageInfo } from '../../../graphql/connection';
+import { Cost } from '../../../graphql/cost';
 import { PetitionCase } from '../../case/case.entity';
 import { EscalationReport } from '../../followup/followup.entity';
 import { ArchiveItemKind, RiskLevel } from '../../followup/followup.enums';
@@ -38,6 +39,7 @@ export class OverdueVisitCase {
   oldestDueDate!: string;
   @Field(() => Int, { description: '最早一期已超期的天数' })
   daysOverdue!: number;
+  @Cost({ assumedSize: 5 }) // bounded by the configured visit policy
   @Field(() => [InspectionVisitSlot], { description: '应回访日期在期间内、已超期未回访的各期' })
   overdue!: InspectionVisitSlot[];
   @Field(() => Int, { description: '已记录的回访次数' })
@@ -303,6 +305,7 @@ export class FollowUpReportView {
   asOf!: string;
   @Field({ description: '生成时间' })
   generatedAt!: Date;
+  @Cost({ assumedSize: 100 }) // a row per unit of the subtree
   @Field(() => [FollowUpStatisticsView], { description: '各单位（仅本单位承办的），按单位树顺序' })
   rows!: FollowUpStatisticsView[];
   @Field(() => FollowUpStatisticsView, { description: '合计（各行之和）' })
@@ -337,8 +340,10 @@ export class AccountabilityStatisticsView {
   to!: string | null;
   @Field(() => Int)
   total!: number;
+  @Cost({ assumedSize: 4 }) // one per Misconduct
   @Field(() => [MisconductCount])
   byMisconduct!: MisconductCount[];
+  @Cost({ assumedSize: 6 }) // one per AccountabilityMeasure
   @Field(() => [MeasureCount])
   byMeasure!: MeasureCount[];
 }
