@@ -146,7 +146,7 @@ export class AuditResolver {
     filter?: AuditLogFilter | null,
     @Arg('first', () => Int, {
       defaultValue: AUDIT_PAGE_DEFAULT,
-      description: '每页条数，默认 50，最多 200（超出按 200 计）',
+      description: `每页条数，默认 ${AUDIT_PAGE_DEFAULT}，最多 ${AUDIT_LOG_PAGE_CAP.max}（超出按 ${AUDIT_LOG_PAGE_CAP.max} 计）`,
     })
     first: number = AUDIT_PAGE_DEFAULT,
     @Arg('after', () => String, { nullable: true, description: '上一页的 endCursor' })

@@ -1,6 +1,7 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../../graphql/context';
 import { toConnection } from '../../../graphql/connection';
+import { PAGE_MAX } from '../../../shared/paging';
 import { loadUnit } from '../../../graphql/loaders';
 import { visibleCase } from '../../../access/jurisdiction';
 import { caseClearText, caseIsClear } from '../../../access/visibility';
@@ -31,7 +32,7 @@ export class EscalationResolver {
   }
 
   @Query(() => EscalationReportConnection, {
-    description: '本机构收到的报告（审核人员的收件箱；默认为未办结的，最早的在前，每页最多 100 条）',
+    description: `本机构收到的报告（审核人员的收件箱；默认为未办结的，最早的在前，每页最多 ${PAGE_MAX} 条）`,
   })
   async escalationInbox(
     @Ctx() { actor, services }: Context,

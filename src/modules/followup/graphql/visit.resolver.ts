@@ -1,6 +1,7 @@
 import { Arg, Args, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../../graphql/context';
 import { toConnection } from '../../../graphql/connection';
+import { PAGE_MAX } from '../../../shared/paging';
 import { caseClearText, caseIsClear } from '../../../access/visibility';
 import { PERSONAL_DATA_MARK } from '../../petitioner/personal-data';
 import { ReturnVisit } from '../followup.entity';
@@ -14,7 +15,7 @@ import { OverdueReturnVisitConnection } from './views';
 @Resolver(() => ReturnVisit)
 export class ReturnVisitResolver {
   @Query(() => OverdueReturnVisitConnection, {
-    description: '本单位及下级单位超期未回访的已终结事项（最早超期的在前，每页最多 100 条）',
+    description: `本单位及下级单位超期未回访的已终结事项（最早超期的在前，每页最多 ${PAGE_MAX} 条）`,
   })
   async overdueReturnVisits(
     @Ctx() { actor, services }: Context,
