@@ -80,7 +80,7 @@ const named = (names: string[]) => names.map((c) => w.cases[c]);
 
 // ---- operations ----
 
-const ARGS = '$unit: String, $from: String, $to: String, $first: Int, $after: String';
+const ARGS = '$unit: String, $from: LocalDate, $to: LocalDate, $first: Int, $after: String';
 const PASS = 'unitCode: $unit, from: $from, to: $to, first: $first, after: $after';
 const OVERDUE = `query(${ARGS}) { inspectionOverdueVisits(${PASS}) { totalCount pageInfo { hasNextPage endCursor }
   nodes { case { id status petitioner { clear name idNumber } handlingUnit { code } } terminatedAt oldestDueDate daysOverdue
@@ -93,7 +93,7 @@ const ESCALATIONS = `query(${ARGS}, $min: Int) { inspectionOpenEscalations(${PAS
   nodes { ageDays daysInStatus case { id petitioner { clear name } } report { id status kind reportedAt description } } } }`;
 const LOOKUPS = `query(${ARGS}) { inspectionLookupActivity(${PASS}) { totalCount pageInfo { hasNextPage endCursor }
   nodes { userId userName role unit { code } duplicateChecks clearReads reveals fileDownloads distinctPetitioners distinctCases total firstAt lastAt } } }`;
-const STATS = `query($unit: String, $from: String, $to: String) { followUpStatistics(unitCode: $unit, from: $from, to: $to) {
+const STATS = `query($unit: String, $from: LocalDate, $to: LocalDate) { followUpStatistics(unitCode: $unit, from: $from, to: $to) {
   unit { code } includesSubunits from to asOf terminatedCases
   visits { due done doneOnTime doneLate overdue pending recorded }
   archives { total complete incomplete completenessRate }

@@ -1,4 +1,5 @@
 import { ArgsType, Field, Int } from 'type-graphql';
+import { LocalDate } from '../graphql/scalars/local-date';
 
 /*
  * Argument blocks that many list and report fields share, declared once (type-graphql @ArgsType).
@@ -33,9 +34,9 @@ export class PeriodArgs {
   })
   unitCode?: string;
 
-  @Field(() => String, { nullable: true, description: '期间起 YYYY-MM-DD（含）' })
+  @Field(() => LocalDate, { nullable: true, description: '期间起 YYYY-MM-DD（含）' })
   from?: string;
 
-  @Field(() => String, { nullable: true, description: '期间止 YYYY-MM-DD（含）' })
+  @Field(() => LocalDate, { nullable: true, description: '期间止 YYYY-MM-DD（含）' })
   to?: string;
 }

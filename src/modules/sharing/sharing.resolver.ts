@@ -22,6 +22,7 @@ import { PetitionCase } from '../case/case.entity';
 import { Category } from '../case/case.enums';
 import { PetitionerView, petitionerView } from '../petitioner/petitioner.graphql';
 import { MAX_TERMINATED_PAGE, type DuplicateCheckOutcome } from './sharing.service';
+import { LocalDate } from '../../graphql/scalars/local-date';
 
 enum DuplicateVerdictEnum {
   DUPLICATE = 'DUPLICATE',
@@ -93,9 +94,9 @@ class TerminatedCaseFilterInput {
   unitCode?: string | null;
   @Field(() => Boolean, { nullable: true, description: '是否包括下级单位（默认包括）' })
   includeSubunits?: boolean | null;
-  @Field(() => String, { nullable: true, description: '终结日期起 YYYY-MM-DD' })
+  @Field(() => LocalDate, { nullable: true, description: '终结日期起 YYYY-MM-DD' })
   terminatedFrom?: string | null;
-  @Field(() => String, { nullable: true, description: '终结日期止 YYYY-MM-DD' })
+  @Field(() => LocalDate, { nullable: true, description: '终结日期止 YYYY-MM-DD' })
   terminatedTo?: string | null;
   @Field(() => String, { nullable: true, description: '标题或事实和理由中的文字（至少2字）' })
   text?: string | null;
