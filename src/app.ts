@@ -24,6 +24,7 @@ import {
   withDomainErrors,
 } from './graphql/format-error';
 import { costLimitPlugin, depthLimitRule } from './graphql/limits';
+import { localDateLiteralNamesPlugin } from './graphql/scalars/local-date';
 import { MAX_DOCUMENT_TOKENS } from './graphql/input-rules';
 import { requestBudget } from './graphql/request-budget';
 import { mountPlayground } from './graphql/playground';
@@ -192,6 +193,8 @@ export async function createApp({
       ApolloServerPluginLandingPageDisabled(),
       // No cache hints are used; without this plugin Apollo wraps every field of every row.
       ApolloServerPluginCacheControlDisabled(),
+      // A bad LocalDate literal is refused naming its argument or field (graphql/scalars).
+      localDateLiteralNamesPlugin<Context>(),
       costLimitPlugin<Context>(config.limits.maxCost, requestBudget(config.requestBudgetPerMinute, now)),
       clearReadAuditPlugin(logger, now),
       requestLogPlugin(logger),

@@ -247,7 +247,7 @@ describe('documents and versions', () => {
             caseId,
             kind: 'DECISION',
             title: '',
-            documentDate: '2026-13-01',
+            documentDate: '2026-06-11',
             issuingUnit: ' ',
             text: null,
           },
@@ -262,6 +262,12 @@ describe('documents and versions', () => {
       'text',
       'title',
     ]);
+    // A documentDate that is no day at all (LocalDate) is refused at the edge, before the service.
+    const noDay = errorOf(
+      await t.gql(ADD_DOC, { input: doc('OTHER', { documentDate: '2026-13-01' }) }, officer),
+    );
+    expect(noDay.code).toBe('BAD_USER_INPUT');
+    expect(noDay.extensions.fields.map((f: any) => f.field)).toEqual(['$input.documentDate']);
     const future = errorOf(
       await t.gql(ADD_DOC, { input: doc('OTHER', { documentDate: '2026-06-11' }) }, officer),
     );

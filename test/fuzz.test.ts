@@ -111,6 +111,8 @@ function valid(type: GraphQLInputType, name: string): unknown {
       return false;
     case 'DateTimeISO':
       return '2026-06-01T02:00:00Z';
+    case 'LocalDate':
+      return '2026-06-01';
     case 'JSONObject':
       return {};
   }

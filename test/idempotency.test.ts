@@ -43,20 +43,20 @@ interface Row {
 
 const REGISTER = `mutation($input: RegisterCaseInput!) { registerCase(input: $input) { id status title } }`;
 const STEP = `mutation($input: RecordStepInput!) { recordStep(input: $input) { id steps { kind opinion } } }`;
-const REQUEST = `mutation($id: ID!, $kind: StepKind!, $at: String!, $k: String) {
+const REQUEST = `mutation($id: ID!, $kind: StepKind!, $at: LocalDate!, $k: String) {
   recordRequest(caseId: $id, kind: $kind, requestedAt: $at, idempotencyKey: $k) { id reviewRequestedAt reReviewRequestedAt } }`;
-const DELIVERY = `mutation($id: ID!, $kind: StepKind!, $at: String!, $k: String) {
+const DELIVERY = `mutation($id: ID!, $kind: StepKind!, $at: LocalDate!, $k: String) {
   recordDelivery(caseId: $id, kind: $kind, deliveredAt: $at, idempotencyKey: $k) { id } }`;
-const REPEAT = `mutation($id: ID!, $at: String!, $note: String!, $k: String) {
+const REPEAT = `mutation($id: ID!, $at: LocalDate!, $note: String!, $k: String) {
   recordRepeatSubmission(caseId: $id, submittedAt: $at, note: $note, idempotencyKey: $k) { id } }`;
-const GOOD_REASON = `mutation($id: ID!, $r: String!, $at: String!, $k: String) {
+const GOOD_REASON = `mutation($id: ID!, $r: String!, $at: LocalDate!, $k: String) {
   recordGoodReason(caseId: $id, reason: $r, recordedAt: $at, idempotencyKey: $k) { id } }`;
 const EXTEND = `mutation($id: ID!, $k: String) { extendHandling(caseId: $id, idempotencyKey: $k) { id } }`;
 const APPLY = `mutation($id: ID!, $s: String!, $k: String) {
   applyForTermination(caseId: $id, condition: REPEAT_AFTER_RE_REVIEW, statement: $s, idempotencyKey: $k) { id status } }`;
 const RETURN = `mutation($id: ID!, $r: String!, $k: String) { returnTermination(applicationId: $id, reasons: $r, idempotencyKey: $k) { id status } }`;
 const APPROVE = `mutation($id: ID!, $k: String) { approveTermination(applicationId: $id, idempotencyKey: $k) { id status decisionNumber } }`;
-const NOTIFY = `mutation($id: ID!, $at: String!, $e: String!, $k: String) {
+const NOTIFY = `mutation($id: ID!, $at: LocalDate!, $e: String!, $k: String) {
   notifyTermination(caseId: $id, notifiedAt: $at, deliveryMethod: IN_PERSON, explanation: $e, idempotencyKey: $k) { id notifiedAt } }`;
 const INSPECTION = `mutation($input: CreateInspectionInput!) { createInspection(input: $input) { id title } }`;
 const FINDING = `mutation($input: AddInspectionFindingInput!) { addInspectionFinding(input: $input) { id description } }`;

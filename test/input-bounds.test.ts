@@ -144,8 +144,67 @@ describe('text, IDs and dates, checked once for every argument and input field',
     expect(refusal(await t.gql(q, { f: '9999-12-31T23:59:59Z' }, supervisor)).fields).toEqual([
       'filter.from',
     ]);
-    const day = 'query($f: String) { followUpStatistics(from: $f) { terminatedCases } }';
-    expect(refusal(await t.gql(day, { f: '0000-01-01' }, supervisor)).fields).toEqual(['from']);
+    const day = 'query($f: LocalDate) { followUpStatistics(from: $f) { terminatedCases } }';
+    expect(refusal(await t.gql(day, { f: '0000-01-01' }, supervisor)).fields).toEqual(['$f']);
+  });
+
+  it('refuses a day that is no real YYYY-MM-DD (LocalDate) in Chinese, naming each bad variable or field at once', async () => {
+    const day =
+      'query($f: LocalDate, $t: LocalDate) { followUpStatistics(from: $f, to: $t) { terminatedCases } }';
+    for (const f of ['2026-02-30', '2026/01/01', '', '2026-1-5', '2026-01-05T00:00:00Z', 20260105]) {
+      expect(refusal(await t.gql(day, { f }, supervisor))).toEqual({
+        status: 400,
+        message: '输入有误：$f：日期格式应为 YYYY-MM-DD（1900–2999 年间的真实日期）',
+        fields: ['$f'],
+      });
+    }
+    // Every bad day in the variables, nested input fields included, in one refusal.
+    expect(refusal(await t.gql(day, { f: '2026-02-30', t: '2026-13-01' }, supervisor)).fields).toEqual([
+      '$f',
+      '$t',
+    ]);
+    const reg = 'mutation($i: RegisterCaseInput!) { registerCase(input: $i) { id } }';
+    const input = {
+      petitioner: { name: '俞晓梅', idNumber: '330106197903159461' },
+      category: 'URBAN_CONSTRUCTION_HOUSING',
+      title: '标题',
+      factsAndReasons: '事实',
+      requests: '诉求',
+      acceptedAt: '2026-02-30',
+      acceptanceDeliveredAt: '2026/01/01',
+      acceptanceOpinion: '受理',
+    };
+    expect(refusal(await t.gql(reg, { i: input }, officer)).fields).toEqual([
+      '$i.acceptedAt',
+      '$i.acceptanceDeliveredAt',
+    ]);
+    // A literal in the document is named by its argument or input field.
+    expect(
+      refusal(await t.gql('{ followUpStatistics(from: "2026-02-30") { terminatedCases } }', {}, supervisor)),
+    ).toEqual({
+      status: 400,
+      message: '输入有误：from：日期格式应为 YYYY-MM-DD（1900–2999 年间的真实日期）',
+      fields: ['from'],
+    });
+    const literal = await t.gql(
+      '{ terminatedCases(filter: { terminatedFrom: "2026/01/01", terminatedTo: 20260101 }) { totalCount } }',
+      {},
+      staff,
+    );
+    expect(literal.errors?.map((e) => [e.extensions?.code, e.extensions?.fields])).toEqual([
+      [
+        'BAD_USER_INPUT',
+        [{ field: 'filter.terminatedFrom', message: '日期格式应为 YYYY-MM-DD（1900–2999 年间的真实日期）' }],
+      ],
+      [
+        'BAD_USER_INPUT',
+        [{ field: 'filter.terminatedTo', message: '日期格式应为 YYYY-MM-DD（1900–2999 年间的真实日期）' }],
+      ],
+    ]);
+    // A real day is answered, and output days are YYYY-MM-DD strings.
+    expect(
+      ok(await t.gql(day, { f: '2026-01-01', t: '2026-12-31' }, supervisor)).followUpStatistics,
+    ).toBeTruthy();
   });
 
   it("answers a follow-up list's most recent `last` records (default 20), and refuses `last` outside 1–500", async () => {

@@ -156,7 +156,7 @@ describe("progress once the petitioner's request period is over", () => {
       // A good reason for a late request keeps the door open.
       ok(
         await hub.gql(
-          `mutation($id: ID!, $d: String!) { recordGoodReason(caseId: $id, reason: "住院治疗未能按期申请", recordedAt: $d) { id } }`,
+          `mutation($id: ID!, $d: LocalDate!) { recordGoodReason(caseId: $id, reason: "住院治疗未能按期申请", recordedAt: $d) { id } }`,
           { id, d: after },
           me,
         ),

@@ -80,7 +80,7 @@ const named = (names: string[]) => names.map((c) => w.cases[c]);
 
 // ---- operations ----
 
-const ARGS = '$unit: String, $from: String, $to: String, $first: Int, $after: String';
+const ARGS = '$unit: String, $from: LocalDate, $to: LocalDate, $first: Int, $after: String';
 const PASS = 'unitCode: $unit, from: $from, to: $to, first: $first, after: $after';
 const OVERDUE = `query(${ARGS}) { inspectionOverdueVisits(${PASS}) { totalCount pageInfo { hasNextPage endCursor }
   nodes { case { id status petitioner { clear name idNumber } handlingUnit { code } } terminatedAt oldestDueDate daysOverdue
@@ -93,7 +93,7 @@ const ESCALATIONS = `query(${ARGS}, $min: Int) { inspectionOpenEscalations(${PAS
   nodes { ageDays daysInStatus case { id petitioner { clear name } } report { id status kind reportedAt description } } } }`;
 const LOOKUPS = `query(${ARGS}) { inspectionLookupActivity(${PASS}) { totalCount pageInfo { hasNextPage endCursor }
   nodes { userId userName role unit { code } duplicateChecks clearReads reveals fileDownloads distinctPetitioners distinctCases total firstAt lastAt } } }`;
-const STATS = `query($unit: String, $from: String, $to: String) { followUpStatistics(unitCode: $unit, from: $from, to: $to) {
+const STATS = `query($unit: String, $from: LocalDate, $to: LocalDate) { followUpStatistics(unitCode: $unit, from: $from, to: $to) {
   unit { code } includesSubunits from to asOf terminatedCases
   visits { due done doneOnTime doneLate overdue pending recorded }
   archives { total complete incomplete completenessRate }
@@ -187,14 +187,16 @@ describe('inspectionOverdueVisits', () => {
     expect([...ids(p1.nodes), ...ids(p2.nodes)]).toEqual(named(['C6', 'C3', 'C4', 'C2']));
     expect(p2.totalCount).toBe(4);
     const bad = errorOf(
-      await t.gql(
-        OVERDUE,
-        { first: 101, after: 'nonsense', from: '2026-13-01', to: '2026-01-01' },
-        w.tokens.supervisor,
-      ),
+      await t.gql(OVERDUE, { first: 101, after: 'nonsense', to: '2026-01-01' }, w.tokens.supervisor),
     );
     expect(bad.code).toBe('BAD_USER_INPUT');
-    expect(bad.extensions.fields.map((f: any) => f.field).sort()).toEqual(['after', 'first', 'from']);
+    expect(bad.extensions.fields.map((f: any) => f.field).sort()).toEqual(['after', 'first']);
+    // Days are LocalDate: a day that is none is refused at the edge, every bad one at once.
+    const badDays = errorOf(
+      await t.gql(OVERDUE, { first: 101, from: '2026-13-01', to: '2026/01/01' }, w.tokens.supervisor),
+    );
+    expect(badDays.code).toBe('BAD_USER_INPUT');
+    expect(badDays.extensions.fields.map((f: any) => f.field)).toEqual(['$from', '$to']);
     const order = errorOf(
       await t.gql(OVERDUE, { from: '2026-09-01', to: '2026-08-01' }, w.tokens.supervisor),
     );

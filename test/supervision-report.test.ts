@@ -32,11 +32,11 @@ const COUNTS = `terminatedCases
   escalations { total reported acknowledged resolved open }
   rectifications { issued open overdue verified rejected }
   feedback { received open answered closed }`;
-const REPORT = `query($unit: String, $from: String, $to: String) { followUpReport(unitCode: $unit, from: $from, to: $to) {
+const REPORT = `query($unit: String, $from: LocalDate, $to: LocalDate) { followUpReport(unitCode: $unit, from: $from, to: $to) {
   unit { code name } from to asOf generatedAt csvPath
   rows { unit { code name } includesSubunits from to asOf ${COUNTS} }
   total { unit { code name } includesSubunits from to asOf ${COUNTS} } } }`;
-const STATS = `query($unit: String, $from: String, $to: String) { followUpStatistics(unitCode: $unit, from: $from, to: $to) {
+const STATS = `query($unit: String, $from: LocalDate, $to: LocalDate) { followUpStatistics(unitCode: $unit, from: $from, to: $to) {
   unit { code name } includesSubunits from to asOf ${COUNTS} } }`;
 const PERIOD = { unit: 'ZJ-HZ', from: '2026-06-01', to: '2026-09-30' };
 

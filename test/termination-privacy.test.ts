@@ -41,7 +41,7 @@ beforeAll(async () => {
   ok(await t.gql(APPROVE, { id: second.id }, reviewer));
   const notified = ok(
     await t.gql(
-      `mutation($id: ID!, $at: String!, $e: String!) { notifyTermination(caseId: $id, notifiedAt: $at,
+      `mutation($id: ID!, $at: LocalDate!, $e: String!) { notifyTermination(caseId: $id, notifiedAt: $at,
         deliveryMethod: IN_PERSON, explanation: $e) { id notificationExplanation } }`,
       { id: caseId, at: '2026-06-01', e: TEXT.explanation },
       officer,

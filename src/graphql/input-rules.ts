@@ -15,6 +15,7 @@ import {
 } from 'graphql';
 import type { IMiddlewareFieldMap, IMiddlewareFunction } from 'graphql-middleware';
 import { InputBoundsError, type FieldProblem } from '../errors';
+import { LOCAL_DATE_MESSAGE, LocalDate, isLocalDate } from './scalars/local-date';
 
 /**
  * The hub's one rule for what a caller may send, applied at the edge to every argument of every
@@ -24,6 +25,9 @@ import { InputBoundsError, type FieldProblem } from '../errors';
  *   PostgreSQL refuses), at most TEXT_MAX characters (codes and keys less, see textMax);
  * - **IDs**: every entity id is a PostgreSQL `serial`: a decimal 1…2147483647;
  * - **date-times**: between 1900 and 2999 (PostgreSQL has no year 0), like days (shared/dates.ts);
+ * - **days** (LocalDate, graphql/scalars/local-date.ts): in variables, every bad one at once,
+ *   named by its variable and path (`$i.acceptedAt`), before GraphQL coerces them one by one;
+ *   in the document, the scalar names the argument or field;
  * - **lists**: at most listMax items. Checked twice: on the raw variables before GraphQL coerces
  *   them (checkVariableBounds, from the cost plugin: a 50,000-item list is refused without
  *   per-item work) and on the coerced arguments (literal lists in the document).
@@ -190,6 +194,31 @@ export function checkVariableBounds(
     walkRaw(variables[name], type, capName, `$${name}`, out);
     if (out.length) throw new InputBoundsError(out);
   }
+  for (const def of defs) {
+    const type = typeFromAST(schema, def.type as never) as GraphQLInputType | undefined;
+    if (type) walkDays(variables[def.variable.name.value], type, `$${def.variable.name.value}`, out);
+  }
+  if (out.length) throw new InputBoundsError(out);
+}
+
+/** Every value sent for a LocalDate that is no calendar day (lists are within their caps here). */
+function walkDays(value: unknown, type: GraphQLInputType, path: string, out: FieldProblem[]): void {
+  if (value === null || value === undefined || out.length >= MAX_PROBLEMS) return;
+  if (isNonNullType(type)) return walkDays(value, type.ofType, path, out);
+  if (isListType(type)) {
+    if (!Array.isArray(value)) return walkDays(value, type.ofType, path, out);
+    value.forEach((item, i) => walkDays(item, type.ofType, `${path}[${i}]`, out));
+    return;
+  }
+  if (isInputObjectType(type)) {
+    if (typeof value !== 'object' || Array.isArray(value)) return;
+    for (const f of Object.values(type.getFields())) {
+      walkDays((value as Record<string, unknown>)[f.name], f.type, `${path}.${f.name}`, out);
+    }
+    return;
+  }
+  if (type.name === LocalDate.name && !isLocalDate(value))
+    out.push({ field: path, message: LOCAL_DATE_MESSAGE });
 }
 
 function walkRaw(value: unknown, type: GraphQLInputType, name: string, path: string, out: FieldProblem[]) {

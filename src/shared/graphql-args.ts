@@ -1,5 +1,6 @@
 import { ArgsType, Field, Int } from 'type-graphql';
 import { PAGE_MAX } from './paging';
+import { LocalDate } from '../graphql/scalars/local-date';
 
 /*
  * Argument blocks that many list and report fields share, declared once (type-graphql @ArgsType).
@@ -30,9 +31,9 @@ export class PeriodArgs {
   })
   unitCode?: string;
 
-  @Field(() => String, { nullable: true, description: '期间起 YYYY-MM-DD（含）' })
+  @Field(() => LocalDate, { nullable: true, description: '期间起 YYYY-MM-DD（含）' })
   from?: string;
 
-  @Field(() => String, { nullable: true, description: '期间止 YYYY-MM-DD（含）' })
+  @Field(() => LocalDate, { nullable: true, description: '期间止 YYYY-MM-DD（含）' })
   to?: string;
 }

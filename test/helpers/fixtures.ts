@@ -31,12 +31,12 @@ export function newIdNumber(birth = '19800101'): string {
 
 export const REGISTER = `mutation($input: RegisterCaseInput!) { registerCase(input: $input) { id status } }`;
 export const STEP = `mutation($input: RecordStepInput!) { recordStep(input: $input) { id } }`;
-export const REQUEST = `mutation($id: ID!, $kind: StepKind!, $at: String!) { recordRequest(caseId: $id, kind: $kind, requestedAt: $at) { id } }`;
-export const REPEAT = `mutation($id: ID!, $at: String!) { recordRepeatSubmission(caseId: $id, submittedAt: $at, note: "以同一事实和理由再次来访") { id } }`;
+export const REQUEST = `mutation($id: ID!, $kind: StepKind!, $at: LocalDate!) { recordRequest(caseId: $id, kind: $kind, requestedAt: $at) { id } }`;
+export const REPEAT = `mutation($id: ID!, $at: LocalDate!) { recordRepeatSubmission(caseId: $id, submittedAt: $at, note: "以同一事实和理由再次来访") { id } }`;
 export const APPLY = `mutation($id: ID!, $c: TerminationCondition!) { applyForTermination(caseId: $id, condition: $c, statement: "符合终结条件") { id status examiningUnit { code } } }`;
 export const APPROVE = `mutation($id: ID!) { approveTermination(applicationId: $id) { id status decisionNumber decidedAt } }`;
 export const RETURN = `mutation($id: ID!, $r: String!) { returnTermination(applicationId: $id, reasons: $r) { id status returnReasons } }`;
-export const NOTIFY = `mutation($id: ID!, $at: String!) { notifyTermination(caseId: $id, notifiedAt: $at, deliveryMethod: IN_PERSON, explanation: "已当面送达终结告知书并解释") { id notifiedAt } }`;
+export const NOTIFY = `mutation($id: ID!, $at: LocalDate!) { notifyTermination(caseId: $id, notifiedAt: $at, deliveryMethod: IN_PERSON, explanation: "已当面送达终结告知书并解释") { id notifiedAt } }`;
 
 export function caseInput(over: Record<string, unknown> = {}, petitioner: Record<string, unknown> = {}) {
   return {

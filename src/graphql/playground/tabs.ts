@@ -201,7 +201,7 @@ query TerminatedByUnit($first: Int!, $filter: TerminatedCaseFilterInput) {
 # 变量：unitCode 只看某单位及其下级单位；from、to 只看应回访日期在此期间内的；
 # 每页最多 100 条，下一页把 pageInfo.endCursor 填入 after。
 # 信访人信息按权限脱敏（监督检查人员看到的是脱敏值）。
-query OverdueVisits($unitCode: String, $from: String, $to: String, $first: Int, $after: String) {
+query OverdueVisits($unitCode: String, $from: LocalDate, $to: LocalDate, $first: Int, $after: String) {
   inspectionOverdueVisits(unitCode: $unitCode, from: $from, to: $to, first: $first, after: $after) {
     totalCount
     pageInfo { hasNextPage endCursor }
@@ -224,7 +224,7 @@ query OverdueVisits($unitCode: String, $from: String, $to: String, $first: Int, 
     query: `# 监督检查人员：信访终结档案必备材料不全的事项，missingLabels 列出缺少的材料
 # （信访人基本情况、受理、办理、复查、复核材料，终结申请表、终结决定、告知记录）。
 # from、to 按终结日期筛选。archiveCreated 为 false 的是尚未建档的历史事项。
-query IncompleteArchives($unitCode: String, $from: String, $to: String, $first: Int) {
+query IncompleteArchives($unitCode: String, $from: LocalDate, $to: LocalDate, $first: Int) {
   inspectionIncompleteArchives(unitCode: $unitCode, from: $from, to: $to, first: $first) {
     totalCount
     nodes {
@@ -289,7 +289,7 @@ query OpenEscalations($unitCode: String, $minAgeDays: Int, $first: Int) {
 # revealBursts：一小时内说明理由查看达到 REVEAL_BURST_PER_HOUR 次的次数，不为 0 时请复核其理由。
 # oracleRefusals：查重因疑似猜测身份证号码被拒绝的次数，不为 0 时请复核（具体记录见 sharing.checkDuplicate.refused）。
 # from、to 为日期（北京时间）；具体记录见「监督 · 查询留痕」。
-query LookupActivity($unitCode: String, $from: String, $to: String, $first: Int) {
+query LookupActivity($unitCode: String, $from: LocalDate, $to: LocalDate, $first: Int) {
   inspectionLookupActivity(unitCode: $unitCode, from: $from, to: $to, first: $first) {
     totalCount
     nodes {
@@ -318,7 +318,7 @@ query LookupActivity($unitCode: String, $from: String, $to: String, $first: Int)
 # 终结事项、应回访/已回访/超期、档案齐全率、跟踪滞后、报告上级各状态、
 # 整改未完结/逾期、社会监督意见。定期报告（各单位一行）用 followUpReport，
 # 其 csvPath 可下载 CSV（带令牌 GET，Excel 可直接打开）。
-query FollowUpStatistics($unitCode: String, $from: String, $to: String) {
+query FollowUpStatistics($unitCode: String, $from: LocalDate, $to: LocalDate) {
   followUpStatistics(unitCode: $unitCode, from: $from, to: $to) {
     unit { name }
     from

@@ -3,6 +3,7 @@ import { Field, ID, ObjectType } from 'type-graphql';
 import { Unit } from '../org/unit.entity';
 import { Petitioner, PetitionerRecord } from '../petitioner/petitioner.entity';
 import { CaseStatus, Category, StepKind } from './case.enums';
+import { LocalDate } from '../../graphql/scalars/local-date';
 
 /** A petition matter (信访事项) from acceptance to termination. Dates are calendar days (YYYY-MM-DD). */
 @ObjectType('Case', { description: '信访事项' })
@@ -72,15 +73,15 @@ export class PetitionCase {
   @Enum({ items: () => CaseStatus, nativeEnumName: 'case_status' })
   status: CaseStatus = CaseStatus.IN_PROGRESS;
 
-  @Field(() => String, { nullable: true, description: '信访人申请复查的日期' })
+  @Field(() => LocalDate, { nullable: true, description: '信访人申请复查的日期' })
   @Property({ columnType: 'date', type: 'string', nullable: true })
   reviewRequestedAt?: string | null;
 
-  @Field(() => String, { nullable: true, description: '信访人申请复核的日期' })
+  @Field(() => LocalDate, { nullable: true, description: '信访人申请复核的日期' })
   @Property({ columnType: 'date', type: 'string', nullable: true })
   reReviewRequestedAt?: string | null;
 
-  @Field(() => String, { nullable: true, description: '复核后信访人以同一事实和理由再次提出的日期' })
+  @Field(() => LocalDate, { nullable: true, description: '复核后信访人以同一事实和理由再次提出的日期' })
   @Property({ columnType: 'date', type: 'string', nullable: true })
   repeatSubmittedAt?: string | null;
 
@@ -90,7 +91,7 @@ export class PetitionCase {
   @Property({ columnType: 'text', nullable: true })
   goodReason?: string | null;
 
-  @Field(() => String, { nullable: true, description: '正当理由的记录日期' })
+  @Field(() => LocalDate, { nullable: true, description: '正当理由的记录日期' })
   @Property({ columnType: 'date', type: 'string', nullable: true })
   goodReasonAt?: string | null;
 
@@ -98,7 +99,7 @@ export class PetitionCase {
   @Property({ default: false })
   handlingExtended: boolean = false;
 
-  @Field(() => String, { nullable: true, description: '终结日期（告知之日）' })
+  @Field(() => LocalDate, { nullable: true, description: '终结日期（告知之日）' })
   @Property({ columnType: 'date', type: 'string', nullable: true })
   terminatedAt?: string | null;
 
@@ -139,11 +140,11 @@ export class CaseStep {
   @Property({ columnType: 'text' })
   opinion!: string;
 
-  @Field({ description: '作出意见的日期' })
+  @Field(() => LocalDate, { description: '作出意见的日期' })
   @Property({ columnType: 'date', type: 'string' })
   decidedAt!: string;
 
-  @Field(() => String, { nullable: true, description: '意见送达信访人的日期' })
+  @Field(() => LocalDate, { nullable: true, description: '意见送达信访人的日期' })
   @Property({ columnType: 'date', type: 'string', nullable: true })
   deliveredAt?: string | null;
 

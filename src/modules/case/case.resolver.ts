@@ -26,6 +26,7 @@ import { CaseStep, PetitionCase } from './case.entity';
 import { CaseStatus, Category, CurrentStep, StepKind } from './case.enums';
 import { PAGE_MAX } from '../../shared/paging';
 import { Cost } from '../../graphql/cost';
+import { LocalDate } from '../../graphql/scalars/local-date';
 
 @InputType({ description: '信访人信息（个人信息，加密存储）' })
 class PetitionerInput {
@@ -50,11 +51,11 @@ export class MatterInput {
   factsAndReasons!: string;
   @Field({ description: '诉求' })
   requests!: string;
-  @Field({ description: '受理日期 YYYY-MM-DD' })
+  @Field(() => LocalDate, { description: '受理日期 YYYY-MM-DD' })
   acceptedAt!: string;
   @Field({ description: '受理意见' })
   acceptanceOpinion!: string;
-  @Field(() => String, { nullable: true, description: '受理告知送达信访人的日期' })
+  @Field(() => LocalDate, { nullable: true, description: '受理告知送达信访人的日期' })
   acceptanceDeliveredAt?: string | null;
 }
 
@@ -74,9 +75,9 @@ class RecordStepInput {
   kind!: StepKind;
   @Field({ description: '书面意见' })
   opinion!: string;
-  @Field({ description: '作出意见的日期 YYYY-MM-DD' })
+  @Field(() => LocalDate, { description: '作出意见的日期 YYYY-MM-DD' })
   decidedAt!: string;
-  @Field(() => String, { nullable: true, description: '意见送达信访人的日期 YYYY-MM-DD' })
+  @Field(() => LocalDate, { nullable: true, description: '意见送达信访人的日期 YYYY-MM-DD' })
   deliveredAt?: string | null;
   @IdempotencyKeyField()
   idempotencyKey?: string | null;
@@ -96,7 +97,7 @@ class CaseFilterInput {
 class CaseProgress {
   @Field(() => CurrentStep)
   currentStep!: CurrentStep;
-  @Field(() => String, { nullable: true, description: '当前环节的期限（YYYY-MM-DD）' })
+  @Field(() => LocalDate, { nullable: true, description: '当前环节的期限（YYYY-MM-DD）' })
   dueDate!: string | null;
   @Field({ description: '本单位应办环节是否已超期' })
   overdue!: boolean;
@@ -140,7 +141,7 @@ export class CaseResolver {
   recordDelivery(
     @Arg('caseId', () => ID) id: string,
     @Arg('kind', () => StepKind) kind: StepKind,
-    @Arg('deliveredAt') deliveredAt: string,
+    @Arg('deliveredAt', () => LocalDate) deliveredAt: string,
     @IdempotencyKeyArg() idempotencyKey: string | null,
     @Ctx() { actor, services }: Context,
   ) {
@@ -151,7 +152,7 @@ export class CaseResolver {
   recordRequest(
     @Arg('caseId', () => ID) id: string,
     @Arg('kind', () => StepKind) kind: StepKind,
-    @Arg('requestedAt') requestedAt: string,
+    @Arg('requestedAt', () => LocalDate) requestedAt: string,
     @IdempotencyKeyArg() idempotencyKey: string | null,
     @Ctx() { actor, services }: Context,
   ) {
@@ -161,7 +162,7 @@ export class CaseResolver {
   @Mutation(() => PetitionCase, { description: '记录复核后信访人以同一事实和理由再次提出' })
   recordRepeatSubmission(
     @Arg('caseId', () => ID) id: string,
-    @Arg('submittedAt') submittedAt: string,
+    @Arg('submittedAt', () => LocalDate) submittedAt: string,
     @Arg('note') note: string,
     @IdempotencyKeyArg() idempotencyKey: string | null,
     @Ctx() { actor, services }: Context,
@@ -173,7 +174,7 @@ export class CaseResolver {
   recordGoodReason(
     @Arg('caseId', () => ID) id: string,
     @Arg('reason') reason: string,
-    @Arg('recordedAt') recordedAt: string,
+    @Arg('recordedAt', () => LocalDate) recordedAt: string,
     @IdempotencyKeyArg() idempotencyKey: string | null,
     @Ctx() { actor, services }: Context,
   ) {

@@ -10,6 +10,7 @@ import {
   RiskLevel,
   VisitMethod,
 } from './followup.enums';
+import { LocalDate } from '../../graphql/scalars/local-date';
 
 /*
  * Follow-up after termination (DESIGN.md §2.3). Officer-written free text (visit and tracking
@@ -144,7 +145,7 @@ export class ArchiveDocumentVersion {
   @Property({ length: 200 })
   title!: string;
 
-  @Field({ description: '成文日期 YYYY-MM-DD' })
+  @Field(() => LocalDate, { description: '成文日期 YYYY-MM-DD' })
   @Property({ columnType: 'date', type: 'string' })
   documentDate!: string;
 
@@ -192,7 +193,7 @@ export class ReturnVisit {
   visitedAt!: Date;
 
   /** The calendar day of the visit in China time, which the visit schedule counts with. */
-  @Field({ description: '回访日期 YYYY-MM-DD（北京时间）' })
+  @Field(() => LocalDate, { description: '回访日期 YYYY-MM-DD（北京时间）' })
   @Property({ columnType: 'date', type: 'string' })
   visitedOn!: string;
 
@@ -233,7 +234,7 @@ export class TrackingRecord {
   @ManyToOne(() => PetitionCase, { deleteRule: 'restrict' })
   case!: PetitionCase;
 
-  @Field({ description: '了解到情况的日期 YYYY-MM-DD' })
+  @Field(() => LocalDate, { description: '了解到情况的日期 YYYY-MM-DD' })
   @Property({ columnType: 'date', type: 'string' })
   observedOn!: string;
 
@@ -297,7 +298,7 @@ export class EscalationReport {
   @Property({ type: 'integer', nullable: true })
   trackingRecordId?: number | null;
 
-  @Field({ description: '发现情况的日期 YYYY-MM-DD' })
+  @Field(() => LocalDate, { description: '发现情况的日期 YYYY-MM-DD' })
   @Property({ columnType: 'date', type: 'string' })
   discoveredOn!: string;
 

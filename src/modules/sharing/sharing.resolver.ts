@@ -25,6 +25,7 @@ import type { DuplicateCheckOutcome } from './sharing.service';
 import { PAGE_MAX } from '../../shared/paging';
 import { Cost } from '../../graphql/cost';
 import { MAX_MATCHES } from './duplicate-method';
+import { LocalDate } from '../../graphql/scalars/local-date';
 
 enum DuplicateVerdictEnum {
   DUPLICATE = 'DUPLICATE',
@@ -97,9 +98,9 @@ class TerminatedCaseFilterInput {
   unitCode?: string | null;
   @Field(() => Boolean, { nullable: true, description: '是否包括下级单位（默认包括）' })
   includeSubunits?: boolean | null;
-  @Field(() => String, { nullable: true, description: '终结日期起 YYYY-MM-DD' })
+  @Field(() => LocalDate, { nullable: true, description: '终结日期起 YYYY-MM-DD' })
   terminatedFrom?: string | null;
-  @Field(() => String, { nullable: true, description: '终结日期止 YYYY-MM-DD' })
+  @Field(() => LocalDate, { nullable: true, description: '终结日期止 YYYY-MM-DD' })
   terminatedTo?: string | null;
   @Field(() => String, { nullable: true, description: '标题或事实和理由中的文字（至少2字）' })
   text?: string | null;

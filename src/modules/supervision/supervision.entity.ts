@@ -12,6 +12,7 @@ import {
   Misconduct,
   RectificationStatus,
 } from './supervision.enums';
+import { LocalDate } from '../../graphql/scalars/local-date';
 
 /*
  * Supervision records (DESIGN.md §2.4). What supervisors and officers write here is work text
@@ -46,11 +47,11 @@ export class Inspection {
   @ManyToOne(() => Unit, { deleteRule: 'restrict' })
   organizingUnit!: Unit;
 
-  @Field({ description: '被检查期间起 YYYY-MM-DD' })
+  @Field(() => LocalDate, { description: '被检查期间起 YYYY-MM-DD' })
   @Property({ columnType: 'date', type: 'string' })
   periodFrom!: string;
 
-  @Field({ description: '被检查期间止 YYYY-MM-DD' })
+  @Field(() => LocalDate, { description: '被检查期间止 YYYY-MM-DD' })
   @Property({ columnType: 'date', type: 'string' })
   periodTo!: string;
 
@@ -178,7 +179,7 @@ export class RectificationOrder {
   @Property({ columnType: 'text' })
   requirement!: string;
 
-  @Field({ description: '整改期限 YYYY-MM-DD（当日内完成不算逾期）' })
+  @Field(() => LocalDate, { description: '整改期限 YYYY-MM-DD（当日内完成不算逾期）' })
   @Property({ columnType: 'date', type: 'string' })
   deadline!: string;
 
@@ -202,7 +203,7 @@ export class RectificationOrder {
   issuedAt!: Date;
 
   /** The calendar day of issue in China time (the period of the statistics counts with it). */
-  @Field({ description: '下达日期 YYYY-MM-DD（北京时间）' })
+  @Field(() => LocalDate, { description: '下达日期 YYYY-MM-DD（北京时间）' })
   @Property({ columnType: 'date', type: 'string' })
   issuedOn!: string;
 
@@ -210,7 +211,7 @@ export class RectificationOrder {
   @Property({ columnType: 'text', nullable: true })
   completionReport?: string | null;
 
-  @Field(() => String, { nullable: true, description: '整改完成日期 YYYY-MM-DD' })
+  @Field(() => LocalDate, { nullable: true, description: '整改完成日期 YYYY-MM-DD' })
   @Property({ columnType: 'date', type: 'string', nullable: true })
   completedOn?: string | null;
 
@@ -280,7 +281,7 @@ export class AccountabilityRecord {
   @Property({ columnType: 'text' })
   facts!: string;
 
-  @Field({ description: '决定日期 YYYY-MM-DD' })
+  @Field(() => LocalDate, { description: '决定日期 YYYY-MM-DD' })
   @Property({ columnType: 'date', type: 'string' })
   decidedOn!: string;
 
@@ -330,7 +331,7 @@ export class PublicFeedback {
   @PrimaryKey({ autoincrement: true })
   id!: number;
 
-  @Field({ description: '收到日期 YYYY-MM-DD' })
+  @Field(() => LocalDate, { description: '收到日期 YYYY-MM-DD' })
   @Property({ columnType: 'date', type: 'string' })
   receivedOn!: string;
 

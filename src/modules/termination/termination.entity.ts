@@ -3,6 +3,7 @@ import { Field, ID, ObjectType } from 'type-graphql';
 import { Unit } from '../org/unit.entity';
 import { PetitionCase } from '../case/case.entity';
 import { ApplicationStatus, DeliveryMethod, TerminationCondition } from '../case/case.enums';
+import { LocalDate } from '../../graphql/scalars/local-date';
 
 /**
  * 信访终结申请表: filed by the handling unit, examined by the nearest petition agency above it,
@@ -69,11 +70,11 @@ export class TerminationApplication {
   @Property({ length: 100, nullable: true })
   decisionNumber?: string | null;
 
-  @Field(() => String, { nullable: true, description: '终结决定日期' })
+  @Field(() => LocalDate, { nullable: true, description: '终结决定日期' })
   @Property({ columnType: 'date', type: 'string', nullable: true })
   decidedAt?: string | null;
 
-  @Field(() => String, { nullable: true, description: '告知日期' })
+  @Field(() => LocalDate, { nullable: true, description: '告知日期' })
   @Property({ columnType: 'date', type: 'string', nullable: true })
   notifiedAt?: string | null;
 

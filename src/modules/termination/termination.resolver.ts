@@ -11,6 +11,7 @@ import { visibleCase } from '../../access/jurisdiction';
 import { PERSONAL_DATA_MARK } from '../petitioner/personal-data';
 import { TerminationApplication } from './termination.entity';
 import { loadUnit } from '../../graphql/loaders';
+import { LocalDate } from '../../graphql/scalars/local-date';
 
 type OfficerText = 'statement' | 'returnReasons' | 'notificationExplanation';
 
@@ -69,7 +70,7 @@ export class TerminationResolver {
   @Mutation(() => TerminationApplication, { description: '记录告知信访人（书面告知），事项随即终结' })
   notifyTermination(
     @Arg('caseId', () => ID) caseId: string,
-    @Arg('notifiedAt', { description: '告知日期 YYYY-MM-DD' }) notifiedAt: string,
+    @Arg('notifiedAt', () => LocalDate, { description: '告知日期 YYYY-MM-DD' }) notifiedAt: string,
     @Arg('deliveryMethod', () => DeliveryMethod) deliveryMethod: DeliveryMethod,
     @Arg('explanation', { description: '告知时所作的解释说明' }) explanation: string,
     @IdempotencyKeyArg() idempotencyKey: string | null,

@@ -8,6 +8,7 @@ import {
   RiskLevel,
   VisitMethod,
 } from '../followup.enums';
+import { LocalDate } from '../../../graphql/scalars/local-date';
 
 /* The follow-up module's GraphQL input types: what the officers and reviewers record. */
 
@@ -19,7 +20,7 @@ export class AddArchiveDocumentInput {
   kind!: ArchiveItemKind;
   @Field({ description: '标题（请勿填写个人信息）' })
   title!: string;
-  @Field({ description: '成文日期 YYYY-MM-DD' })
+  @Field(() => LocalDate, { description: '成文日期 YYYY-MM-DD' })
   documentDate!: string;
   @Field({ description: '出具单位' })
   issuingUnit!: string;
@@ -39,7 +40,7 @@ export class CorrectArchiveDocumentInput {
   reason!: string;
   @Field(() => String, { nullable: true, description: '新标题' })
   title?: string | null;
-  @Field(() => String, { nullable: true, description: '新成文日期 YYYY-MM-DD' })
+  @Field(() => LocalDate, { nullable: true, description: '新成文日期 YYYY-MM-DD' })
   documentDate?: string | null;
   @Field(() => String, { nullable: true, description: '新出具单位' })
   issuingUnit?: string | null;
@@ -77,7 +78,7 @@ export class RecordReturnVisitInput {
 export class RecordTrackingInput {
   @Field(() => ID, { description: '已终结的信访事项 ID' })
   caseId!: string;
-  @Field({ description: '了解到情况的日期 YYYY-MM-DD（不能早于终结日期，不能晚于今天）' })
+  @Field(() => LocalDate, { description: '了解到情况的日期 YYYY-MM-DD（不能早于终结日期，不能晚于今天）' })
   observedOn!: string;
   @Field(() => RiskLevel, { description: '风险等级' })
   riskLevel!: RiskLevel;
@@ -95,7 +96,7 @@ export class ReportEscalationInput {
   caseId!: string;
   @Field(() => EscalationKind, { description: '情形' })
   kind!: EscalationKind;
-  @Field({ description: '发现情况的日期 YYYY-MM-DD' })
+  @Field(() => LocalDate, { description: '发现情况的日期 YYYY-MM-DD' })
   discoveredOn!: string;
   @Field({ description: '新的诉求或可能引发的问题' })
   description!: string;

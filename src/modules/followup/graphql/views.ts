@@ -4,6 +4,7 @@ import { Cost } from '../../../graphql/cost';
 import { PetitionCase } from '../../case/case.entity';
 import { EscalationReport, TerminationArchive } from '../followup.entity';
 import { ArchiveItemKind, VisitSlotStatus } from '../followup.enums';
+import { LocalDate } from '../../../graphql/scalars/local-date';
 
 /*
  * The follow-up module's GraphQL object types that are not entities, and its connections. The
@@ -47,15 +48,15 @@ export class VisitPolicyView {
 export class VisitSlotView {
   @Field(() => Int, { description: '期次，从 1 起' })
   index!: number;
-  @Field({ description: '本期开始日期（上一期应回访日期或终结日期）' })
+  @Field(() => LocalDate, { description: '本期开始日期（上一期应回访日期或终结日期）' })
   windowStart!: string;
-  @Field({ description: '应回访日期（最迟）' })
+  @Field(() => LocalDate, { description: '应回访日期（最迟）' })
   dueDate!: string;
   @Field(() => VisitSlotStatus)
   status!: VisitSlotStatus;
   @Field(() => ID, { nullable: true, description: '计入本期的回访记录' })
   visitId!: number | null;
-  @Field(() => String, { nullable: true, description: '计入本期的回访日期' })
+  @Field(() => LocalDate, { nullable: true, description: '计入本期的回访日期' })
   visitedOn!: string | null;
 }
 
@@ -66,9 +67,9 @@ export class VisitSlotView {
 export class VisitScheduleView {
   @Field(() => VisitPolicyView)
   policy!: VisitPolicyView;
-  @Field({ description: '回访期结束日期' })
+  @Field(() => LocalDate, { description: '回访期结束日期' })
   periodEnd!: string;
-  @Field(() => String, {
+  @Field(() => LocalDate, {
     nullable: true,
     description: '下一次应回访日期（最早一期未完成的应回访日期）；全部完成时为空',
   })
@@ -85,7 +86,7 @@ export class VisitScheduleView {
 export class OverdueReturnVisit {
   @Field(() => PetitionCase)
   case!: PetitionCase;
-  @Field({ description: '最早一期超期的应回访日期' })
+  @Field(() => LocalDate, { description: '最早一期超期的应回访日期' })
   oldestDueDate!: string;
   @Field(() => [VisitSlotView], { description: '超期未回访的各期' })
   overdue!: VisitSlotView[];

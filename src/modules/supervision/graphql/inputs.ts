@@ -10,6 +10,7 @@ import {
   Misconduct,
   RectificationStatus,
 } from '../supervision.enums';
+import { LocalDate } from '../../../graphql/scalars/local-date';
 
 /* The supervision module's GraphQL input types: what a mutation records, and the lists' filters. */
 
@@ -19,9 +20,9 @@ export class CreateInspectionInput {
   title!: string;
   @Field({ description: '检查范围：该单位及其下级单位（须在本人管辖范围内）' })
   scopeUnitCode!: string;
-  @Field({ description: '被检查期间起 YYYY-MM-DD' })
+  @Field(() => LocalDate, { description: '被检查期间起 YYYY-MM-DD' })
   periodFrom!: string;
-  @Field({ description: '被检查期间止 YYYY-MM-DD' })
+  @Field(() => LocalDate, { description: '被检查期间止 YYYY-MM-DD' })
   periodTo!: string;
   @Field(() => [String], { description: '检查人员姓名（1–20 人）' })
   inspectors!: string[];
@@ -53,7 +54,7 @@ export class IssueRectificationOrderInput {
   responsibleUnitCode?: string | null;
   @Field({ description: '整改要求' })
   requirement!: string;
-  @Field({ description: '整改期限 YYYY-MM-DD（不早于今天）' })
+  @Field(() => LocalDate, { description: '整改期限 YYYY-MM-DD（不早于今天）' })
   deadline!: string;
   @Field(() => ID, { nullable: true, description: '重新下达：所接续的核查未通过的整改通知' })
   reissueOfId?: string | null;
@@ -67,7 +68,7 @@ export class ReportRectificationCompletionInput {
   orderId!: string;
   @Field({ description: '整改完成情况' })
   report!: string;
-  @Field({ description: '整改完成日期 YYYY-MM-DD' })
+  @Field(() => LocalDate, { description: '整改完成日期 YYYY-MM-DD' })
   completedOn!: string;
 }
 
@@ -97,7 +98,7 @@ export class RecordAccountabilityInput {
   measure!: AccountabilityMeasure;
   @Field({ description: '事实和依据' })
   facts!: string;
-  @Field({ description: '决定日期 YYYY-MM-DD' })
+  @Field(() => LocalDate, { description: '决定日期 YYYY-MM-DD' })
   decidedOn!: string;
   @Field(() => String, { nullable: true, description: '决定文号' })
   decisionRef?: string | null;
@@ -107,7 +108,7 @@ export class RecordAccountabilityInput {
 
 @InputType({ description: '登记社会监督意见' })
 export class RecordPublicFeedbackInput {
-  @Field({ description: '收到日期 YYYY-MM-DD' })
+  @Field(() => LocalDate, { description: '收到日期 YYYY-MM-DD' })
   receivedOn!: string;
   @Field(() => FeedbackChannel)
   channel!: FeedbackChannel;
@@ -136,9 +137,9 @@ export class InspectionFilterInput {
   status?: InspectionStatus | null;
   @Field(() => String, { nullable: true, description: '检查范围在该单位及其下级单位之内' })
   unitCode?: string | null;
-  @Field(() => String, { nullable: true, description: '被检查期间与此期间有交叉：起' })
+  @Field(() => LocalDate, { nullable: true, description: '被检查期间与此期间有交叉：起' })
   from?: string | null;
-  @Field(() => String, { nullable: true, description: '被检查期间与此期间有交叉：止' })
+  @Field(() => LocalDate, { nullable: true, description: '被检查期间与此期间有交叉：止' })
   to?: string | null;
 }
 
@@ -162,9 +163,9 @@ export class AccountabilityFilterInput {
   misconduct?: Misconduct | null;
   @Field(() => AccountabilityMeasure, { nullable: true })
   measure?: AccountabilityMeasure | null;
-  @Field(() => String, { nullable: true, description: '决定日期起' })
+  @Field(() => LocalDate, { nullable: true, description: '决定日期起' })
   from?: string | null;
-  @Field(() => String, { nullable: true, description: '决定日期止' })
+  @Field(() => LocalDate, { nullable: true, description: '决定日期止' })
   to?: string | null;
 }
 
@@ -174,8 +175,8 @@ export class PublicFeedbackFilterInput {
   status?: FeedbackStatus | null;
   @Field(() => String, { nullable: true, description: '所涉及、登记或承办的单位在该单位及其下级单位之内' })
   unitCode?: string | null;
-  @Field(() => String, { nullable: true, description: '收到日期起' })
+  @Field(() => LocalDate, { nullable: true, description: '收到日期起' })
   from?: string | null;
-  @Field(() => String, { nullable: true, description: '收到日期止' })
+  @Field(() => LocalDate, { nullable: true, description: '收到日期止' })
   to?: string | null;
 }

@@ -7,6 +7,7 @@ import { ArchiveItemKind, RiskLevel } from '../../followup/followup.enums';
 import { Unit } from '../../org/unit.entity';
 import { AccountabilityRecord, Inspection, PublicFeedback, RectificationOrder } from '../supervision.entity';
 import { AccountabilityMeasure, Misconduct } from '../supervision.enums';
+import { LocalDate } from '../../../graphql/scalars/local-date';
 
 /*
  * The supervision module's GraphQL object types that are not entities: the rows of the inspection
@@ -23,9 +24,9 @@ import { AccountabilityMeasure, Misconduct } from '../supervision.enums';
 export class InspectionVisitSlot {
   @Field(() => Int, { description: '期次，从 1 起' })
   index!: number;
-  @Field({ description: '本期开始日期' })
+  @Field(() => LocalDate, { description: '本期开始日期' })
   windowStart!: string;
-  @Field({ description: '应回访日期（最迟）' })
+  @Field(() => LocalDate, { description: '应回访日期（最迟）' })
   dueDate!: string;
 }
 
@@ -33,9 +34,9 @@ export class InspectionVisitSlot {
 export class OverdueVisitCase {
   @Field(() => PetitionCase, { description: '已终结的信访事项（信访人信息按权限脱敏）' })
   case!: PetitionCase;
-  @Field({ description: '终结日期' })
+  @Field(() => LocalDate, { description: '终结日期' })
   terminatedAt!: string;
-  @Field({ description: '最早一期超期的应回访日期' })
+  @Field(() => LocalDate, { description: '最早一期超期的应回访日期' })
   oldestDueDate!: string;
   @Field(() => Int, { description: '最早一期已超期的天数' })
   daysOverdue!: number;
@@ -44,7 +45,7 @@ export class OverdueVisitCase {
   overdue!: InspectionVisitSlot[];
   @Field(() => Int, { description: '已记录的回访次数' })
   visitsRecorded!: number;
-  @Field(() => String, { nullable: true, description: '最近一次回访日期' })
+  @Field(() => LocalDate, { nullable: true, description: '最近一次回访日期' })
   lastVisitedOn!: string | null;
 }
 
@@ -52,7 +53,7 @@ export class OverdueVisitCase {
 export class IncompleteArchiveCase {
   @Field(() => PetitionCase, { description: '已终结的信访事项（信访人信息按权限脱敏）' })
   case!: PetitionCase;
-  @Field({ description: '终结日期' })
+  @Field(() => LocalDate, { description: '终结日期' })
   terminatedAt!: string;
   @Field({ description: '是否已建档（历史导入的事项可能尚未建档）' })
   archiveCreated!: boolean;
@@ -70,9 +71,9 @@ export class IncompleteArchiveCase {
 export class StaleTrackingCase {
   @Field(() => PetitionCase, { description: '已终结的信访事项（信访人信息按权限脱敏）' })
   case!: PetitionCase;
-  @Field({ description: '终结日期' })
+  @Field(() => LocalDate, { description: '终结日期' })
   terminatedAt!: string;
-  @Field(() => String, { nullable: true, description: '最近一次跟踪记录的日期；从未跟踪时为空' })
+  @Field(() => LocalDate, { nullable: true, description: '最近一次跟踪记录的日期；从未跟踪时为空' })
   lastTrackedOn!: string | null;
   @Field(() => RiskLevel, { nullable: true, description: '最近一次跟踪记录的风险等级' })
   lastRiskLevel!: RiskLevel | null;
@@ -271,11 +272,11 @@ export class FollowUpStatisticsView {
   unit!: Unit;
   @Field({ description: 'true：该单位及其下级单位合计；false：仅该单位本身承办的' })
   includesSubunits!: boolean;
-  @Field(() => String, { nullable: true, description: '期间起' })
+  @Field(() => LocalDate, { nullable: true, description: '期间起' })
   from!: string | null;
-  @Field(() => String, { nullable: true, description: '期间止' })
+  @Field(() => LocalDate, { nullable: true, description: '期间止' })
   to!: string | null;
-  @Field({ description: '统计截至日期（超期、滞后按此日判断）' })
+  @Field(() => LocalDate, { description: '统计截至日期（超期、滞后按此日判断）' })
   asOf!: string;
   @Field(() => Int, { description: '期间内终结的事项数' })
   terminatedCases!: number;
@@ -297,11 +298,11 @@ export class FollowUpStatisticsView {
 export class FollowUpReportView {
   @Field(() => Unit, { description: '报告单位' })
   unit!: Unit;
-  @Field(() => String, { nullable: true })
+  @Field(() => LocalDate, { nullable: true })
   from!: string | null;
-  @Field(() => String, { nullable: true })
+  @Field(() => LocalDate, { nullable: true })
   to!: string | null;
-  @Field({ description: '统计截至日期' })
+  @Field(() => LocalDate, { description: '统计截至日期' })
   asOf!: string;
   @Field({ description: '生成时间' })
   generatedAt!: Date;
@@ -334,9 +335,9 @@ export class MeasureCount {
 export class AccountabilityStatisticsView {
   @Field(() => Unit)
   unit!: Unit;
-  @Field(() => String, { nullable: true })
+  @Field(() => LocalDate, { nullable: true })
   from!: string | null;
-  @Field(() => String, { nullable: true })
+  @Field(() => LocalDate, { nullable: true })
   to!: string | null;
   @Field(() => Int)
   total!: number;
