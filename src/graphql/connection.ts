@@ -9,7 +9,6 @@ export class PageInfo {
   endCursor!: string | null;
 }
 
-export type { Page } from '../shared/paging';
 
 /** A cursor-paginated list type `<Name>Connection { nodes, pageInfo, totalCount }`. */
 export function Connection<T extends object>(name: string, node: ClassType<T>, description: string) {
