@@ -2,7 +2,7 @@
  * The sharing page over HTTP: the compiled hub against PostGraphile and a raw `http` + `pg` server.
  *
  *   npm run bench:http -- [N=100000] [--db NAME] [--keep] [--rounds 3] [--duration 5] [--no-build]
- *                         [--server URL] [--only page,clear,dup,sql]
+ *                         [--server URL] [--only page,clear,dup,sql] [--hub dist/src/main.js]
  *
  * --server is a PostgreSQL URL with the right to create databases (default
  * postgres://postgres@127.0.0.1:5432/postgres, or BENCH_SERVER_URL). Without --db the script creates
@@ -599,6 +599,8 @@ async function main() {
   const dbArg = arg('--db');
   const rounds = Math.max(1, Math.min(10, Number(arg('--rounds') ?? 3)));
   const duration = Math.max(1, Math.min(60, Number(arg('--duration') ?? 5)));
+  // --hub: another compiled hub (e.g. a copy of dist/ from before a change) to measure the same way
+  const hubMain = arg('--hub') ?? 'dist/src/main.js';
   const only = new Set((arg('--only') ?? 'page,clear,dup,sql').split(','));
   const server =
     arg('--server') ?? process.env.BENCH_SERVER_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -643,6 +645,9 @@ async function main() {
     BLIND_INDEX_KEY: keys.blind,
     DUPLICATE_CHECKS_PER_HOUR: '100000',
     DUPLICATE_CHECKS_PER_DAY: '1000000',
+    // the benchmark's users are all of one unit (GEN): its allowance would refuse after 300 checks
+    DUPLICATE_CHECKS_PER_UNIT_PER_HOUR: '100000',
+    DUPLICATE_CHECKS_PER_UNIT_PER_DAY: '1000000',
     // One token sends thousands of requests a second: the per-user budget stays on (its statement
     // is part of every request's cost) but set so high that it never refuses.
     REQUEST_BUDGET_PER_MINUTE: '1000000000',
@@ -656,7 +661,7 @@ async function main() {
   try {
     url = await prepareDatabase(server, db, n, hubEnv(dbUrl(server, db), 0));
     const [hubPort, pgPort, rawPort] = [await freePort(), await freePort(), await freePort()];
-    const hub = start('hub', process.execPath, ['dist/src/main.js'], hubEnv(url, hubPort));
+    const hub = start('hub', process.execPath, [hubMain], hubEnv(url, hubPort));
     const pgChild = start(
       'postgraphile',
       process.execPath,
@@ -778,7 +783,7 @@ async function main() {
       const counted = start(
         'hub-counted',
         process.execPath,
-        ['dist/src/main.js'],
+        [hubMain],
         hubEnv(proxied.toString(), countPort),
       );
       await waitReady(
@@ -798,7 +803,10 @@ async function main() {
         ],
       ];
       for (const [label, body, t] of cases) {
-        await post(countUrl, body, t); // warm: connections opened, statistics cached
+        const warm = await post(countUrl, body, t); // warm: connections opened, statistics cached
+        // a refused or failed request would count other statements
+        if (warm.status !== 200 || JSON.parse(warm.text).errors)
+          throw new Error(`${label}: the counted request failed: ${warm.text.slice(0, 300)}`);
         proxy.counter.statements = 0;
         for (let i = 0; i < 10; i++) await post(countUrl, body, t);
         console.log(`  ${label}: ${f1(proxy.counter.statements / 10)} statements per request`);
