@@ -29,7 +29,8 @@
  *   clear  the same page as a CASE_OFFICER of the root unit (every row clear, every row audited)
  *          against the same page masked (DEPARTMENT_STAFF), c=10, interleaved rounds.
  *   dup    checkDuplicate at c=1 and c=10 (ten distinct users), known ID and no identity; every
- *          answer compared with the same check made alone first.
+ *          answer compared with the same check made alone first; CPU per check of the hub process and
+ *          of the database backends serving the database (/proc), steadier than wall time on a busy machine.
  *   sql    statements per request for the hub, counted by a PostgreSQL wire-protocol proxy between a
  *          second hub instance and the database (every Query and Execute message).
  * Prints figures and asserts nothing. Everything it started is stopped at the end.
@@ -542,13 +543,53 @@ const signature = (text: string) => {
   ]);
 };
 
+/** CPU seconds (user + system) a process has used, from /proc (Linux); 0 if it is gone. */
+function cpuSeconds(pid: number): number {
+  try {
+    const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * CPU used by the hub and by the database's backends serving this database, from a start mark:
+ * per check it depends far less on what else the machine runs than the wall-clock figures do.
+ */
+async function cpuMeter(url: string, hubPid: number) {
+  const c = new Client({ connectionString: url });
+  await c.connect();
+  const backends = async () =>
+    (
+      await c.query<{ pid: number }>(
+        `select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`,
+      )
+    ).rows.map((r) => r.pid);
+  const mark = async () => {
+    const db = new Map((await backends()).map((pid) => [pid, cpuSeconds(pid)]));
+    return { hub: cpuSeconds(hubPid), db };
+  };
+  return {
+    mark,
+    async since(m: Awaited<ReturnType<typeof mark>>) {
+      let db = 0;
+      for (const pid of await backends()) db += cpuSeconds(pid) - (m.db.get(pid) ?? 0);
+      return { hub: cpuSeconds(hubPid) - m.hub, db };
+    },
+    end: () => c.end(),
+  };
+}
+
 async function dupSection(
   hubUrl: string,
   url: string,
   token: (sub: string, role: string) => Promise<string>,
   duration: number,
+  hubPid: number,
 ) {
   const inputs = await dupInputs(url);
+  const meter = await cpuMeter(url, hubPid);
   for (const [kind, list] of Object.entries(inputs)) {
     const solo = await token('bench:dup:solo', 'DEPARTMENT_STAFF');
     const expected: string[] = [];
@@ -566,6 +607,7 @@ async function dupSection(
       let differ = 0;
       let errors = 0;
       const until = Date.now() + duration * 1000;
+      const cpu0 = await meter.mark();
       const t0 = Date.now();
       await Promise.all(
         tokens.map(async (t, u) => {
@@ -581,12 +623,15 @@ async function dupSection(
         }),
       );
       const secs = (Date.now() - t0) / 1000;
+      const cpu = await meter.since(cpu0);
       console.log(
         `  ${kind.padEnd(9)} c=${String(c).padEnd(2)} ${lat.length} checks  ${f1(lat.length / secs)} checks/s  ` +
-          `p50 ${f0(pct(lat, 50))} ms  p99 ${f0(pct(lat, 99))} ms  differing from single-user ${differ}  errors ${errors}`,
+          `p50 ${f0(pct(lat, 50))} ms  p99 ${f0(pct(lat, 99))} ms  differing from single-user ${differ}  errors ${errors}  ` +
+          `CPU per check: hub ${f1((cpu.hub * 1000) / lat.length)} ms, database ${f1((cpu.db * 1000) / lat.length)} ms`,
       );
     }
   }
+  await meter.end();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -769,7 +814,7 @@ async function main() {
 
     if (only.has('dup')) {
       console.log(`\n== checkDuplicate (${duration} s per run; distinct users at c=10) ==`);
-      await dupSection(hubUrl, url, token, duration);
+      await dupSection(hubUrl, url, token, duration, hub.pid!);
     }
 
     if (only.has('sql')) {

@@ -14,7 +14,7 @@ import type { Page } from '../../graphql/connection';
 import {
   compareContent,
   judge,
-  profileContent,
+  queryProfile,
   contentIndexText,
   type DuplicateCandidate,
   type DuplicateJudgement,
@@ -474,7 +474,7 @@ export class SharingService {
  * keep the same order in every answer.
  */
 function judgeCandidates(content: string, candidates: CandidateRow[]): DuplicateJudgement {
-  const profile = profileContent(content);
+  const profile = queryProfile(content);
   return judge(
     candidates.map((r): DuplicateCandidate => {
       const c = r.case;
