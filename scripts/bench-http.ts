@@ -28,7 +28,7 @@
  *          error); req/s, p50, p99, and hub/pg and hub/raw per round with their spread.
  *   clear  the same page as a CASE_OFFICER of the root unit (every row clear, every row audited)
  *          against the same page masked (DEPARTMENT_STAFF), c=10, interleaved rounds.
- *   dup    checkDuplicate at c=1 and c=10 (ten distinct users), known ID and no identity; every
+ *   dup    checkDuplicate at c=1, 10 and 50 (distinct users), known ID and no identity; every
  *          answer compared with the same check made alone first; CPU per check of the hub process and
  *          of the database backends serving the database (/proc), steadier than wall time on a busy machine.
  *   sql    statements per request for the hub, counted by a PostgreSQL wire-protocol proxy between a
@@ -599,7 +599,7 @@ async function dupSection(
       );
     const verdicts = expected.map((e) => (e.startsWith('error') ? e : JSON.parse(e)[0]));
     console.log(`  ${kind}: single-user verdicts ${verdicts.join(' ')}`);
-    for (const c of [1, 10]) {
+    for (const c of [1, 10, 50]) {
       const tokens = await Promise.all(
         Array.from({ length: c }, (_, u) => token(`bench:dup:c${c}:${kind}:u${u}`, 'DEPARTMENT_STAFF')),
       );
@@ -813,7 +813,7 @@ async function main() {
     }
 
     if (only.has('dup')) {
-      console.log(`\n== checkDuplicate (${duration} s per run; distinct users at c=10) ==`);
+      console.log(`\n== checkDuplicate (${duration} s per run; distinct users at c=10 and 50) ==`);
       await dupSection(hubUrl, url, token, duration, hub.pid!);
     }
 
