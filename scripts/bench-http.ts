@@ -2,7 +2,7 @@
  * The sharing page over HTTP: the compiled hub against PostGraphile and a raw `http` + `pg` server.
  *
  *   npm run bench:http -- [N=100000] [--db NAME] [--keep] [--rounds 3] [--duration 5] [--no-build]
- *                         [--server URL] [--only page,clear,dup,sql]
+ *                         [--server URL] [--only page,clear,dup,sql] [--hub dist/src/main.js]
  *
  * --server is a PostgreSQL URL with the right to create databases (default
  * postgres://postgres@127.0.0.1:5432/postgres, or BENCH_SERVER_URL). Without --db the script creates
@@ -28,8 +28,9 @@
  *          error); req/s, p50, p99, and hub/pg and hub/raw per round with their spread.
  *   clear  the same page as a CASE_OFFICER of the root unit (every row clear, every row audited)
  *          against the same page masked (DEPARTMENT_STAFF), c=10, interleaved rounds.
- *   dup    checkDuplicate at c=1 and c=10 (ten distinct users), known ID and no identity; every
- *          answer compared with the same check made alone first.
+ *   dup    checkDuplicate at c=1, 10 and 50 (distinct users), known ID and no identity; every
+ *          answer compared with the same check made alone first; CPU per check of the hub process and
+ *          of the database backends serving the database (/proc), steadier than wall time on a busy machine.
  *   sql    statements per request for the hub, counted by a PostgreSQL wire-protocol proxy between a
  *          second hub instance and the database (every Query and Execute message).
  * Prints figures and asserts nothing. Everything it started is stopped at the end.
@@ -542,13 +543,53 @@ const signature = (text: string) => {
   ]);
 };
 
+/** CPU seconds (user + system) a process has used, from /proc (Linux); 0 if it is gone. */
+function cpuSeconds(pid: number): number {
+  try {
+    const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * CPU used by the hub and by the database's backends serving this database, from a start mark:
+ * per check it depends far less on what else the machine runs than the wall-clock figures do.
+ */
+async function cpuMeter(url: string, hubPid: number) {
+  const c = new Client({ connectionString: url });
+  await c.connect();
+  const backends = async () =>
+    (
+      await c.query<{ pid: number }>(
+        `select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`,
+      )
+    ).rows.map((r) => r.pid);
+  const mark = async () => {
+    const db = new Map((await backends()).map((pid) => [pid, cpuSeconds(pid)]));
+    return { hub: cpuSeconds(hubPid), db };
+  };
+  return {
+    mark,
+    async since(m: Awaited<ReturnType<typeof mark>>) {
+      let db = 0;
+      for (const pid of await backends()) db += cpuSeconds(pid) - (m.db.get(pid) ?? 0);
+      return { hub: cpuSeconds(hubPid) - m.hub, db };
+    },
+    end: () => c.end(),
+  };
+}
+
 async function dupSection(
   hubUrl: string,
   url: string,
   token: (sub: string, role: string) => Promise<string>,
   duration: number,
+  hubPid: number,
 ) {
   const inputs = await dupInputs(url);
+  const meter = await cpuMeter(url, hubPid);
   for (const [kind, list] of Object.entries(inputs)) {
     const solo = await token('bench:dup:solo', 'DEPARTMENT_STAFF');
     const expected: string[] = [];
@@ -558,7 +599,7 @@ async function dupSection(
       );
     const verdicts = expected.map((e) => (e.startsWith('error') ? e : JSON.parse(e)[0]));
     console.log(`  ${kind}: single-user verdicts ${verdicts.join(' ')}`);
-    for (const c of [1, 10]) {
+    for (const c of [1, 10, 50]) {
       const tokens = await Promise.all(
         Array.from({ length: c }, (_, u) => token(`bench:dup:c${c}:${kind}:u${u}`, 'DEPARTMENT_STAFF')),
       );
@@ -566,6 +607,7 @@ async function dupSection(
       let differ = 0;
       let errors = 0;
       const until = Date.now() + duration * 1000;
+      const cpu0 = await meter.mark();
       const t0 = Date.now();
       await Promise.all(
         tokens.map(async (t, u) => {
@@ -581,12 +623,15 @@ async function dupSection(
         }),
       );
       const secs = (Date.now() - t0) / 1000;
+      const cpu = await meter.since(cpu0);
       console.log(
         `  ${kind.padEnd(9)} c=${String(c).padEnd(2)} ${lat.length} checks  ${f1(lat.length / secs)} checks/s  ` +
-          `p50 ${f0(pct(lat, 50))} ms  p99 ${f0(pct(lat, 99))} ms  differing from single-user ${differ}  errors ${errors}`,
+          `p50 ${f0(pct(lat, 50))} ms  p99 ${f0(pct(lat, 99))} ms  differing from single-user ${differ}  errors ${errors}  ` +
+          `CPU per check: hub ${f1((cpu.hub * 1000) / lat.length)} ms, database ${f1((cpu.db * 1000) / lat.length)} ms`,
       );
     }
   }
+  await meter.end();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -599,6 +644,8 @@ async function main() {
   const dbArg = arg('--db');
   const rounds = Math.max(1, Math.min(10, Number(arg('--rounds') ?? 3)));
   const duration = Math.max(1, Math.min(60, Number(arg('--duration') ?? 5)));
+  // --hub: another compiled hub (e.g. a copy of dist/ from before a change) to measure the same way
+  const hubMain = arg('--hub') ?? 'dist/src/main.js';
   const only = new Set((arg('--only') ?? 'page,clear,dup,sql').split(','));
   const server =
     arg('--server') ?? process.env.BENCH_SERVER_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -643,6 +690,9 @@ async function main() {
     BLIND_INDEX_KEY: keys.blind,
     DUPLICATE_CHECKS_PER_HOUR: '100000',
     DUPLICATE_CHECKS_PER_DAY: '1000000',
+    // the benchmark's users are all of one unit (GEN): its allowance would refuse after 300 checks
+    DUPLICATE_CHECKS_PER_UNIT_PER_HOUR: '100000',
+    DUPLICATE_CHECKS_PER_UNIT_PER_DAY: '1000000',
     // One token sends thousands of requests a second: the per-user budget stays on (its statement
     // is part of every request's cost) but set so high that it never refuses.
     REQUEST_BUDGET_PER_MINUTE: '1000000000',
@@ -656,7 +706,7 @@ async function main() {
   try {
     url = await prepareDatabase(server, db, n, hubEnv(dbUrl(server, db), 0));
     const [hubPort, pgPort, rawPort] = [await freePort(), await freePort(), await freePort()];
-    const hub = start('hub', process.execPath, ['dist/src/main.js'], hubEnv(url, hubPort));
+    const hub = start('hub', process.execPath, [hubMain], hubEnv(url, hubPort));
     const pgChild = start(
       'postgraphile',
       process.execPath,
@@ -763,8 +813,8 @@ async function main() {
     }
 
     if (only.has('dup')) {
-      console.log(`\n== checkDuplicate (${duration} s per run; distinct users at c=10) ==`);
-      await dupSection(hubUrl, url, token, duration);
+      console.log(`\n== checkDuplicate (${duration} s per run; distinct users at c=10 and 50) ==`);
+      await dupSection(hubUrl, url, token, duration, hub.pid!);
     }
 
     if (only.has('sql')) {
@@ -778,7 +828,7 @@ async function main() {
       const counted = start(
         'hub-counted',
         process.execPath,
-        ['dist/src/main.js'],
+        [hubMain],
         hubEnv(proxied.toString(), countPort),
       );
       await waitReady(
@@ -798,7 +848,10 @@ async function main() {
         ],
       ];
       for (const [label, body, t] of cases) {
-        await post(countUrl, body, t); // warm: connections opened, statistics cached
+        const warm = await post(countUrl, body, t); // warm: connections opened, statistics cached
+        // a refused or failed request would count other statements
+        if (warm.status !== 200 || JSON.parse(warm.text).errors)
+          throw new Error(`${label}: the counted request failed: ${warm.text.slice(0, 300)}`);
         proxy.counter.statements = 0;
         for (let i = 0; i < 10; i++) await post(countUrl, body, t);
         console.log(`  ${label}: ${f1(proxy.counter.statements / 10)} statements per request`);

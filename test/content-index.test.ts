@@ -143,6 +143,19 @@ describe('content index of terminated cases', () => {
     expect(read).toBeLessThanOrEqual(2000);
   });
 
+  it('finds the bigram counts vacuumed by the import (its batches left dead versions of every row)', async () => {
+    // the vacuum's own report reaches the statistics view once its backend flushes them
+    let vacuumed = false;
+    for (let i = 0; i < 50 && !vacuumed; i++) {
+      const [r] = await t.sql<{ v: boolean }>(
+        `select last_vacuum is not null as v from pg_stat_user_tables where relname = 'dup_gram_df'`,
+      );
+      vacuumed = r.v;
+      if (!vacuumed) await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(vacuumed).toBe(true);
+  });
+
   it("finds a terminated case from its content alone, as the department's check sees it", async () => {
     const c = await someTerminatedCase();
     const staff = await t.token('DEPARTMENT_STAFF', 'GEN-C01-D1');
@@ -194,7 +207,7 @@ describe('checkDuplicate under load', () => {
     const statements = t.queries.filter(
       (q) =>
         !/ from "unit" as "u0" where "u0"."code" = /.test(q) &&
-        !(q.includes('usage_spend(') && !q.includes('with bump')),
+        !(q.includes('usage_spend(') && !q.includes('dup_gram_posting')),
     );
     expect(statements.length).toBeLessThanOrEqual(6);
     // allowances and identity limits, identity, content candidates and their facts: one statement
@@ -202,7 +215,8 @@ describe('checkDuplicate under load', () => {
       /usage_spend|dup_gram_posting|petitioner_name_phone_bidx/.test(q),
     );
     expect(lookUps).toHaveLength(1);
-    expect(lookUps[0]).toMatch(/usage_spend[\s\S]*dup_gram_posting[\s\S]*case_step/);
+    // the windows are spent after the search (the unit's counter rows are held only to its end)
+    expect(lookUps[0]).toMatch(/dup_gram_posting[\s\S]*case_step[\s\S]*usage_spend/);
   });
 
   it('says when a limit cut the search short, is never NO_MATCH then, and counts it', async () => {

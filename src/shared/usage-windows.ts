@@ -46,16 +46,25 @@ function refused(w: UsageWindow, now: Date): SpendResult {
  * 20261203110001) locks every window's row in the order given and changes them only if each has
  * room. It returns each window's count after the spend, or one row with -1 for the first window
  * without room (then nothing was spent).
+ *
+ * `after` (a CTE of the enclosing statement) makes the spend wait until that CTE is complete: the
+ * rows are locked from the spend to the end of the statement, so whatever the statement computes
+ * before the spend does not hold other spenders of a shared window (the unit's) in the queue.
  */
 export function spendStatement(
   userId: string,
   windows: readonly UsageWindow[],
   amount: number,
   now: Date,
+  after?: string,
 ): { sql: string; params: unknown[] } {
   const list = (xs: (string | number | null)[]) =>
     `{${xs.map((x) => (x === null ? 'NULL' : JSON.stringify(String(x)))).join(',')}}`;
-  const sql = `select k as kind, n as used from usage_spend(?::text[], ?::text[], ?::timestamptz[], ?::int, ?::int[], ?::text[])`;
+  const sql = after
+    ? // the first argument depends on the count of `after`, so that CTE is read to its end first
+      `select s.k as kind, s.n as used from (select count(*) as n from ${after}) w_,
+         lateral usage_spend(case when w_.n >= 0 then ?::text[] end, ?::text[], ?::timestamptz[], ?::int, ?::int[], ?::text[]) s`
+    : `select k as kind, n as used from usage_spend(?::text[], ?::text[], ?::timestamptz[], ?::int, ?::int[], ?::text[])`;
   const params = [
     list(windows.map((w) => w.subject ?? userId)),
     list(windows.map((w) => w.kind)),

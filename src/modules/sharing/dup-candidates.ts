@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { ReferenceKind, type EntityManager } from '@mikro-orm/postgresql';
 import { PetitionCase } from '../case/case.entity';
 import {
@@ -71,10 +72,12 @@ export interface CandidateLookUp {
 }
 
 /**
- * The statement, exactly as the check sends it (the benchmark and the tests EXPLAIN it). Its
- * first part spends the check's windows, all or none (`spendStatement`, usage-windows.ts); the
- * candidates are looked up only when they took it. Parallel checks of one user or unit queue on
- * its counter rows for this one autocommitted statement, never for the whole check.
+ * The statement, exactly as the check sends it (the benchmark and the tests EXPLAIN it). It
+ * finds the candidates (`cand`), then spends the check's windows, all or none (`spendStatement`,
+ * usage-windows.ts), and returns the candidates only when they took it: a refused check gets
+ * nothing and counts nowhere. The spend comes last so that parallel checks of one unit (whose
+ * counter rows they share) queue on those rows only for the end of this one autocommitted
+ * statement, not for its search, and never for the whole check.
  */
 export function candidateLookUpQuery(
   em: EntityManager,
@@ -90,11 +93,11 @@ export function candidateLookUpQuery(
   const { windows, userId, now, contentKindPrefix, contentKind } = q.allowance;
   // no windows (the benchmark's EXPLAIN): nothing to spend
   const bump = windows.length
-    ? spendStatement(userId, windows, 1, now)
+    ? spendStatement(userId, windows, 1, now, 'cand')
     : { sql: `select ''::text as kind, 0 as used where false`, params: [] };
   const today = new Date(windowStart(now, { kind: '', seconds: 86_400, offsetSeconds: 8 * 3600, cap: 0 }));
   const sql = `
-    with bump as (${bump.sql}),
+    with
     -- the user's distinct-content windows of past days, forgotten (one row per content checked)
     purge as (
       delete from usage_window where user_id = ?::text and starts_with(kind, ?::text)
@@ -126,26 +129,33 @@ export function candidateLookUpQuery(
     alike as (
       select pool.case_id as id from pool, q,
              -- one primary-key look-up per pooled case (the LIMIT keeps the planner from a scan)
-             lateral (select c.dup_grams from petition_case c
+             lateral (select icount(c.dup_grams & q.grams) as shared, icount(c.dup_grams) as n from petition_case c
                        where c.id = pool.case_id and c.status = 'TERMINATED' limit 1) c
-       order by icount(c.dup_grams & q.grams)::float8 / greatest(icount(c.dup_grams | q.grams), 1) desc, pool.case_id
+       -- shared / union; both sets are sorted without repeats (content_grams), so the union has
+       -- n + |q| - shared elements: the same ratio without building the union
+       order by c.shared::float8 / greatest(c.n + icount(q.grams) - c.shared, 1) desc, pool.case_id
        limit ${CONTENT_CANDIDATES}),
-    ids as (select id from own union select id from alike)
+    ids as (select id from own union select id from alike),
+    cand as materialized (
+      select own.by as dup_by, coalesce(own.conflict, false) as dup_conflict,
+             f.accepted_at as dup_accepted_at, coalesce(f.dates, '{}') as dup_step_dates,
+             a.decision_number as dup_decision_number, a.decided_at::text as dup_decided_at, ${columns}
+        from ids join petition_case c on c.id = ids.id
+        left join own on own.id = c.id
+        left join lateral (
+          select min(s.decided_at) filter (where s.kind = 'ACCEPTANCE')::text as accepted_at,
+                 array_agg(s.decided_at::text order by s.decided_at, s.id) filter (where s.kind <> 'ACCEPTANCE') as dates
+            from case_step s where s.case_id = c.id) f on true
+        left join termination_application a on a.case_id = c.id and a.status = 'APPROVED'),
+    -- spent once the candidates are found (it reads cand to its end first): the counter rows,
+    -- shared by a unit's users, are locked for the rest of this statement only, not its search
+    bump as materialized (${bump.sql})
     select (select json_agg(bump) from bump)::text as dup_spent, (select count(*) from own_one)::int as dup_own_cases,
-           own.by as dup_by, coalesce(own.conflict, false) as dup_conflict,
-           f.accepted_at as dup_accepted_at, coalesce(f.dates, '{}') as dup_step_dates,
-           a.decision_number as dup_decision_number, a.decided_at::text as dup_decided_at, ${columns}
+           cand.*
       from (select 1) one
-      left join (ids join petition_case c on c.id = ids.id) on (select count(*) from bump where used >= 0) = ${windows.length}
-      left join own on own.id = c.id
-      left join lateral (
-        select min(s.decided_at) filter (where s.kind = 'ACCEPTANCE')::text as accepted_at,
-               array_agg(s.decided_at::text order by s.decided_at, s.id) filter (where s.kind <> 'ACCEPTANCE') as dates
-          from case_step s where s.case_id = c.id) f on c.id is not null
-      left join termination_application a on a.case_id = c.id and a.status = 'APPROVED'
-     order by c.id`;
+      left join cand on (select count(*) from bump where used >= 0) = ${windows.length}
+     order by cand.id`;
   const params = [
-    ...bump.params,
     userId,
     contentKindPrefix,
     contentKind ?? '',
@@ -156,6 +166,7 @@ export function candidateLookUpQuery(
     q.idBidx,
     q.namePhoneBidx ?? '',
     q.maxOwnCases,
+    ...bump.params,
   ];
   return { sql, params };
 }
@@ -166,23 +177,20 @@ export async function lookUpCandidates(
   q: Parameters<typeof candidateLookUpQuery>[1],
 ): Promise<CandidateLookUp> {
   const { sql, params } = candidateLookUpQuery(em, q);
-  const rows = await em.execute<Record<string, unknown>[]>(sql, params);
+  const rows = await executePrepared(em, sql, params);
   const head = rows[0];
+  const view = caseView(em);
   const candidates = rows
     .filter((r) => r.id != null)
-    .map((r) => {
-      const caseRow: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(r)) if (!k.startsWith('dup_')) caseRow[k] = v;
-      return {
-        case: em.map(PetitionCase, caseRow),
-        identityBy: (r.dup_by as CandidateRow['identityBy']) ?? null,
-        idNumberConflict: r.dup_conflict === true,
-        acceptedAt: (r.dup_accepted_at as string | null) ?? null,
-        stepDates: (r.dup_step_dates as string[]) ?? [],
-        decisionNumber: (r.dup_decision_number as string | null) ?? null,
-        decidedAt: (r.dup_decided_at as string | null) ?? null,
-      };
-    });
+    .map((r) => ({
+      case: view.map(r),
+      identityBy: (r.dup_by as CandidateRow['identityBy']) ?? null,
+      idNumberConflict: r.dup_conflict === true,
+      acceptedAt: (r.dup_accepted_at as string | null) ?? null,
+      stepDates: (r.dup_step_dates as string[]) ?? [],
+      decisionNumber: (r.dup_decision_number as string | null) ?? null,
+      decidedAt: (r.dup_decided_at as string | null) ?? null,
+    }));
   const spentRows = JSON.parse((head.dup_spent as string | null) ?? '[]') as { kind: string; used: number }[];
   return {
     spent: spentAll(q.allowance.windows, spentRows, q.allowance.now),
@@ -191,12 +199,94 @@ export async function lookUpCandidates(
   };
 }
 
-/** The case's mapped columns as `c.x, …`: `c.*` would also fetch dup_grams, which only the database uses. */
-export const caseColumns = (em: EntityManager) =>
-  em
+/**
+ * The look-up as a named prepared statement on its connection: the text is parsed and planned once
+ * per connection, then PostgreSQL's plan cache keeps the generic plan, which is the custom plan's
+ * shape (the query's bigrams come from content_grams either way; EXPLAIN EXECUTE shows the same
+ * index look-ups), instead of planning the statement anew for every check (~4 ms of the database's
+ * CPU, half the execution). Logged as MikroORM logs its own queries. Inside a transaction (none
+ * of the hub's checks is) it goes through the transaction's connection as any other statement.
+ */
+const nativeTexts = new Map<string, { text: string; name: string }>();
+async function executePrepared(
+  em: EntityManager,
+  sql: string,
+  params: unknown[],
+): Promise<Record<string, unknown>[]> {
+  if (em.isInTransaction()) return em.execute<Record<string, unknown>[]>(sql, params);
+  const knex = em.getConnection().getKnex();
+  let native = nativeTexts.get(sql);
+  if (!native) {
+    const text = knex
+      .raw(sql, params as never[])
+      .toSQL()
+      .toNative().sql;
+    native = { text, name: `dup_lookup_${createHash('sha256').update(text).digest('hex').slice(0, 16)}` };
+    // a handful of texts (with or without an identity's windows)
+    if (nativeTexts.size < 16) nativeTexts.set(sql, native);
+  }
+  const pool = knex.client as {
+    acquireConnection(): Promise<any>;
+    releaseConnection(c: unknown): Promise<void>;
+  };
+  const client = (await pool.acquireConnection()) as {
+    query(q: { name: string; text: string; values: unknown[] }): Promise<{ rows: Record<string, unknown>[] }>;
+  };
+  const t0 = Date.now();
+  let rows: Record<string, unknown>[] | undefined;
+  try {
+    rows = (await client.query({ name: native.name, text: native.text, values: params })).rows;
+    return rows;
+  } finally {
+    em.config.getLogger().logQuery({
+      query: sql,
+      took: Date.now() - t0,
+      results: rows?.length,
+      level: rows ? 'info' : 'error',
+    });
+    await pool.releaseConnection(client);
+  }
+}
+
+/**
+ * A candidate as a read-only view of its case, mapped from the row without hydrating an entity
+ * (em.map put every candidate into the identity map, most of a check's CPU in the hub): the shape
+ * of PetitionCase (relations as `{ id }`, the petitioner record embedded) and its prototype, so
+ * every field resolver of `Case` reads it as it reads the entity. Every mapped column except the
+ * lazy ones (dup_text, search_text: the database's, not the answer's), as the sharing page's
+ * mapper does (sharing.service.ts). Built once per process from the entity's metadata.
+ */
+let caseViewMapper: { columns: string; map(row: Record<string, unknown>): PetitionCase } | null = null;
+function caseView(em: EntityManager) {
+  if (caseViewMapper) return caseViewMapper;
+  const props = em
     .getMetadata()
     .get(PetitionCase.name)
-    .props.filter((p) => p.kind !== ReferenceKind.EMBEDDED && p.persist !== false)
-    .flatMap((p) => p.fieldNames ?? [])
-    .map((f) => `c.${f}`)
-    .join(', ');
+    .props.filter((p) => p.kind !== ReferenceKind.EMBEDDED && p.persist !== false && !p.lazy);
+  const setters = props.map((p) => {
+    const column = p.fieldNames[0];
+    const convert =
+      p.kind === ReferenceKind.MANY_TO_ONE
+        ? (v: unknown) => (v == null ? null : { id: v })
+        : p.runtimeType === 'Date'
+          ? (v: unknown) => (v == null ? null : new Date(v as string))
+          : (v: unknown) => v;
+    const [owner, name] = p.embedded ?? [null, p.name];
+    return (row: Record<string, unknown>, out: Record<string, any>) => {
+      const target = owner ? (out[owner] ??= {}) : out;
+      target[name] = convert(row[column]);
+    };
+  });
+  caseViewMapper = {
+    columns: props.map((p) => `c.${p.fieldNames[0]}`).join(', '),
+    map(row) {
+      const out: Record<string, unknown> = {};
+      for (const set of setters) set(row, out);
+      return Object.setPrototypeOf(out, PetitionCase.prototype) as PetitionCase;
+    },
+  };
+  return caseViewMapper;
+}
+
+/** The case's columns the answer reads, as `c.x, …` (not `c.*`: dup_grams is the database's alone). */
+export const caseColumns = (em: EntityManager) => caseView(em).columns;

@@ -215,6 +215,25 @@ export function caseProfile(text: string): ContentProfile {
   return p;
 }
 
+/**
+ * Profiles of new petitions' texts, kept per process like the cases' (the same text checked again,
+ * by the clerk after a correction elsewhere or by another department, is segmented once). The
+ * profile depends on the text alone, so a cached one gives the same answer.
+ */
+const queryProfiles = new Map<string, ContentProfile>();
+const QUERY_PROFILE_CACHE = 500;
+export function queryProfile(text: string): ContentProfile {
+  let p = queryProfiles.get(text);
+  if (p) {
+    queryProfiles.delete(text);
+  } else {
+    p = profileContent(text);
+    if (queryProfiles.size >= QUERY_PROFILE_CACHE) queryProfiles.delete(queryProfiles.keys().next().value!);
+  }
+  queryProfiles.set(text, p);
+  return p;
+}
+
 /** Facts of a decision number ("浙信终字〔2024〕第46号"): its year and number, which a petition may cite. */
 const decisionFacts = new Map<string, KeyFact[]>();
 function knownOfDecision(n: string): KeyFact[] {

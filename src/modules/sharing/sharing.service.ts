@@ -14,7 +14,7 @@ import { checkPage, keysetPage, type Page } from '../../shared/paging';
 import {
   compareContent,
   judge,
-  profileContent,
+  queryProfile,
   contentIndexText,
   type DuplicateCandidate,
   type DuplicateJudgement,
@@ -458,7 +458,7 @@ export class SharingService {
  * keep the same order in every answer.
  */
 function judgeCandidates(content: string, candidates: CandidateRow[]): DuplicateJudgement {
-  const profile = profileContent(content);
+  const profile = queryProfile(content);
   return judge(
     candidates.map((r): DuplicateCandidate => {
       const c = r.case;
