@@ -11,7 +11,12 @@ import type {
   RectificationOrder,
 } from '../modules/supervision/supervision.entity';
 import { readerText, type TextSubject } from '../modules/petitioner/reader-text';
-import { caseVisibility, submitterVisibility } from '../access/visibility';
+import {
+  caseVisibility,
+  knownCaseVisibility,
+  submitterVisibility,
+  type Visibility,
+} from '../access/visibility';
 import { supervisionLoaders } from '../modules/supervision/supervision.loaders';
 import type { AuditLogEntry } from '../modules/audit/audit.resolver';
 
@@ -52,13 +57,19 @@ const aboutCase = freeText((c: PetitionCase, ctx: Context) => {
  * case was written (sharing/search-text.ts caseMaskedTitle), so the petitioner's record is not
  * opened; a case without one yet (written before it was kept) goes through the redactor.
  */
-const caseTitle: IMiddlewareResolver = async (resolve, root: PetitionCase, args, ctx: Context, info) => {
+// graphql-middleware passes a plain value through (its type says Promise only)
+const caseTitle = ((resolve, root: PetitionCase, args, ctx: Context, info) => {
   const masked = root.maskedTitle;
   if (typeof masked !== 'string') return aboutCase(resolve, root, args, ctx, info);
-  const value: unknown = await resolve(root, args, ctx, info);
-  if (typeof value !== 'string' || value === '') return value;
-  return (await caseVisibility(ctx, root)) === 'CLEAR' ? value : masked;
-};
+  const pick = (value: unknown, visibility: Visibility) =>
+    typeof value !== 'string' || value === '' || visibility === 'CLEAR' ? value : masked;
+  const value: unknown = resolve(root, args, ctx, info);
+  // without a promise when the page has primed its units (one per row adds up on a page)
+  const known = knownCaseVisibility(ctx, root);
+  if (known && !isPromise(value)) return pick(value, known);
+  return Promise.all([value, known ?? caseVisibility(ctx, root)]).then(([v, vis]) => pick(v, vis));
+}) as (...a: Parameters<IMiddlewareResolver>) => unknown as IMiddlewareResolver;
+const isPromise = (v: unknown): v is Promise<unknown> => typeof (v as Promise<unknown>)?.then === 'function';
 const aboutStep = freeText((s: CaseStep) => ({ caseIds: [s.case.id] }));
 const aboutVersion = freeText((v: ArchiveDocumentVersion) => ({ caseIds: [v.caseId] }));
 const aboutFinding = freeText((f: InspectionFinding) => ({ caseIds: [f.caseId] }));
