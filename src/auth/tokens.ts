@@ -95,12 +95,15 @@ export function createTokenVerifier(
       return null;
     }
   };
+  // The dev key and a JWKS file are fixed for the process's life: a cached verification needs no
+  // second look at them. A fetched key set (AUTH_JWKS_URL, reloaded by jose) or a given one can change.
+  const keysCanChange = !!keySet || !!config.auth.jwksUrl;
   const verified = new VerifiedTokens(config.auth.verifiedTokenCacheSize);
   const stats = { cached: 0, verified: 0 };
 
   const verify = async (token: string): Promise<TokenClaims> => {
     const cached = verified.get(token);
-    if (cached && (await keyFor(token)) === cached.key) {
+    if (cached && (!keysCanChange || (await keyFor(token)) === cached.key)) {
       stats.cached++;
       return cached.claims;
     }
