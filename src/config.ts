@@ -49,6 +49,8 @@ export interface Config {
     maxTokenLifetimeSeconds: number;
     /** Clock skew allowed on `exp`, `iat` and `nbf`, in seconds (AUTH_CLOCK_TOLERANCE). */
     clockToleranceSeconds: number;
+    /** Verified tokens kept in the process until their exp (AUTH_VERIFIED_TOKEN_CACHE; 0: none). */
+    verifiedTokenCacheSize: number;
   };
   personalDataKeys: string;
   blindIndexKey: string;
@@ -227,6 +229,7 @@ export function loadConfig(env: Env = process.env): Config {
       audience: audience ?? '',
       maxTokenLifetimeSeconds: seconds('AUTH_MAX_TOKEN_LIFETIME', 12 * 3600, 60, 7 * 86400),
       clockToleranceSeconds: seconds('AUTH_CLOCK_TOLERANCE', 60, 0, 600),
+      verifiedTokenCacheSize: int('AUTH_VERIFIED_TOKEN_CACHE', 10_000, 0, 1_000_000),
     },
     personalDataKeys: personalDataKeys ?? '',
     blindIndexKey: blindIndexKey ?? '',

@@ -1,7 +1,7 @@
-import { SignJWT } from 'jose';
+import { SignJWT, createLocalJWKSet, exportJWK, generateKeyPair, type JWTVerifyGetKey } from 'jose';
 import { startTestHub, ok, errorOf, type TestHub } from './helpers/hub';
 import { loadDemoUnits } from './helpers/fixtures';
-import { signDevToken } from '../src/auth/tokens';
+import { createTokenVerifier, signDevToken } from '../src/auth/tokens';
 
 let t: TestHub;
 beforeAll(async () => {
@@ -188,6 +188,97 @@ describe('token lifetime (AUTH_MAX_TOKEN_LIFETIME, AUTH_CLOCK_TOLERANCE)', () =>
     }
     const subNul = await signed({ iat: nowS(), exp: nowS() + 3600 }, { name: 'a\u0000b' });
     expect((await refusal(subNul)).message).toContain('姓名无效');
+  });
+});
+
+describe('verified tokens kept until their exp (AUTH_VERIFIED_TOKEN_CACHE)', () => {
+  const nowS = () => Math.floor(Date.now() / 1000);
+  /** An ES256 key pair and its public JWK under `kid`. */
+  const keyPair = async (kid: string) => {
+    const { privateKey, publicKey } = await generateKeyPair('ES256');
+    return { privateKey, jwk: { ...(await exportJWK(publicKey)), kid, alg: 'ES256', use: 'sig' } };
+  };
+  const signedBy = (k: Awaited<ReturnType<typeof keyPair>>, exp: number) =>
+    new SignJWT({ role: 'DEPARTMENT_STAFF', unit: 'ZJ', name: '吴科员' })
+      .setProtectedHeader({ alg: 'ES256', kid: k.jwk.kid })
+      .setSubject('u-cache')
+      .setIssuer(t.config.auth.issuer)
+      .setAudience(t.config.auth.audience)
+      .setIssuedAt(nowS())
+      .setExpirationTime(exp)
+      .sign(k.privateKey);
+  /** A verifier on a key set the test replaces, as a reloaded JWKS would be; no clock tolerance. */
+  const verifierOn = (keys: () => JWTVerifyGetKey, over: Record<string, unknown> = {}) =>
+    createTokenVerifier(
+      { ...t.config, auth: { ...t.config.auth, clockToleranceSeconds: 0, ...over } },
+      { keySet: (h, tok) => keys()(h, tok) },
+    );
+
+  it('checks a token’s signature once, then answers its next requests from the cache', async () => {
+    const a = await keyPair('a');
+    const set = createLocalJWKSet({ keys: [a.jwk] });
+    const verify = verifierOn(() => set);
+    const token = await signedBy(a, nowS() + 3600);
+    for (let i = 0; i < 5; i++) expect((await verify(token)).userId).toBe('u-cache');
+    expect(verify.stats).toEqual({ verified: 1, cached: 4 });
+    // a refused token is never kept
+    await expect(verify(token.slice(0, -4) + 'AAAA')).rejects.toThrow(/未认证/);
+    await expect(verify(token.slice(0, -4) + 'AAAA')).rejects.toThrow(/未认证/);
+    expect(verify.stats.verified).toBe(3);
+    // off: every request checks the signature
+    const off = verifierOn(() => set, { verifiedTokenCacheSize: 0 });
+    await off(token);
+    await off(token);
+    expect(off.stats).toEqual({ verified: 2, cached: 0 });
+  });
+
+  it('never answers past the token’s exp', async () => {
+    const a = await keyPair('a');
+    const set = createLocalJWKSet({ keys: [a.jwk] });
+    const verify = verifierOn(() => set);
+    const token = await signedBy(a, nowS() + 2);
+    await verify(token);
+    await verify(token);
+    expect(verify.stats.cached).toBe(1);
+    await new Promise((r) => setTimeout(r, (nowS() + 2) * 1000 - Date.now() + 1100));
+    await expect(verify(token)).rejects.toThrow(/过期/);
+  });
+
+  it('a key removed from the key set, or replaced under the same kid, refuses the tokens it signed', async () => {
+    const a = await keyPair('a');
+    const b = await keyPair('b');
+    const a2 = await keyPair('a');
+    let set = createLocalJWKSet({ keys: [a.jwk, b.jwk] });
+    const verify = verifierOn(() => set);
+    const tokenA = await signedBy(a, nowS() + 3600);
+    const tokenB = await signedBy(b, nowS() + 3600);
+    await verify(tokenA);
+    await verify(tokenB);
+    // rotation: a is retired
+    set = createLocalJWKSet({ keys: [b.jwk] });
+    await expect(verify(tokenA)).rejects.toThrow(/未认证/);
+    // b stays trusted (its key is imported afresh by the new set: verified again, then kept)
+    expect((await verify(tokenB)).userId).toBe('u-cache');
+    // a new key under the old kid: the old token's signature no longer verifies
+    set = createLocalJWKSet({ keys: [a2.jwk, b.jwk] });
+    await expect(verify(tokenA)).rejects.toThrow(/未认证/);
+    const before = verify.stats.cached;
+    await verify(tokenB);
+    await verify(tokenB);
+    expect(verify.stats.cached).toBe(before + 1);
+  });
+
+  it('keeps at most the configured number of tokens, the oldest leaving first', async () => {
+    const a = await keyPair('a');
+    const set = createLocalJWKSet({ keys: [a.jwk] });
+    const verify = verifierOn(() => set, { verifiedTokenCacheSize: 2 });
+    const tokens = await Promise.all([1, 2, 3].map((i) => signedBy(a, nowS() + 3600 + i)));
+    for (const tok of tokens) await verify(tok);
+    await verify(tokens[2]);
+    await verify(tokens[1]);
+    expect(verify.stats).toEqual({ verified: 3, cached: 2 });
+    await verify(tokens[0]);
+    expect(verify.stats.verified).toBe(4);
   });
 });
 

@@ -47,6 +47,26 @@ export async function caseVisibility(ctx: Context, c: PetitionCase): Promise<Vis
 }
 
 /**
+ * caseVisibility without a promise, when this request has already loaded the case's handling unit
+ * (a page primes its units, primeCaseUnits); undefined otherwise (then ask caseVisibility).
+ */
+export function knownCaseVisibility(ctx: Context, c: PetitionCase): Visibility | undefined {
+  const info = ctx.loaders.knownUnitInfo(c.handlingUnit.id);
+  return info ? visibilityFor(ctx.actor, info.unit, info.examiningAgencyId) : undefined;
+}
+
+/**
+ * Loads the handling units of these cases into the request's loaders, in one batch (from the
+ * process's unit tree, no query while it is cached), so that each row's visibility and unit are
+ * then known without a promise (knownCaseVisibility, unitOf).
+ */
+export async function primeCaseUnits(ctx: Context, cases: readonly PetitionCase[]): Promise<void> {
+  await Promise.all(
+    [...new Set(cases.map((c) => c.handlingUnit.id))].map((id) => ctx.loaders.unitInfo.load(id)),
+  );
+}
+
+/**
  * Officer-written text on a case, an application or its follow-up: shown only to readers who see
  * the case's petitioner in clear, and each such read is audited like the petitioner's own fields;
  * null for everyone else.

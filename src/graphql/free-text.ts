@@ -1,4 +1,5 @@
-import type { IMiddlewareFunction, IMiddlewareTypeMap } from 'graphql-middleware';
+import type { IMiddlewareTypeMap } from 'graphql-middleware';
+import type { IMiddlewareResolver } from 'graphql-middleware/dist/types';
 import type { Context } from './context';
 import { PetitionCase, type CaseStep } from '../modules/case/case.entity';
 import type { ArchiveDocumentVersion } from '../modules/followup/followup.entity';
@@ -10,7 +11,12 @@ import type {
   RectificationOrder,
 } from '../modules/supervision/supervision.entity';
 import { readerText, type TextSubject } from '../modules/petitioner/reader-text';
-import { submitterVisibility } from '../access/visibility';
+import {
+  caseVisibility,
+  knownCaseVisibility,
+  submitterVisibility,
+  type Visibility,
+} from '../access/visibility';
 import { supervisionLoaders } from '../modules/supervision/supervision.loaders';
 import type { AuditLogEntry } from '../modules/audit/audit.resolver';
 
@@ -32,7 +38,7 @@ import type { AuditLogEntry } from '../modules/audit/audit.resolver';
  */
 function freeText<R>(
   about: (root: R, ctx: Context) => TextSubject | Promise<TextSubject>,
-): IMiddlewareFunction {
+): IMiddlewareResolver {
   return async (resolve, root: R, args, ctx: Context, info) => {
     const value: unknown = await resolve(root, args, ctx, info);
     if (typeof value !== 'string' || value === '') return value;
@@ -41,10 +47,29 @@ function freeText<R>(
 }
 
 const aboutCase = freeText((c: PetitionCase, ctx: Context) => {
-  // the case at hand is the one the redaction needs: no second query for it
-  if (c instanceof PetitionCase) ctx.loaders.cases.prime(c.id, c);
+  // the case at hand is the one the redaction needs: no second query for it (unless it was read
+  // without its petitioner's record, as a page that selects no petitioner reads it)
+  if (c instanceof PetitionCase && c.petitionerRecord) ctx.loaders.cases.prime(c.id, c);
   return { caseIds: [c.id] };
 });
+/**
+ * A case's title: what readerText gives, read for a masked reader from the title redacted when the
+ * case was written (sharing/search-text.ts caseMaskedTitle), so the petitioner's record is not
+ * opened; a case without one yet (written before it was kept) goes through the redactor.
+ */
+// graphql-middleware passes a plain value through (its type says Promise only)
+const caseTitle = ((resolve, root: PetitionCase, args, ctx: Context, info) => {
+  const masked = root.maskedTitle;
+  if (typeof masked !== 'string') return aboutCase(resolve, root, args, ctx, info);
+  const pick = (value: unknown, visibility: Visibility) =>
+    typeof value !== 'string' || value === '' || visibility === 'CLEAR' ? value : masked;
+  const value: unknown = resolve(root, args, ctx, info);
+  // without a promise when the page has primed its units (one per row adds up on a page)
+  const known = knownCaseVisibility(ctx, root);
+  if (known && !isPromise(value)) return pick(value, known);
+  return Promise.all([value, known ?? caseVisibility(ctx, root)]).then(([v, vis]) => pick(v, vis));
+}) as (...a: Parameters<IMiddlewareResolver>) => unknown as IMiddlewareResolver;
+const isPromise = (v: unknown): v is Promise<unknown> => typeof (v as Promise<unknown>)?.then === 'function';
 const aboutStep = freeText((s: CaseStep) => ({ caseIds: [s.case.id] }));
 const aboutVersion = freeText((v: ArchiveDocumentVersion) => ({ caseIds: [v.caseId] }));
 const aboutFinding = freeText((f: InspectionFinding) => ({ caseIds: [f.caseId] }));
@@ -75,7 +100,7 @@ const aboutAuditEntry = freeText((e: AuditLogEntry) => ({
 
 export const freeTextMiddleware: IMiddlewareTypeMap = {
   AuditLogEntry: { reason: aboutAuditEntry },
-  Case: { title: aboutCase, factsAndReasons: aboutCase, requests: aboutCase },
+  Case: { title: caseTitle, factsAndReasons: aboutCase, requests: aboutCase },
   CaseStep: { opinion: aboutStep },
   ArchiveDocumentVersion: { title: aboutVersion },
   Inspection: { title: aboutInspection, conclusion: aboutInspection },

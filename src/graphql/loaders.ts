@@ -23,7 +23,14 @@ export function byKey<K, V>(keys: readonly K[], rows: V[], keyOf: (v: V) => K): 
  * request, so nothing is cached across users.
  */
 export function createLoaders(em: EntityManager, unitTree: UnitTreeCache) {
+  /** What `unitInfo` has answered in this request, readable without a promise (knownUnitInfo). */
+  const knownUnits = new Map<number, { unit: Unit; examiningAgencyId: number | null } | null>();
   return {
+    /**
+     * The unit info `unitInfo` has already loaded in this request, synchronously (undefined when
+     * not loaded yet): a page that primed its units resolves each row's fields without a promise.
+     */
+    knownUnitInfo: (id: number) => knownUnits.get(id),
     /**
      * Units with the nearest PETITION_AGENCY strictly above each (the examining agency of its
      * cases), from the process's unit tree (no query while it is cached): both are needed to
@@ -38,7 +45,11 @@ export function createLoaders(em: EntityManager, unitTree: UnitTreeCache) {
       }
       return ids.map((id) => {
         const unit = tree.byId.get(id);
-        return unit ? { unit: unit as unknown as Unit, examiningAgencyId: tree.examiningAgencyOf(id) } : null;
+        const info = unit
+          ? { unit: unit as unknown as Unit, examiningAgencyId: tree.examiningAgencyOf(id) }
+          : null;
+        knownUnits.set(id, info);
+        return info;
       });
     }),
     /** Units above each unit, from the root down (ltree: one query for all of them). */
@@ -82,6 +93,12 @@ export type Loaders = ReturnType<typeof createLoaders>;
 /** A unit through the request's loader. */
 export async function loadUnit(loaders: Loaders, id: number): Promise<Unit | null> {
   return (await loaders.unitInfo.load(id))?.unit ?? null;
+}
+
+/** loadUnit, without a promise when this request has already loaded the unit. */
+export function unitOf(loaders: Loaders, id: number): Unit | null | Promise<Unit | null> {
+  const known = loaders.knownUnitInfo(id);
+  return known === undefined ? loadUnit(loaders, id) : (known?.unit ?? null);
 }
 
 /**

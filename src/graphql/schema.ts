@@ -5,7 +5,6 @@ import { applyMiddleware } from 'graphql-middleware';
 import { buildSchemaSync } from 'type-graphql';
 import { UnitResolver } from '../modules/org/unit.resolver';
 import { CaseResolver } from '../modules/case/case.resolver';
-import { PetitionerResolver } from '../modules/petitioner/petitioner.graphql';
 import { TerminationResolver } from '../modules/termination/termination.resolver';
 import { SharingResolver, TerminatedCaseConnectionResolver } from '../modules/sharing/sharing.resolver';
 import { AuditResolver } from '../modules/audit/audit.resolver';
@@ -18,7 +17,6 @@ import { inputRules } from './input-rules';
 export const resolvers = [
   UnitResolver,
   CaseResolver,
-  PetitionerResolver,
   TerminationResolver,
   SharingResolver,
   TerminatedCaseConnectionResolver,

@@ -25,7 +25,8 @@ export class PetitionCase {
     | 'terminatedAt'
     | 'relatedCaseId'
     | 'dupText'
-    | 'searchText';
+    | 'searchText'
+    | 'maskedTitle';
 
   @Field(() => ID, { description: '事项 ID' })
   @PrimaryKey({ autoincrement: true })
@@ -68,6 +69,14 @@ export class PetitionCase {
   /** Title and facts as masked readers read them, for the sharing page's text filter (sharing/search-text.ts). */
   @Property({ columnType: 'text', nullable: true, hidden: true, lazy: true })
   searchText?: string | null;
+
+  /**
+   * The title as readers who see the petitioner masked read it (sharing/search-text.ts
+   * caseMaskedTitle; not in the schema): Case.title gives it to them without opening the record.
+   * Null on cases written before it was kept, until PetitionerService.deriveMissingMasks fills it.
+   */
+  @Property({ columnType: 'text', nullable: true, hidden: true })
+  maskedTitle?: string | null;
 
   @Field(() => CaseStatus, { description: '状态' })
   @Enum({ items: () => CaseStatus, nativeEnumName: 'case_status' })

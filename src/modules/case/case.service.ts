@@ -12,7 +12,7 @@ import { CaseStatus, Category, STEP_LABEL, STEP_ORDER, StepKind } from './case.e
 import { progressOf, type ProcedureFacts } from './procedure';
 import type { AuditService } from '../audit/audit.service';
 import { contentIndexText } from '../sharing/duplicate-method';
-import { caseSearchText } from '../sharing/search-text';
+import { caseMaskedTitle, caseSearchText } from '../sharing/search-text';
 import { checkDay, checkText } from '../../shared/checks';
 import { checkIdempotencyKey, idempotent } from '../followup/idempotency';
 import { canonicalJson } from '../audit/audit.verify';
@@ -230,6 +230,7 @@ export class CaseService {
                 record: { ...opts.samePetitionerAs.petitionerRecord },
               }
             : await this.petitioners.register(em, petitioner!);
+          const person = petitioner ?? this.petitioners.open(who.record);
           const c = em.create(PetitionCase, {
             petitioner: who.petitioner,
             petitionerRecord: who.record,
@@ -240,11 +241,8 @@ export class CaseService {
             factsAndReasons: data.factsAndReasons.trim(),
             requests: data.requests.trim(),
             dupText: contentIndexText(`${data.factsAndReasons.trim()}\n${data.requests.trim()}`),
-            searchText: caseSearchText(
-              data.title.trim(),
-              data.factsAndReasons.trim(),
-              petitioner ?? this.petitioners.open(who.record),
-            ),
+            searchText: caseSearchText(data.title.trim(), data.factsAndReasons.trim(), person),
+            maskedTitle: caseMaskedTitle(data.title.trim(), person),
           });
           em.create(CaseStep, {
             case: c,

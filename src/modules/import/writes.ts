@@ -10,7 +10,7 @@ import type { Deps } from '../../shared/deps';
 import { sealPetitioner } from '../petitioner/sealing';
 import { CaseStatus, StepKind } from '../case/case.enums';
 import { contentIndexText } from '../sharing/duplicate-method';
-import { caseSearchText } from '../sharing/search-text';
+import { caseMaskedTitle, caseSearchText } from '../sharing/search-text';
 import type { AuditActor } from '../audit/audit.service';
 import { ensureArchives } from '../followup/archive.service';
 import type { ImportCase, ImportUnit } from './line-schema';
@@ -246,6 +246,7 @@ async function writeCases(
       terminated_at: c.termination?.notifiedAt ?? null,
       dup_text: contentIndexText(`${c.factsAndReasons}\n${c.requests}`),
       search_text: caseSearchText(c.title, c.factsAndReasons, c.petitioner),
+      masked_title: caseMaskedTitle(c.title, c.petitioner),
     };
   });
   const saved = await sql<{ id: number; external_ref: string; inserted: boolean }>(
@@ -254,19 +255,19 @@ async function writeCases(
                                 petitioner_name_phone_bidx, petitioner_key_id, petitioner_masked_enc,
                                 handling_unit_id, category, title,
                                 facts_and_reasons, requests, status, review_requested_at, re_review_requested_at,
-                                terminated_at, dup_text, search_text)
+                                terminated_at, dup_text, search_text, masked_title)
      select x.external_ref, x.petitioner_id, x.petitioner_name_enc, x.petitioner_id_number_enc,
             x.petitioner_phone_enc, x.petitioner_address_enc, x.petitioner_phone_bidx,
             x.petitioner_name_phone_bidx, x.petitioner_key_id, x.petitioner_masked_enc,
             x.handling_unit_id, x.category, x.title,
             x.facts_and_reasons, x.requests, x.status::case_status, x.review_requested_at, x.re_review_requested_at,
-            x.terminated_at, x.dup_text, x.search_text
+            x.terminated_at, x.dup_text, x.search_text, x.masked_title
        from jsonb_to_recordset(?::jsonb) as x(external_ref text, petitioner_id int, petitioner_name_enc text,
             petitioner_id_number_enc text, petitioner_phone_enc text, petitioner_address_enc text,
             petitioner_phone_bidx text, petitioner_name_phone_bidx text, petitioner_key_id text,
             petitioner_masked_enc text, handling_unit_id int, category text, title text, facts_and_reasons text, requests text, status text,
             review_requested_at date, re_review_requested_at date, terminated_at date, dup_text text,
-            search_text text)
+            search_text text, masked_title text)
      on conflict (external_ref) do update set
        petitioner_id = excluded.petitioner_id,
        petitioner_name_enc = excluded.petitioner_name_enc,
@@ -288,6 +289,7 @@ async function writeCases(
        terminated_at = excluded.terminated_at,
        dup_text = excluded.dup_text,
        search_text = excluded.search_text,
+       masked_title = excluded.masked_title,
        version = petition_case.version + 1,
        updated_at = now()
      returning id, external_ref, (xmax = 0) as inserted`,

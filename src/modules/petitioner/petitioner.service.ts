@@ -11,7 +11,7 @@ import {
   sealPetitioner,
   type MaskedPetitioner,
 } from './sealing';
-import { caseSearchText } from '../sharing/search-text';
+import { caseMaskedTitle, caseSearchText } from '../sharing/search-text';
 
 export interface PetitionerData {
   name: string;
@@ -93,7 +93,8 @@ export class PetitionerService {
 
   /**
    * Derives the masked forms of records sealed before they were kept (Migration…060002), and the
-   * sharing page's search text of cases written before it was kept (Migration…120001), in
+   * sharing page's search text and masked title of cases written before they were kept
+   * (Migration…120001, Migration…131001), in
    * batches, each one transaction with its rows locked; the hub runs it at start, in the
    * background. Returns how many records it filled.
    */
@@ -116,7 +117,8 @@ export class PetitionerService {
           `select id, petitioner_name_enc as name_enc, petitioner_id_number_enc as id_number_enc,
                   petitioner_phone_enc as phone_enc, petitioner_address_enc as address_enc,
                   title, facts_and_reasons as facts
-             from petition_case where petitioner_masked_enc is null or search_text is null
+             from petition_case
+            where petitioner_masked_enc is null or search_text is null or masked_title is null
             order by id limit ? for update skip locked`,
           [batchSize],
         );
@@ -132,13 +134,16 @@ export class PetitionerService {
             id: r.id,
             masked: sealMasked(this.deps.cipher, person),
             search: caseSearchText(r.title, r.facts, person),
+            title: caseMaskedTitle(r.title, person),
           };
         });
-        // the sharing page's search text (sharing/search-text.ts) is derived here too
+        // the sharing page's search text and masked title (sharing/search-text.ts) are derived here too
         await em.execute(
           `update petition_case c set petitioner_masked_enc = coalesce(c.petitioner_masked_enc, x.masked),
-                  search_text = coalesce(c.search_text, x.search)
-             from jsonb_to_recordset(?::jsonb) as x(id int, masked text, search text) where c.id = x.id`,
+                  search_text = coalesce(c.search_text, x.search),
+                  masked_title = coalesce(c.masked_title, x.title)
+             from jsonb_to_recordset(?::jsonb) as x(id int, masked text, search text, title text)
+            where c.id = x.id`,
           [JSON.stringify(sealed)],
         );
         return rows.length;

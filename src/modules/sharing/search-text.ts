@@ -11,3 +11,15 @@ import { redactPersonalText, type KnownPerson } from '../petitioner/redaction';
 export function caseSearchText(title: string, factsAndReasons: string, petitioner: KnownPerson): string {
   return redactPersonalText(`${title} ${factsAndReasons}`, [petitioner]);
 }
+
+/**
+ * A case's title as a reader who sees its petitioner masked reads it (`petition_case.masked_title`):
+ * exactly what readerText gives such a reader (redacted against the case's own petitioner, then by
+ * shape), kept beside the sealed record so the sharing page decrypts nothing for masked readers.
+ * Written with the title and the petitioner's record on every write path (registration, import);
+ * records from before it existed get it from PetitionerService.deriveMissingMasks, and are read
+ * through the redactor until then.
+ */
+export function caseMaskedTitle(title: string, petitioner: KnownPerson): string {
+  return redactPersonalText(title, [petitioner]);
+}

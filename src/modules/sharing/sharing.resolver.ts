@@ -17,6 +17,7 @@ import {
 } from 'type-graphql';
 import { Kind, type GraphQLResolveInfo } from 'graphql';
 import type { Context } from '../../graphql/context';
+import { primeCaseUnits } from '../../access/visibility';
 import { PageInfo } from '../../graphql/connection';
 import { PetitionCase } from '../case/case.entity';
 import { Category } from '../case/case.enums';
@@ -149,19 +150,21 @@ export class SharingResolver {
     description: `已终结的信访事项（所有部门可查，个人信息脱敏；每页最多 ${PAGE_MAX} 条）`,
   })
   async terminatedCases(
-    @Ctx() { actor, services }: Context,
+    @Ctx() ctx: Context,
     @Arg('filter', () => TerminatedCaseFilterInput, { nullable: true }) filter?: TerminatedCaseFilterInput,
     @Arg('first', () => Int, { defaultValue: 20 }) first = 20,
     @Arg('after', () => String, { nullable: true }) after?: string,
     @Info() info?: GraphQLResolveInfo,
   ) {
-    const page = await services.sharing.terminatedCases(
-      actor,
+    const page = await ctx.services.sharing.terminatedCases(
+      ctx.actor,
       filter ?? {},
       first,
       after,
       info ? selectedNodeFields(info) : null,
     );
+    // each row's unit and visibility are then known without a promise per field
+    await primeCaseUnits(ctx, page.nodes);
     return {
       nodes: page.nodes,
       pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor },

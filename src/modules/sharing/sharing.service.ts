@@ -110,7 +110,11 @@ function caseRows(em: EntityManager, fields?: ReadonlySet<string> | null): CaseR
         !light ||
         ALWAYS.has(p.name) ||
         fields!.has(p.name) ||
-        (fields!.has('petitioner') && p.embedded?.[0] === 'petitionerRecord'),
+        // Case.title reads the stored masked title for masked readers (graphql/free-text.ts)
+        (fields!.has('title') && p.name === 'maskedTitle') ||
+        // the petitioner's record: for its view, and for the redaction of facts and requests
+        ((fields!.has('petitioner') || fields!.has('factsAndReasons') || fields!.has('requests')) &&
+          p.embedded?.[0] === 'petitionerRecord'),
     );
   const setters = props.map((p) => {
     const column = p.fieldNames[0];
