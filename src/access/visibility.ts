@@ -1,6 +1,6 @@
 import type { Actor } from '../auth/actor';
 import type { Context } from '../graphql/context';
-import type { ClearReadField } from '../graphql/request-audit';
+import type { ClearReadField } from './clear-reads';
 import type { PetitionCase } from '../modules/case/case.entity';
 import type { Unit } from '../modules/org/unit.entity';
 import type {
@@ -114,6 +114,22 @@ export function submitterVisibilityFor(actor: Actor, assignedUnitPath: string | 
     isSameOrBelow(assignedUnitPath, actor.unitPath)
     ? 'CLEAR'
     : 'MASKED';
+}
+
+/**
+ * A feedback submitter's field as this reader may see it: for a CLEAR reader the value is noted
+ * for the request's clear-read audit (clear-reads.ts), the one path every clear read takes.
+ */
+export function submitterField(
+  ctx: Pick<Context, 'audit'>,
+  f: Pick<PublicFeedback, 'id'>,
+  field: 'submitterName' | 'submitterPhone',
+  visibility: Visibility,
+  value: string | null,
+): string | null {
+  if (value !== null && visibility === 'CLEAR')
+    ctx.audit.submitterClearRead({ feedbackId: f.id, fields: [field] });
+  return value;
 }
 
 /** submitterVisibilityFor on the feedback's assigned unit, through the request's loaders. */

@@ -9,7 +9,7 @@ import {
   RectificationOrder,
 } from './supervision.entity';
 
-function create(ctx: Pick<Context, 'em' | 'actor' | 'services'>) {
+function create(ctx: Pick<Context, 'em' | 'actor' | 'services' | 'audit'>) {
   const { em } = ctx;
   const ids = (keys: readonly number[]) => ({ $in: [...keys] });
   const readable = (orders: RectificationOrder[]) =>
@@ -48,21 +48,21 @@ function create(ctx: Pick<Context, 'em' | 'actor' | 'services'>) {
       ),
     ),
     /**
-     * Clear reads of feedback submitters, keyed `id:field`: one audit write per batch (all the
-     * rows of a page at once), before any clear value is returned; a failed write fails the fields.
+     * Kept for the resolver's existing call: a clear read of a feedback submitter, keyed
+     * `id:field`, is only noted for the request's clear-read audit (src/access/clear-reads.ts),
+     * written with every other clear read before the response leaves. Prefer `submitterField`
+     * (src/access/visibility.ts).
      */
-    feedbackClearRead: new DataLoader<string, true>(async (keys) => {
-      const fields = new Map<number, string[]>();
-      for (const k of keys) {
-        const [id, field] = k.split(':');
-        fields.set(Number(id), [...(fields.get(Number(id)) ?? []), field]);
-      }
-      await ctx.services.supervision.feedback.auditClearReads(
-        ctx.actor,
-        [...fields].map(([feedbackId, f]) => ({ feedbackId, fields: f })),
-      );
-      return keys.map(() => true as const);
-    }),
+    feedbackClearRead: {
+      load: async (key: string): Promise<true> => {
+        const [id, field] = key.split(':');
+        ctx.audit.submitterClearRead({
+          feedbackId: Number(id),
+          fields: [field as 'submitterName' | 'submitterPhone'],
+        });
+        return true;
+      },
+    },
   };
 }
 export type SupervisionLoaders = ReturnType<typeof create>;
@@ -74,7 +74,9 @@ const perRequest = new WeakMap<EntityManager, SupervisionLoaders>();
  * the list size), keyed by the request's own EntityManager like the follow-up module's: nothing is
  * shared across requests or users. Units go through the shared loaders (graphql/loaders.ts).
  */
-export function supervisionLoaders(ctx: Pick<Context, 'em' | 'actor' | 'services'>): SupervisionLoaders {
+export function supervisionLoaders(
+  ctx: Pick<Context, 'em' | 'actor' | 'services' | 'audit'>,
+): SupervisionLoaders {
   let l = perRequest.get(ctx.em);
   if (!l) {
     l = create(ctx);
