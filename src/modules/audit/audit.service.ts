@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ForbiddenError, Problems } from '../../errors';
-import { AUDIT_LOCK_KEY, INSERT_CHAINED, chainRows, chainerOf } from './audit.chainer';
+import { AUDIT_LOCK_KEY, chainerOf, insertChained, linked } from './audit.chainer';
 import {
   CHAINED_SELECT,
   isoFromMicros,
@@ -240,14 +240,11 @@ export class AuditService {
     const [head] = await em.execute<{ seq: string; hash: string }[]>(
       'select seq::text as seq, hash from audit_log order by audit_log.seq desc limit 1',
     );
-    await em.execute(INSERT_CHAINED, [
-      JSON.stringify(
-        chainRows(
-          head ?? null,
-          prepared.map((p) => ({ ...p, at })),
-        ),
-      ),
-    ]);
+    const { json } = linked(
+      head ?? null,
+      prepared.map((p) => ({ ...p, at })),
+    );
+    await em.execute(insertChained('?'), [json]);
   }
 
   // ---- reading (SUPERVISOR only) ----
