@@ -161,7 +161,7 @@ export class AuditChainer {
           batch.push(w);
           n += w.entries.length;
         }
-        await this.write(batch);
+        await this.write(batch).catch((e: unknown) => batch.forEach((w) => w.reject(e)));
       }
     } finally {
       this.running = false;
