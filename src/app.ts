@@ -75,7 +75,7 @@ function clearReadAuditPlugin(logger: Logger, now: () => Date): ApolloServerPlug
           const audit = contextValue.audit;
           if (!audit || audit.empty) return;
           try {
-            await new AuditService(contextValue.em.fork(), now).recordMany(audit.entries());
+            await new AuditService(contextValue.em, now).recordManyDetached(audit.entries());
             audit.clear();
           } catch (e) {
             logger.error(

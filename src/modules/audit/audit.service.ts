@@ -220,6 +220,18 @@ export class AuditService {
   }
 
   /**
+   * Appends the entries as their own commit through the process's chainer, never joining a
+   * transaction the EntityManager may be in (the clear reads of a response: they stand whatever
+   * became of the request's writes). Returns once they are committed in the chain.
+   */
+  async recordManyDetached(entries: AuditEntry[]): Promise<void> {
+    if (!entries.length) return;
+    const prepared = entries.map(prepare);
+    const at = this.now().toISOString();
+    await this.chainer().append(prepared.map((p) => ({ ...p, at })));
+  }
+
+  /**
    * Moves every entry left in audit_pending (staged by an earlier version, or by a process that
    * stopped before chaining it) into the chain, in staging order. Run before the log is read or
    * verified, so nothing staged is left out; returns how many were chained.
