@@ -32,7 +32,7 @@ import type { Context } from './graphql/context';
 import { createDeps, createServices } from './services';
 import type { Deps } from './shared/deps';
 import { createLoaders } from './graphql/loaders';
-import { RequestAudit } from './graphql/request-audit';
+import { RequestAudit } from './access/clear-reads';
 import { AuditService } from './modules/audit/audit.service';
 import { createFileRouter } from './modules/followup/files.http';
 import { createReportRouter } from './modules/supervision/report.http';
@@ -64,28 +64,20 @@ export interface Hub {
 }
 
 /**
- * Writes the request's clear reads of personal data to the audit log before the response leaves.
- * If the audit cannot be written, the data is withheld: the response becomes an error.
+ * Writes the request's clear reads of personal data (src/access/clear-reads.ts, the one path they
+ * all take) to the audit log before the response leaves. If the audit cannot be written, the data
+ * is withheld: the response becomes an error.
  */
 function clearReadAuditPlugin(logger: Logger, now: () => Date): ApolloServerPlugin<Context> {
   return {
     async requestDidStart() {
       return {
         async willSendResponse({ contextValue, response }) {
-          const reads = contextValue.audit?.pending() ?? [];
-          if (!reads.length) return;
+          const audit = contextValue.audit;
+          if (!audit || audit.empty) return;
           try {
-            const { actor } = contextValue;
-            await new AuditService(contextValue.em.fork(), now).recordMany(
-              reads.map((r) => ({
-                actor,
-                operation: 'petitioner.read.clear',
-                caseId: r.caseId,
-                petitionerId: r.petitionerId,
-                fields: r.fields,
-              })),
-            );
-            contextValue.audit.clear();
+            await new AuditService(contextValue.em, now).recordManyDetached(audit.entries());
+            audit.clear();
           } catch (e) {
             logger.error(
               { err: { name: (e as Error).name }, requestId: contextValue.requestId },

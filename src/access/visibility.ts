@@ -1,6 +1,6 @@
 import type { Actor } from '../auth/actor';
 import type { Context } from '../graphql/context';
-import type { ClearReadField } from '../graphql/request-audit';
+import type { ClearReadField } from './clear-reads';
 import type { PetitionCase } from '../modules/case/case.entity';
 import type { Unit } from '../modules/org/unit.entity';
 import type {
@@ -8,7 +8,6 @@ import type {
   PublicFeedback,
   RectificationOrder,
 } from '../modules/supervision/supervision.entity';
-import { supervisionLoaders } from '../modules/supervision/supervision.loaders';
 import { isSameOrBelow } from './jurisdiction';
 import { FEEDBACK_HANDLERS, INSPECTORS, ORDER_READERS } from './roles';
 
@@ -157,6 +156,22 @@ export function submitterVisibilityFor(actor: Actor, assignedUnitPath: string | 
     : 'MASKED';
 }
 
+/**
+ * A feedback submitter's field as this reader may see it: for a CLEAR reader the value is noted
+ * for the request's clear-read audit (clear-reads.ts), the one path every clear read takes.
+ */
+export function submitterField(
+  ctx: Pick<Context, 'audit'>,
+  f: Pick<PublicFeedback, 'id'>,
+  field: 'submitterName' | 'submitterPhone',
+  visibility: Visibility,
+  value: string | null,
+): string | null {
+  if (value !== null && visibility === 'CLEAR')
+    ctx.audit.submitterClearRead({ feedbackId: f.id, fields: [field] });
+  return value;
+}
+
 /** submitterVisibilityFor on the feedback's assigned unit, through the request's loaders. */
 export async function submitterVisibility(
   ctx: Context,
@@ -168,8 +183,8 @@ export async function submitterVisibility(
 
 /**
  * A feedback's submitter name or phone as this reader may see it (submitterVisibility), or null
- * when none was given. A clear value is audited before it is returned (one audit write per batch,
- * the `feedbackClearRead` loader of supervision.loaders.ts); a failed write fails the field.
+ * when none was given. A clear value is noted for the request's one clear-read audit
+ * (src/access/clear-reads.ts), written before the response leaves.
  */
 export async function feedbackSubmitter(
   ctx: Context,
@@ -180,6 +195,5 @@ export async function feedbackSubmitter(
   if (!enc) return null;
   const visibility = await submitterVisibility(ctx, f);
   const value = ctx.services.supervision.feedback.submitter(f, visibility);
-  if (visibility === 'CLEAR') await supervisionLoaders(ctx).feedbackClearRead.load(`${f.id}:${field}`);
-  return field === 'submitterName' ? value.name : value.phone;
+  return submitterField(ctx, f, field, visibility, field === 'submitterName' ? value.name : value.phone);
 }

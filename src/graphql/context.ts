@@ -3,7 +3,7 @@ import type { Actor } from '../auth/actor';
 import type { Logger } from '../logger';
 import type { Services } from '../services';
 import type { Loaders } from './loaders';
-import type { RequestAudit } from './request-audit';
+import type { RequestAudit } from '../access/clear-reads';
 
 /** Everything a resolver may use; built once per request. */
 export interface Context {
@@ -11,6 +11,7 @@ export interface Context {
   em: EntityManager;
   services: Services;
   loaders: Loaders;
+  /** The request's clear reads, audited before the response leaves (src/access/clear-reads.ts). */
   audit: RequestAudit;
   logger: Logger;
   requestId: string;

@@ -1,11 +1,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ForbiddenError, Problems } from '../../errors';
 import { AUDIT_LOG_PAGE_CAP, checkPage, edgesPage, keysetPage } from '../../shared/paging';
+import { AUDIT_LOCK_KEY, chainerOf, insertChained, linked } from './audit.chainer';
 import {
   CHAINED_SELECT,
-  GENESIS_HASH,
-  chainHash,
-  columnsOf,
   isoFromMicros,
   verifyAuditChain,
   type AuditChainVerification,
@@ -14,11 +12,7 @@ import {
   type VerifyOptions,
 } from './audit.verify';
 
-/**
- * Key of the PostgreSQL advisory lock that serialises appends to the chain
- * (pg_advisory_xact_lock, held until the appending transaction ends). The bytes spell "auditlog".
- */
-export const AUDIT_LOCK_KEY = '7022364680378345319';
+export { AUDIT_LOCK_KEY };
 
 /** Who acted. An Actor (src/auth/actor.ts) fits; command-line tasks pass a system actor. */
 export interface AuditActor {
@@ -131,84 +125,6 @@ function prepare(entry: AuditEntry): Prepared {
   };
 }
 
-const INSERT = `insert into audit_log
-    (seq, at, user_id, user_name, role, unit_code, operation, case_id, petitioner_id, fields, reason, details,
-     prev_hash, hash)
-  select (r->>'seq')::bigint, (r->>'at')::timestamptz, r->>'user_id', r->>'user_name', r->>'role',
-         r->>'unit_code', r->>'operation', (r->>'case_id')::bigint, (r->>'petitioner_id')::bigint,
-         case when jsonb_typeof(r->'fields') = 'array' then
-           array(select f from jsonb_array_elements_text(r->'fields') with ordinality as t(f, i) order by i)
-         end,
-         r->>'reason', nullif(r->'details', 'null'::jsonb), r->>'prev_hash', r->>'hash'
-    from jsonb_array_elements(?::jsonb) as r`;
-
-/** Stages entries (no lock, no chain yet): AuditService.chainPending moves them into audit_log. */
-const STAGE = `insert into audit_pending
-    (at, user_id, user_name, role, unit_code, operation, case_id, petitioner_id, fields, reason, details)
-  select (r->>'at')::timestamptz, r->>'user_id', r->>'user_name', r->>'role', r->>'unit_code', r->>'operation',
-         (r->>'case_id')::bigint, (r->>'petitioner_id')::bigint,
-         case when jsonb_typeof(r->'fields') = 'array' then
-           array(select f from jsonb_array_elements_text(r->'fields') with ordinality as t(f, i) order by i)
-         end,
-         r->>'reason', nullif(r->'details', 'null'::jsonb)
-    from jsonb_array_elements(?::jsonb) with ordinality as e(r, i) order by i`;
-
-/**
- * Staged entries taken out, in the order they were staged, as the hash will see them, with the
- * chain's head: one statement (run with the lock held, so it sees the last committed entry).
- */
-const TAKE_PENDING = `with taken as (
-    delete from audit_pending where id in (select id from audit_pending order by id limit $1) returning *)
-  select (select json_build_object('seq', seq::text, 'hash', hash) from audit_log order by seq desc limit 1) as head,
-         coalesce((select json_agg(t order by t.id) from (
-           select id, to_char(at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') as at_us, user_id, user_name, role,
-                  unit_code, operation, case_id::text as case_id, petitioner_id::text as petitioner_id, fields, reason,
-                  details
-             from taken) t), '[]'::json) as taken`;
-/** Staged entries chained per lock holding, at most. */
-const CHAIN_BATCH = 5000;
-
-/** A connection of the ORM's pool, used directly: the chaining is three round trips. */
-interface PoolClient {
-  query(text: string, params?: unknown[]): Promise<{ rows: any[] }>;
-  escapeLiteral(value: string): string;
-  __knex__disposed?: unknown;
-}
-
-/** The entries linked after the chain's head, as INSERT reads them. */
-function chainRows(
-  head: { seq: string; hash: string } | null,
-  entries: { prepared: Prepared; at: string }[],
-) {
-  let seq = head ? BigInt(head.seq) : 0n;
-  let prevHash = head ? head.hash : GENESIS_HASH;
-  return entries.map(({ prepared: p, at }) => {
-    seq += 1n;
-    const columns: ChainedColumns = { ...p, seq: seq.toString(), at };
-    const hash = chainHash(prevHash, columns);
-    const row = { seq: columns.seq, ...rowOf(p, at), prev_hash: prevHash, hash };
-    prevHash = hash;
-    return row;
-  });
-}
-
-/** An entry's stored columns, as the insert statements read them from JSON. */
-function rowOf(p: Prepared, at: string) {
-  return {
-    at,
-    user_id: p.userId,
-    user_name: p.userName,
-    role: p.role,
-    unit_code: p.unitCode,
-    operation: p.operation,
-    case_id: p.caseId,
-    petitioner_id: p.petitionerId,
-    fields: p.fields,
-    reason: p.reason,
-    details: p.details,
-  };
-}
-
 function recordOf(r: ChainedRow): AuditLogRecord {
   return {
     seq: Number(r.seq),
@@ -253,12 +169,14 @@ function assertSupervisor(actor: { role: string }) {
 /**
  * The append-only, hash-chained audit log (DESIGN.md §3). Appends join the caller's
  * transaction when the EntityManager is in one (so a rolled-back write leaves no audit entry
- * and a committed one always has its entry); otherwise each call is its own transaction.
+ * and a committed one always has its entry); otherwise they go to the process's chainer
+ * (audit.chainer.ts), which commits everyone's entries in batches, and the call returns once
+ * the entries are committed in the chain.
  *
- * Appends are serialised by an advisory lock held to the end of the transaction: record near
- * the end of a long transaction, and never while waiting on other locks, to keep the wait short.
- * Inside `em.transactional(async (tem) => …)` use `audit.withEm(tem)`: the callback's
- * EntityManager is a fork that carries the transaction, the outer one does not.
+ * Appends inside a transaction take the chain's advisory lock, held to the end of that
+ * transaction: record near the end of a long transaction, and never while waiting on other locks,
+ * to keep the wait short. Inside `em.transactional(async (tem) => …)` use `audit.withEm(tem)`: the
+ * callback's EntityManager is a fork that carries the transaction, the outer one does not.
  */
 export class AuditService {
   constructor(
@@ -276,114 +194,60 @@ export class AuditService {
   }
 
   /**
-   * Appends all entries, in the order given. Inside a transaction: with the chain's lock, joining
-   * that transaction. Outside one: staged with one insert and no lock, then chained together with
-   * whatever else is staged (chainPending); returns once they are in the chain.
+   * Appends all entries, in the order given, all with the same time. Inside a transaction: with
+   * the chain's lock, joining that transaction. Outside one: through the process's chainer, with
+   * whatever else is being appended meanwhile; returns once they are committed in the chain, and
+   * throws if they are not.
    */
   async recordMany(entries: AuditEntry[]): Promise<void> {
     if (!entries.length) return;
     const prepared = entries.map(prepare);
+    const at = this.now().toISOString();
     if (this.em.isInTransaction()) {
-      await this.append(this.em, prepared);
+      await this.append(this.em, prepared, at);
       return;
     }
-    const at = this.now().toISOString();
-    await this.withClient(async (client) => {
-      // Staged without waiting for the disk: the chaining commit below (ours, or that of the
-      // holder who chains our entries first) is synchronous and flushes the log past this insert,
-      // so the entries are durable before anything is answered; if chaining fails, nothing is.
-      const staged = client.escapeLiteral(JSON.stringify(prepared.map((p) => rowOf(p, at))));
-      try {
-        await client.query(
-          `begin; set local synchronous_commit = off; ${STAGE.replace('?', staged)}; commit`,
-        );
-      } catch (e) {
-        await client.query('rollback').catch((err) => (client.__knex__disposed = err));
-        throw e;
-      }
-      await this.chainWith(client);
-    });
+    await this.chainer().append(prepared.map((p) => ({ ...p, at })));
   }
 
   /**
-   * Moves every staged entry into the chain, in staging order, under the chain's lock: one lock
-   * holding (one commit) for all the entries staged meanwhile, however many writers staged them.
-   * A writer that finds its entries already chained by the holder before it only waited. Also run
-   * before the log is read or verified, so nothing staged is left out.
+   * Appends the entries as their own commit through the process's chainer, never joining a
+   * transaction the EntityManager may be in (the clear reads of a response: they stand whatever
+   * became of the request's writes). Returns once they are committed in the chain.
+   */
+  async recordManyDetached(entries: AuditEntry[]): Promise<void> {
+    if (!entries.length) return;
+    const prepared = entries.map(prepare);
+    const at = this.now().toISOString();
+    await this.chainer().append(prepared.map((p) => ({ ...p, at })));
+  }
+
+  /**
+   * Moves every entry left in audit_pending (staged by an earlier version, or by a process that
+   * stopped before chaining it) into the chain, in staging order. Run before the log is read or
+   * verified, so nothing staged is left out; returns how many were chained.
    */
   async chainPending(): Promise<number> {
-    return this.withClient((client) => this.chainWith(client));
+    return this.chainer().append([], true);
   }
 
-  private async chainWith(client: PoolClient): Promise<number> {
-    let chained = 0;
-    for (;;) {
-      // Two round trips: lock and take the staged entries with the head (each statement of the
-      // batch has its own snapshot, so the take sees what was committed before the lock); insert
-      // and commit. An empty take (another holder chained ours) just commits.
-      let n: number;
-      try {
-        const results = (await client.query(
-          `begin; select pg_advisory_xact_lock(${BigInt(AUDIT_LOCK_KEY)}); ${TAKE_PENDING.replace('$1', String(CHAIN_BATCH))}`,
-        )) as unknown as { rows: any[] }[];
-        const [{ head, taken }] = results[2].rows as {
-          head: { seq: string; hash: string } | null;
-          taken: (Omit<ChainedRow, 'seq' | 'prev_hash' | 'hash'> & { id: string })[];
-        }[];
-        n = taken.length;
-        if (!n) {
-          await client.query('commit');
-          return chained;
-        }
-        const rows = chainRows(
-          head,
-          taken.map((r) => {
-            const c = columnsOf({ ...r, seq: '0', prev_hash: '', hash: '' });
-            return { prepared: c, at: c.at };
-          }),
-        );
-        const sql = INSERT.replace('?::jsonb', `${client.escapeLiteral(JSON.stringify(rows))}::jsonb`);
-        await client.query(`${sql}; commit`);
-      } catch (e) {
-        await client.query('rollback').catch((err) => (client.__knex__disposed = err));
-        throw e;
-      }
-      chained += n;
-      if (n < CHAIN_BATCH) return chained;
-    }
+  private chainer() {
+    const knex = (this.em.getConnection() as unknown as { getKnex(): { client: any } }).getKnex();
+    return chainerOf(knex.client);
   }
 
-  /** A connection of the ORM's pool, held for `f`. */
-  private async withClient<T>(f: (client: PoolClient) => Promise<T>): Promise<T> {
-    const knexClient = (this.em.getConnection() as unknown as { getKnex(): { client: any } }).getKnex()
-      .client;
-    const client = (await knexClient.acquireConnection()) as PoolClient;
-    try {
-      return await f(client);
-    } finally {
-      await knexClient.releaseConnection(client);
-    }
-  }
-
-  private async append(em: EntityManager, prepared: Prepared[]): Promise<void> {
+  /** With the caller's transaction: takes the chain's lock, links the entries after the head, inserts them. */
+  private async append(em: EntityManager, prepared: Prepared[], at: string): Promise<void> {
     await em.execute('select pg_advisory_xact_lock(?::bigint)', [AUDIT_LOCK_KEY]);
-    const at = this.now().toISOString();
-    await this.insertChained(
-      em,
-      prepared.map((p) => ({ prepared: p, at })),
-    );
-  }
-
-  /** With the chain's lock held: links the entries after the head and inserts them. */
-  private async insertChained(
-    em: EntityManager,
-    entries: { prepared: Prepared; at: string }[],
-  ): Promise<void> {
     // Read after the lock: under READ COMMITTED this statement sees the last committed entry.
     const [head] = await em.execute<{ seq: string; hash: string }[]>(
       'select seq::text as seq, hash from audit_log order by audit_log.seq desc limit 1',
     );
-    await em.execute(INSERT, [JSON.stringify(chainRows(head ?? null, entries))]);
+    const { json } = linked(
+      head ?? null,
+      prepared.map((p) => ({ ...p, at })),
+    );
+    await em.execute(insertChained('?'), [json]);
   }
 
   // ---- reading (SUPERVISOR only) ----

@@ -56,7 +56,7 @@ export const FEEDBACK_AAD = {
  *
  * The submitter's name and phone are personal data: sealed at rest, masked for every reader except
  * the officers of the assigned unit (and of the units above it), who must reply; each clear read
- * is audited (`feedback.read.clear`).
+ * is audited (`feedback.read.clear`) through the one clear-read path, src/access/clear-reads.ts.
  */
 export class FeedbackService {
   constructor(
@@ -108,18 +108,6 @@ export class FeedbackService {
       ? cipher.decrypt(f.submitterPhoneEnc, FEEDBACK_AAD.submitterPhone)
       : null;
     return visibility === 'CLEAR' ? { name, phone } : { name: maskName(name), phone: maskPhone(phone) };
-  }
-
-  /** One audit entry per feedback read in clear (written before the value is returned). */
-  async auditClearReads(actor: Actor, reads: { feedbackId: number; fields: string[] }[]): Promise<void> {
-    await this.audit.recordMany(
-      reads.map((r) => ({
-        actor,
-        operation: 'feedback.read.clear',
-        fields: r.fields,
-        details: { feedbackId: r.feedbackId },
-      })),
-    );
   }
 
   // ---- writes ----

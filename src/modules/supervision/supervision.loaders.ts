@@ -47,22 +47,6 @@ function create(ctx: Pick<Context, 'em' | 'actor' | 'services'>) {
         (r: AccountabilityRecord) => r.finding.id,
       ),
     ),
-    /**
-     * Clear reads of feedback submitters, keyed `id:field`: one audit write per batch (all the
-     * rows of a page at once), before any clear value is returned; a failed write fails the fields.
-     */
-    feedbackClearRead: new DataLoader<string, true>(async (keys) => {
-      const fields = new Map<number, string[]>();
-      for (const k of keys) {
-        const [id, field] = k.split(':');
-        fields.set(Number(id), [...(fields.get(Number(id)) ?? []), field]);
-      }
-      await ctx.services.supervision.feedback.auditClearReads(
-        ctx.actor,
-        [...fields].map(([feedbackId, f]) => ({ feedbackId, fields: f })),
-      );
-      return keys.map(() => true as const);
-    }),
   };
 }
 export type SupervisionLoaders = ReturnType<typeof create>;
@@ -74,7 +58,9 @@ const perRequest = new WeakMap<EntityManager, SupervisionLoaders>();
  * the list size), keyed by the request's own EntityManager like the follow-up module's: nothing is
  * shared across requests or users. Units go through the shared loaders (graphql/loaders.ts).
  */
-export function supervisionLoaders(ctx: Pick<Context, 'em' | 'actor' | 'services'>): SupervisionLoaders {
+export function supervisionLoaders(
+  ctx: Pick<Context, 'em' | 'actor' | 'services'>,
+): SupervisionLoaders {
   let l = perRequest.get(ctx.em);
   if (!l) {
     l = create(ctx);
