@@ -4,7 +4,7 @@ import { allow } from 'graphql-shield';
 import { applyMiddleware } from 'graphql-middleware';
 import { buildSchemaSync } from 'type-graphql';
 import { UnitResolver } from '../modules/org/unit.resolver';
-import { CaseResolver } from '../modules/case/case.resolver';
+import { caseResolvers } from '../modules/case/graphql';
 import { PetitionerResolver } from '../modules/petitioner/petitioner.graphql';
 import { TerminationResolver } from '../modules/termination/termination.resolver';
 import { SharingResolver, TerminatedCaseConnectionResolver } from '../modules/sharing/sharing.resolver';
@@ -17,7 +17,7 @@ import { inputRules } from './input-rules';
 
 export const resolvers = [
   UnitResolver,
-  CaseResolver,
+  ...caseResolvers,
   PetitionerResolver,
   TerminationResolver,
   SharingResolver,
