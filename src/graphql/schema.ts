@@ -6,7 +6,7 @@ import { buildSchemaSync } from 'type-graphql';
 import { UnitResolver } from '../modules/org/unit.resolver';
 import { caseResolvers } from '../modules/case/graphql';
 import { PetitionerResolver } from '../modules/petitioner/petitioner.graphql';
-import { TerminationResolver } from '../modules/termination/termination.resolver';
+import { terminationResolvers } from '../modules/termination/graphql';
 import { SharingResolver, TerminatedCaseConnectionResolver } from '../modules/sharing/sharing.resolver';
 import { AuditResolver } from '../modules/audit/audit.resolver';
 import { followUpResolvers } from '../modules/followup/graphql';
@@ -19,7 +19,7 @@ export const resolvers = [
   UnitResolver,
   ...caseResolvers,
   PetitionerResolver,
-  TerminationResolver,
+  ...terminationResolvers,
   SharingResolver,
   TerminatedCaseConnectionResolver,
   AuditResolver,
