@@ -3,7 +3,7 @@ import { isObjectType, lexicographicSortSchema, printSchema, type GraphQLSchema 
 import { allow } from 'graphql-shield';
 import { applyMiddleware } from 'graphql-middleware';
 import { buildSchemaSync } from 'type-graphql';
-import { UnitResolver } from '../modules/org/unit.resolver';
+import { orgResolvers } from '../modules/org/graphql';
 import { caseResolvers } from '../modules/case/graphql';
 import { PetitionerResolver } from '../modules/petitioner/petitioner.graphql';
 import { terminationResolvers } from '../modules/termination/graphql';
@@ -16,7 +16,7 @@ import { freeTextMiddleware } from './free-text';
 import { inputRules } from './input-rules';
 
 export const resolvers = [
-  UnitResolver,
+  ...orgResolvers,
   ...caseResolvers,
   PetitionerResolver,
   ...terminationResolvers,
