@@ -24,8 +24,9 @@ export class PageArgs {
 
 /**
  * PageArgs without descriptions in the schema: the lists that paged before PageArgs existed
- * (`cases`) keep their arguments as the schema has them; moving them to PageArgs would add the
- * two descriptions, a deliberate schema change for another step.
+ * (`cases`, `overdueReturnVisits`, `escalationInbox`) keep their arguments as the schema has
+ * them; moving them to PageArgs would add the two descriptions, a deliberate schema change for
+ * another step.
  */
 @ArgsType()
 export class BarePageArgs {
