@@ -58,7 +58,7 @@ export function createLoaders(em: EntityManager, unitTree: UnitTreeCache) {
     unitDescendants: new DataLoader<number, Unit[]>(async (ids) => unitsRelatedTo(em, ids, 'descendants')),
     /**
      * Cases by id, whoever may see them: callers apply the visibility rule (see
-     * `visibleCase` in termination.resolver.ts). The handling unit comes through `unitInfo`.
+     * `visibleCase` in access/jurisdiction.ts). The handling unit comes through `unitInfo`.
      */
     cases: new DataLoader<number, PetitionCase | null>(async (ids) =>
       byKey(ids, await em.find(PetitionCase, { id: { $in: [...ids] } }), (c) => c.id),

@@ -3,9 +3,9 @@ import { isObjectType, lexicographicSortSchema, printSchema, type GraphQLSchema 
 import { allow } from 'graphql-shield';
 import { applyMiddleware } from 'graphql-middleware';
 import { buildSchemaSync } from 'type-graphql';
-import { UnitResolver } from '../modules/org/unit.resolver';
-import { CaseResolver } from '../modules/case/case.resolver';
-import { TerminationResolver } from '../modules/termination/termination.resolver';
+import { orgResolvers } from '../modules/org/graphql';
+import { caseResolvers } from '../modules/case/graphql';
+import { terminationResolvers } from '../modules/termination/graphql';
 import { SharingResolver, TerminatedCaseConnectionResolver } from '../modules/sharing/sharing.resolver';
 import { AuditResolver } from '../modules/audit/audit.resolver';
 import { followUpResolvers } from '../modules/followup/graphql';
@@ -15,9 +15,9 @@ import { freeTextMiddleware } from './free-text';
 import { inputRules } from './input-rules';
 
 export const resolvers = [
-  UnitResolver,
-  CaseResolver,
-  TerminationResolver,
+  ...orgResolvers,
+  ...caseResolvers,
+  ...terminationResolvers,
   SharingResolver,
   TerminatedCaseConnectionResolver,
   AuditResolver,

@@ -253,6 +253,11 @@ export class TerminationService {
     return { examiningUnit: actor.unitId, status: ApplicationStatus.PENDING };
   }
 
+  /** A case's approved application (the one with a termination decision number), if any. */
+  approvedOf(applications: readonly TerminationApplication[]): TerminationApplication | null {
+    return applications.find((a) => a.decisionNumber) ?? null;
+  }
+
   formatDecisionNumber(year: number, n: number, agency: Unit): string {
     return this.deps.config.decisionNumberFormat
       .replaceAll('{year}', String(year))

@@ -1,6 +1,6 @@
 import { Field, ID, InputType } from 'type-graphql';
 import { IdempotencyKeyField } from '../../../graphql/idempotency-key';
-import { MatterInput } from '../../case/case.resolver';
+import { MatterInput } from '../../case/graphql/inputs';
 import {
   ArchiveItemKind,
   EscalationKind,

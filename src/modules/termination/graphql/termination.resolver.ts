@@ -1,36 +1,39 @@
 import { wrap } from '@mikro-orm/core';
-import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import type { Context } from '../../graphql/context';
-import { LIST_LAST_DEFAULT, LIST_LAST_MAX } from '../../graphql/list-bound';
-import { IdempotencyKeyArg } from '../../graphql/idempotency-key';
-import { Unit } from '../org/unit.entity';
-import { PetitionCase } from '../case/case.entity';
-import { DeliveryMethod, TerminationCondition } from '../case/case.enums';
-import { clearText } from '../../access/visibility';
-import { visibleCase } from '../../access/jurisdiction';
-import { PERSONAL_DATA_MARK } from '../petitioner/personal-data';
-import { TerminationApplication } from './termination.entity';
-import { loadUnit } from '../../graphql/loaders';
-import { LocalDate } from '../../graphql/scalars/local-date';
+import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { Context } from '../../../graphql/context';
+import { IdempotencyKeyArg } from '../../../graphql/idempotency-key';
+import { loadUnit } from '../../../graphql/loaders';
+import { LocalDate } from '../../../graphql/scalars/local-date';
+import { visibleCase } from '../../../access/jurisdiction';
+import { caseClearText } from '../../../access/visibility';
+import { PetitionCase } from '../../case/case.entity';
+import { DeliveryMethod, TerminationCondition } from '../../case/case.enums';
+import { Unit } from '../../org/unit.entity';
+import { PERSONAL_DATA_MARK } from '../../petitioner/personal-data';
+import { TerminationApplication } from '../termination.entity';
+import { InboxArgs } from './args';
 
 type OfficerText = 'statement' | 'returnReasons' | 'notificationExplanation';
 
 /**
  * Officer-written free text on an application (DESIGN.md §3: it can carry personal data, like
- * visit notes): the value only for readers who see the case's petitioner in clear (clearText:
- * visibilityFor through caseVisibility), queued for the request's audit entry; null otherwise.
+ * visit notes): the value only for readers who see the case's petitioner in clear, queued for the
+ * request's audit entry (access/visibility.ts caseClearText); null otherwise, and for an empty text.
  */
-async function officerText(
+function officerText(
   ctx: Context,
   a: TerminationApplication,
   field: OfficerText,
-): Promise<string | null> {
+): Promise<string | null> | null {
   const value = a[field];
-  if (!value) return null;
-  const c = await ctx.loaders.cases.load(a.case.id);
-  return c ? clearText(ctx, c, `terminationApplication.${field}`, value) : null;
+  return value ? caseClearText(ctx, a.case.id, `terminationApplication.${field}`, () => value) : null;
 }
 
+/**
+ * Termination applications (DESIGN.md §2.2): applying, the nearest agency's examination
+ * (approve or return), notifying the petitioner, the agency's work queue, and the application's
+ * fields. The conditions and who may act are termination.service.ts with case/procedure.ts.
+ */
 @Resolver(() => TerminationApplication)
 export class TerminationResolver {
   @Mutation(() => TerminationApplication, {
@@ -76,26 +79,15 @@ export class TerminationResolver {
     @IdempotencyKeyArg() idempotencyKey: string | null,
     @Ctx() { actor, services }: Context,
   ) {
-    return services.termination.notify(
-      actor,
-      Number(caseId),
-      { notifiedAt, deliveryMethod, explanation },
-      idempotencyKey,
-    );
+    const notice = { notifiedAt, deliveryMethod, explanation };
+    return services.termination.notify(actor, Number(caseId), notice, idempotencyKey);
   }
 
   @Query(() => [TerminationApplication], {
     description:
       '待本机构审核的终结申请：按申请时间从早到晚（最早的离审核期限最近），前 first 份；共有多少份见 pendingTerminationApplicationCount',
   })
-  pendingTerminationApplications(
-    @Ctx() { actor, services }: Context,
-    @Arg('first', () => Int, {
-      defaultValue: LIST_LAST_DEFAULT,
-      description: `最早的多少份（默认 ${LIST_LAST_DEFAULT}，最多 ${LIST_LAST_MAX}）`,
-    })
-    first: number,
-  ) {
+  pendingTerminationApplications(@Args() { first }: InboxArgs, @Ctx() { actor, services }: Context) {
     return services.termination.inbox(actor, first);
   }
 
@@ -103,6 +95,8 @@ export class TerminationResolver {
   pendingTerminationApplicationCount(@Ctx() { actor, services }: Context) {
     return services.termination.inboxSize(actor);
   }
+
+  // ---- fields ----
 
   @FieldResolver(() => PetitionCase, {
     nullable: true,
