@@ -9,7 +9,6 @@ export class PageInfo {
   endCursor!: string | null;
 }
 
-
 /** A cursor-paginated list type `<Name>Connection { nodes, pageInfo, totalCount }`. */
 export function Connection<T extends object>(name: string, node: ClassType<T>, description: string) {
   @ObjectType(`${name}Connection`, { description })

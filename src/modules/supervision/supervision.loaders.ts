@@ -58,9 +58,7 @@ const perRequest = new WeakMap<EntityManager, SupervisionLoaders>();
  * the list size), keyed by the request's own EntityManager like the follow-up module's: nothing is
  * shared across requests or users. Units go through the shared loaders (graphql/loaders.ts).
  */
-export function supervisionLoaders(
-  ctx: Pick<Context, 'em' | 'actor' | 'services'>,
-): SupervisionLoaders {
+export function supervisionLoaders(ctx: Pick<Context, 'em' | 'actor' | 'services'>): SupervisionLoaders {
   let l = perRequest.get(ctx.em);
   if (!l) {
     l = create(ctx);
