@@ -14,7 +14,7 @@ import type { AuditService } from '../audit/audit.service';
 import { contentIndexText } from '../sharing/duplicate-method';
 import { caseSearchText } from '../sharing/search-text';
 import { checkDay, checkText } from '../../shared/checks';
-import { checkIdempotencyKey, idempotent } from '../followup/idempotency';
+import { checkIdempotencyKey, idempotent, writeOnce } from '../followup/idempotency';
 import { canonicalJson } from '../audit/audit.verify';
 
 export interface RegisterCaseData {
@@ -484,20 +484,18 @@ export class CaseService {
     input: Record<string, unknown>,
     change: (em: EntityManager, c: PetitionCase) => Promise<Record<string, unknown> | void>,
   ): Promise<PetitionCase> {
-    return this.em.transactional((em) =>
-      idempotent(
-        em,
-        actor,
-        { key: idempotencyKey, operation, entity: PetitionCase, input: { caseId, ...input } },
-        async () => {
-          const c = await this.forHandlingUnit(actor, caseId, em);
-          this.assertInProgress(c);
-          const details = await change(em, c);
-          await em.flush();
-          await this.audited(em, actor, operation, c, details ?? undefined);
-          return c;
-        },
-      ),
+    return writeOnce(
+      this.em,
+      actor,
+      { key: idempotencyKey, operation, entity: PetitionCase, input: { caseId, ...input } },
+      async (em) => {
+        const c = await this.forHandlingUnit(actor, caseId, em);
+        this.assertInProgress(c);
+        const details = await change(em, c);
+        await em.flush();
+        await this.audited(em, actor, operation, c, details ?? undefined);
+        return c;
+      },
     );
   }
 

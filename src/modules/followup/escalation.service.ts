@@ -13,7 +13,7 @@ import { assertFollowUpReader, terminatedCaseForOfficer } from '../../access/fol
 import { checkDay, checkId, checkText } from '../../shared/checks';
 import { EscalationReport, TrackingRecord } from './followup.entity';
 import { EscalationKind, EscalationOutcome, EscalationStatus } from './followup.enums';
-import { checkIdempotencyKey, idempotent } from './idempotency';
+import { checkIdempotencyKey, writeOnce, keyAndInput } from './idempotency';
 import { SEALED_COLUMN, openJson, openText, sealJson, sealText } from './sealed-text';
 
 export interface ReportEscalationData {
@@ -101,52 +101,44 @@ export class EscalationService {
     const trackingRecordId = checkId(p, 'trackingRecordId', data.trackingRecordId);
     checkIdempotencyKey(p, data.idempotencyKey);
     p.throwIfAny();
-    const { idempotencyKey, ...input } = data;
-    return this.em.transactional((em) =>
-      idempotent(
-        em,
-        actor,
-        {
-          key: idempotencyKey,
-          operation: 'followup.reportEscalation',
-          entity: EscalationReport,
-          input,
-        },
-        async () => {
-          const c = await terminatedCaseForOfficer(this.cases, actor, caseId!, em);
-          const dp = new Problems();
-          dp.check(
-            data.discoveredOn >= c.terminatedAt!,
-            'discoveredOn',
-            `发现日期不能早于终结日期（${c.terminatedAt}）`,
-          );
-          if (trackingRecordId) {
-            const t = await em.findOne(TrackingRecord, { id: trackingRecordId, case: c.id });
-            dp.check(!!t, 'trackingRecordId', '该跟踪记录不属于此事项');
-          }
-          dp.throwIfAny();
-          const agency = await new UnitService(em).nearestAgencyAbove(c.handlingUnit.code);
-          if (!agency) throw new ConflictError('承办单位之上没有信访工作机构，无法报告');
-          const notes: ReportNotes = {
-            description: data.description.trim(),
-            measuresTaken: data.measuresTaken.trim(),
-          };
-          const r = em.create(EscalationReport, {
-            case: c,
-            kind: data.kind,
-            targetAgency: agency,
-            trackingRecordId,
-            discoveredOn: data.discoveredOn,
-            reportEnc: sealJson(this.deps, SEALED_COLUMN.escalationReport, notes),
-            reportedBy: actor.name,
-            reportedByUserId: actor.userId,
-            reportedAt: this.deps.now(),
-          });
-          await em.flush();
-          await this.audited(em, actor, 'followup.reportEscalation', r, c);
-          return r;
-        },
-      ),
+    return writeOnce(
+      this.em,
+      actor,
+      { operation: 'followup.reportEscalation', entity: EscalationReport, ...keyAndInput(data) },
+      async (em) => {
+        const c = await terminatedCaseForOfficer(this.cases, actor, caseId!, em);
+        const dp = new Problems();
+        dp.check(
+          data.discoveredOn >= c.terminatedAt!,
+          'discoveredOn',
+          `发现日期不能早于终结日期（${c.terminatedAt}）`,
+        );
+        if (trackingRecordId) {
+          const t = await em.findOne(TrackingRecord, { id: trackingRecordId, case: c.id });
+          dp.check(!!t, 'trackingRecordId', '该跟踪记录不属于此事项');
+        }
+        dp.throwIfAny();
+        const agency = await new UnitService(em).nearestAgencyAbove(c.handlingUnit.code);
+        if (!agency) throw new ConflictError('承办单位之上没有信访工作机构，无法报告');
+        const notes: ReportNotes = {
+          description: data.description.trim(),
+          measuresTaken: data.measuresTaken.trim(),
+        };
+        const r = em.create(EscalationReport, {
+          case: c,
+          kind: data.kind,
+          targetAgency: agency,
+          trackingRecordId,
+          discoveredOn: data.discoveredOn,
+          reportEnc: sealJson(this.deps, SEALED_COLUMN.escalationReport, notes),
+          reportedBy: actor.name,
+          reportedByUserId: actor.userId,
+          reportedAt: this.deps.now(),
+        });
+        await em.flush();
+        await this.audited(em, actor, 'followup.reportEscalation', r, c);
+        return r;
+      },
     );
   }
 
@@ -157,35 +149,27 @@ export class EscalationService {
     checkText(p, 'measures', data.measures, '签收时采取的措施', 5000);
     checkIdempotencyKey(p, data.idempotencyKey);
     p.throwIfAny();
-    const { idempotencyKey, ...input } = data;
-    return this.em.transactional((em) =>
-      idempotent(
-        em,
-        actor,
-        {
-          key: idempotencyKey,
-          operation: 'followup.acknowledgeEscalation',
-          entity: EscalationReport,
-          input,
-        },
-        async () => {
-          const { report: r, case: c } = await this.lockedForReviewer(actor, reportId!, em);
-          if (r.status !== EscalationStatus.REPORTED)
-            throw new ConflictError(
-              r.status === EscalationStatus.ACKNOWLEDGED
-                ? '该报告已签收（可能由其他审核人员处理），不能重复签收'
-                : '该报告已办结，不能再签收',
-            );
-          r.status = EscalationStatus.ACKNOWLEDGED;
-          r.acknowledgedAt = this.deps.now();
-          r.acknowledgedBy = actor.name;
-          r.acknowledgedByUserId = actor.userId;
-          r.acknowledgeEnc = sealText(this.deps, SEALED_COLUMN.escalationAcknowledge, data.measures.trim());
-          await em.flush();
-          await this.audited(em, actor, 'followup.acknowledgeEscalation', r, c);
-          return r;
-        },
-      ),
+    return writeOnce(
+      this.em,
+      actor,
+      { operation: 'followup.acknowledgeEscalation', entity: EscalationReport, ...keyAndInput(data) },
+      async (em) => {
+        const { report: r, case: c } = await this.lockedForReviewer(actor, reportId!, em);
+        if (r.status !== EscalationStatus.REPORTED)
+          throw new ConflictError(
+            r.status === EscalationStatus.ACKNOWLEDGED
+              ? '该报告已签收（可能由其他审核人员处理），不能重复签收'
+              : '该报告已办结，不能再签收',
+          );
+        r.status = EscalationStatus.ACKNOWLEDGED;
+        r.acknowledgedAt = this.deps.now();
+        r.acknowledgedBy = actor.name;
+        r.acknowledgedByUserId = actor.userId;
+        r.acknowledgeEnc = sealText(this.deps, SEALED_COLUMN.escalationAcknowledge, data.measures.trim());
+        await em.flush();
+        await this.audited(em, actor, 'followup.acknowledgeEscalation', r, c);
+        return r;
+      },
     );
   }
 
@@ -202,62 +186,54 @@ export class EscalationService {
     if (newMatter && data.newCase) this.cases.checkMatter(data.newCase, p, 'newCase.');
     checkIdempotencyKey(p, data.idempotencyKey);
     p.throwIfAny();
-    const { idempotencyKey, ...input } = data;
-    return this.em.transactional((em) =>
-      idempotent(
-        em,
-        actor,
-        {
-          key: idempotencyKey,
-          operation: 'followup.resolveEscalation',
-          entity: EscalationReport,
-          input,
-        },
-        async () => {
-          const { report: r, case: c } = await this.lockedForReviewer(actor, reportId!, em);
-          if (r.status !== EscalationStatus.ACKNOWLEDGED)
-            throw new ConflictError(
-              r.status === EscalationStatus.REPORTED
-                ? '该报告尚未签收，须先签收再办结'
-                : '该报告已办结（可能由其他审核人员处理），不能重复办结',
-            );
-          let newCase: PetitionCase | null = null;
-          if (newMatter) {
-            const nm = data.newCase!;
-            const unit = nm.handlingUnitCode
-              ? await em.findOne(Unit, { code: nm.handlingUnitCode })
-              : await em.findOneOrFail(Unit, { id: c.handlingUnit.id });
-            const dp = new Problems();
-            dp.check(
-              !!unit && isSameOrBelow(unit.path, actor.unitPath),
-              'newCase.handlingUnitCode',
-              '承办单位不存在或不在本机构管辖范围内',
-            );
-            dp.check(
-              nm.acceptedAt >= r.discoveredOn,
-              'newCase.acceptedAt',
-              `受理日期不能早于发现新诉求的日期（${r.discoveredOn}）`,
-            );
-            dp.throwIfAny();
-            newCase = await this.cases.register(actor, nm, {
-              em,
-              handlingUnit: unit!,
-              samePetitionerAs: c,
-              relatedCaseId: c.id,
-            });
-          }
-          r.status = EscalationStatus.RESOLVED;
-          r.outcome = data.outcome;
-          r.resolvedAt = this.deps.now();
-          r.resolvedBy = actor.name;
-          r.resolvedByUserId = actor.userId;
-          r.resolveEnc = sealText(this.deps, SEALED_COLUMN.escalationResolve, data.measures.trim());
-          r.newCaseId = newCase?.id ?? null;
-          await em.flush();
-          await this.audited(em, actor, 'followup.resolveEscalation', r, c);
-          return r;
-        },
-      ),
+    return writeOnce(
+      this.em,
+      actor,
+      { operation: 'followup.resolveEscalation', entity: EscalationReport, ...keyAndInput(data) },
+      async (em) => {
+        const { report: r, case: c } = await this.lockedForReviewer(actor, reportId!, em);
+        if (r.status !== EscalationStatus.ACKNOWLEDGED)
+          throw new ConflictError(
+            r.status === EscalationStatus.REPORTED
+              ? '该报告尚未签收，须先签收再办结'
+              : '该报告已办结（可能由其他审核人员处理），不能重复办结',
+          );
+        let newCase: PetitionCase | null = null;
+        if (newMatter) {
+          const nm = data.newCase!;
+          const unit = nm.handlingUnitCode
+            ? await em.findOne(Unit, { code: nm.handlingUnitCode })
+            : await em.findOneOrFail(Unit, { id: c.handlingUnit.id });
+          const dp = new Problems();
+          dp.check(
+            !!unit && isSameOrBelow(unit.path, actor.unitPath),
+            'newCase.handlingUnitCode',
+            '承办单位不存在或不在本机构管辖范围内',
+          );
+          dp.check(
+            nm.acceptedAt >= r.discoveredOn,
+            'newCase.acceptedAt',
+            `受理日期不能早于发现新诉求的日期（${r.discoveredOn}）`,
+          );
+          dp.throwIfAny();
+          newCase = await this.cases.register(actor, nm, {
+            em,
+            handlingUnit: unit!,
+            samePetitionerAs: c,
+            relatedCaseId: c.id,
+          });
+        }
+        r.status = EscalationStatus.RESOLVED;
+        r.outcome = data.outcome;
+        r.resolvedAt = this.deps.now();
+        r.resolvedBy = actor.name;
+        r.resolvedByUserId = actor.userId;
+        r.resolveEnc = sealText(this.deps, SEALED_COLUMN.escalationResolve, data.measures.trim());
+        r.newCaseId = newCase?.id ?? null;
+        await em.flush();
+        await this.audited(em, actor, 'followup.resolveEscalation', r, c);
+        return r;
+      },
     );
   }
 

@@ -8,7 +8,7 @@ import { terminatedCaseForOfficer } from '../../access/follow-up';
 import { checkDay, checkId, checkText, trimOrNull } from '../../shared/checks';
 import { TrackingRecord } from './followup.entity';
 import { RiskLevel } from './followup.enums';
-import { checkIdempotencyKey, idempotent } from './idempotency';
+import { checkIdempotencyKey, writeOnce, keyAndInput } from './idempotency';
 import { SEALED_COLUMN, openJson, sealJson } from './sealed-text';
 
 export interface RecordTrackingData {
@@ -44,48 +44,45 @@ export class TrackingService {
     checkText(p, 'measures', data.measures, '采取的措施', 5000, false);
     checkIdempotencyKey(p, data.idempotencyKey);
     p.throwIfAny();
-    const { idempotencyKey, ...input } = data;
-    return this.em.transactional((em) =>
-      idempotent(
-        em,
-        actor,
-        { key: idempotencyKey, operation: 'followup.recordTracking', entity: TrackingRecord, input },
-        async () => {
-          const c = await terminatedCaseForOfficer(this.cases, actor, caseId!, em);
-          new Problems()
-            .check(
-              data.observedOn >= c.terminatedAt!,
-              'observedOn',
-              `跟踪日期不能早于终结日期（${c.terminatedAt}）`,
-            )
-            .throwIfAny();
-          const notes: TrackingNotes = {
-            situation: data.situation.trim(),
-            measures: trimOrNull(data.measures),
-          };
-          const record = em.create(TrackingRecord, {
-            case: c,
-            observedOn: data.observedOn,
-            riskLevel: data.riskLevel,
-            notesEnc: sealJson(this.deps, SEALED_COLUMN.trackingNotes, notes),
-            recordedBy: actor.name,
-            recordedByUserId: actor.userId,
-          });
-          await em.flush();
-          await this.audit.withEm(em).record({
-            actor,
-            operation: 'followup.recordTracking',
-            caseId: c.id,
-            petitionerId: c.petitioner.id,
-            details: {
-              trackingRecordId: record.id,
-              observedOn: record.observedOn,
-              riskLevel: record.riskLevel,
-            },
-          });
-          return record;
-        },
-      ),
+    return writeOnce(
+      this.em,
+      actor,
+      { operation: 'followup.recordTracking', entity: TrackingRecord, ...keyAndInput(data) },
+      async (em) => {
+        const c = await terminatedCaseForOfficer(this.cases, actor, caseId!, em);
+        new Problems()
+          .check(
+            data.observedOn >= c.terminatedAt!,
+            'observedOn',
+            `跟踪日期不能早于终结日期（${c.terminatedAt}）`,
+          )
+          .throwIfAny();
+        const notes: TrackingNotes = {
+          situation: data.situation.trim(),
+          measures: trimOrNull(data.measures),
+        };
+        const record = em.create(TrackingRecord, {
+          case: c,
+          observedOn: data.observedOn,
+          riskLevel: data.riskLevel,
+          notesEnc: sealJson(this.deps, SEALED_COLUMN.trackingNotes, notes),
+          recordedBy: actor.name,
+          recordedByUserId: actor.userId,
+        });
+        await em.flush();
+        await this.audit.withEm(em).record({
+          actor,
+          operation: 'followup.recordTracking',
+          caseId: c.id,
+          petitionerId: c.petitioner.id,
+          details: {
+            trackingRecordId: record.id,
+            observedOn: record.observedOn,
+            riskLevel: record.riskLevel,
+          },
+        });
+        return record;
+      },
     );
   }
 

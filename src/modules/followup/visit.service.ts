@@ -11,7 +11,7 @@ import { assertFollowUpReader, terminatedCaseForOfficer } from '../../access/fol
 import { checkId, checkText, trimOrNull } from '../../shared/checks';
 import { ReturnVisit } from './followup.entity';
 import { VisitMethod } from './followup.enums';
-import { checkIdempotencyKey, idempotent } from './idempotency';
+import { checkIdempotencyKey, writeOnce, keyAndInput } from './idempotency';
 import { SEALED_COLUMN, openJson, sealJson } from './sealed-text';
 import { visitSchedule, type ScheduleVisit, type VisitScheduleResult, type VisitSlot } from './visit.policy';
 import { jurisdictionPath } from '../../access/jurisdiction';
@@ -76,45 +76,42 @@ export class VisitService {
     checkText(p, 'explanation', data.explanation, '解释说明情况', 5000);
     checkIdempotencyKey(p, data.idempotencyKey);
     p.throwIfAny();
-    const { idempotencyKey, ...input } = data;
-    return this.em.transactional((em) =>
-      idempotent(
-        em,
-        actor,
-        { key: idempotencyKey, operation: 'followup.recordReturnVisit', entity: ReturnVisit, input },
-        async () => {
-          const c = await terminatedCaseForOfficer(this.cases, actor, caseId!, em);
-          const visitedOn = todayInChina(at);
-          new Problems()
-            .check(visitedOn >= c.terminatedAt!, 'visitedAt', `回访日期不能早于终结日期（${c.terminatedAt}）`)
-            .throwIfAny();
-          const notes: VisitNotes = {
-            opinions: data.opinions.trim(),
-            suggestions: trimOrNull(data.suggestions),
-            situation: data.situation.trim(),
-            explanation: data.explanation.trim(),
-          };
-          const visit = em.create(ReturnVisit, {
-            case: c,
-            visitedAt: at,
-            visitedOn,
-            method: data.method,
-            officer: trimOrNull(data.officer) ?? actor.name,
-            notesEnc: sealJson(this.deps, SEALED_COLUMN.visitNotes, notes),
-            recordedBy: actor.name,
-            recordedByUserId: actor.userId,
-          });
-          await em.flush();
-          await this.audit.withEm(em).record({
-            actor,
-            operation: 'followup.recordReturnVisit',
-            caseId: c.id,
-            petitionerId: c.petitioner.id,
-            details: { visitId: visit.id, method: visit.method, visitedOn },
-          });
-          return visit;
-        },
-      ),
+    return writeOnce(
+      this.em,
+      actor,
+      { operation: 'followup.recordReturnVisit', entity: ReturnVisit, ...keyAndInput(data) },
+      async (em) => {
+        const c = await terminatedCaseForOfficer(this.cases, actor, caseId!, em);
+        const visitedOn = todayInChina(at);
+        new Problems()
+          .check(visitedOn >= c.terminatedAt!, 'visitedAt', `回访日期不能早于终结日期（${c.terminatedAt}）`)
+          .throwIfAny();
+        const notes: VisitNotes = {
+          opinions: data.opinions.trim(),
+          suggestions: trimOrNull(data.suggestions),
+          situation: data.situation.trim(),
+          explanation: data.explanation.trim(),
+        };
+        const visit = em.create(ReturnVisit, {
+          case: c,
+          visitedAt: at,
+          visitedOn,
+          method: data.method,
+          officer: trimOrNull(data.officer) ?? actor.name,
+          notesEnc: sealJson(this.deps, SEALED_COLUMN.visitNotes, notes),
+          recordedBy: actor.name,
+          recordedByUserId: actor.userId,
+        });
+        await em.flush();
+        await this.audit.withEm(em).record({
+          actor,
+          operation: 'followup.recordReturnVisit',
+          caseId: c.id,
+          petitionerId: c.petitioner.id,
+          details: { visitId: visit.id, method: visit.method, visitedOn },
+        });
+        return visit;
+      },
     );
   }
 

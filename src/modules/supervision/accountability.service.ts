@@ -13,7 +13,7 @@ import { AccountabilityRecord, Inspection, InspectionFinding } from './supervisi
 import { AccountabilityMeasure, Misconduct } from './supervision.enums';
 import { checkPeriod } from './scope';
 import { arrayLiteral } from '../../shared/sql';
-import { checkIdempotencyKey, idempotent } from '../followup/idempotency';
+import { checkIdempotencyKey, writeOnce, keyAndInput } from '../followup/idempotency';
 
 export interface RecordAccountabilityData {
   findingId: string | number;
@@ -85,59 +85,51 @@ export class AccountabilityService {
     );
     checkIdempotencyKey(p, data.idempotencyKey);
     p.throwIfAny();
-    const { idempotencyKey, ...input } = data;
-    return this.em.transactional((em) =>
-      idempotent(
-        em,
-        actor,
-        {
-          key: idempotencyKey,
+    return writeOnce(
+      this.em,
+      actor,
+      { operation: 'supervision.accountability.record', entity: AccountabilityRecord, ...keyAndInput(data) },
+      async (em) => {
+        const f = await em.findOne(InspectionFinding, { id: findingId! });
+        const i = f
+          ? await em.findOne(
+              Inspection,
+              { id: f.inspection.id },
+              { populate: ['scopeUnit', 'organizingUnit'] },
+            )
+          : null;
+        if (!f || !i || !inspectionVisible(actor, i)) throw new NotFoundError('检查发现的问题');
+        if (!isSameOrBelow(i.organizingUnit.path, actor.unitPath))
+          throw new ForbiddenError('只有组织本次检查的单位（或其上级）的监督检查人员可以记录责任追究');
+        const r = em.create(AccountabilityRecord, {
+          finding: f,
+          staffName: data.staffName.trim(),
+          staffUserId: trimOrNull(data.staffUserId),
+          staffUnit: em.getReference(Unit, staffUnit!.id),
+          misconduct: data.misconduct,
+          measure: data.measure,
+          facts: data.facts.trim(),
+          decidedOn: data.decidedOn,
+          decisionRef: trimOrNull(data.decisionRef),
+          recordedBy: actor.name,
+          recordedByUserId: actor.userId,
+          recordedAt: this.deps.now(),
+        });
+        await em.flush();
+        await this.audit.withEm(em).record({
+          actor,
           operation: 'supervision.accountability.record',
-          entity: AccountabilityRecord,
-          input,
-        },
-        async () => {
-          const f = await em.findOne(InspectionFinding, { id: findingId! });
-          const i = f
-            ? await em.findOne(
-                Inspection,
-                { id: f.inspection.id },
-                { populate: ['scopeUnit', 'organizingUnit'] },
-              )
-            : null;
-          if (!f || !i || !inspectionVisible(actor, i)) throw new NotFoundError('检查发现的问题');
-          if (!isSameOrBelow(i.organizingUnit.path, actor.unitPath))
-            throw new ForbiddenError('只有组织本次检查的单位（或其上级）的监督检查人员可以记录责任追究');
-          const r = em.create(AccountabilityRecord, {
-            finding: f,
-            staffName: data.staffName.trim(),
-            staffUserId: trimOrNull(data.staffUserId),
-            staffUnit: em.getReference(Unit, staffUnit!.id),
-            misconduct: data.misconduct,
-            measure: data.measure,
-            facts: data.facts.trim(),
-            decidedOn: data.decidedOn,
-            decisionRef: trimOrNull(data.decisionRef),
-            recordedBy: actor.name,
-            recordedByUserId: actor.userId,
-            recordedAt: this.deps.now(),
-          });
-          await em.flush();
-          await this.audit.withEm(em).record({
-            actor,
-            operation: 'supervision.accountability.record',
-            caseId: f.caseId,
-            details: {
-              recordId: r.id,
-              findingId: f.id,
-              staffUnitCode: staffUnit!.code,
-              misconduct: r.misconduct,
-              measure: r.measure,
-            },
-          });
-          return r;
-        },
-      ),
+          caseId: f.caseId,
+          details: {
+            recordId: r.id,
+            findingId: f.id,
+            staffUnitCode: staffUnit!.code,
+            misconduct: r.misconduct,
+            measure: r.measure,
+          },
+        });
+        return r;
+      },
     );
   }
 

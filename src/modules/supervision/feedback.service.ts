@@ -16,7 +16,7 @@ import { checkDay, checkId, checkText, trimOrNull } from '../../shared/checks';
 import { PublicFeedback } from './supervision.entity';
 import { FeedbackChannel, FeedbackSatisfaction, FeedbackStatus } from './supervision.enums';
 import { checkPeriod } from './scope';
-import { checkIdempotencyKey, idempotent } from '../followup/idempotency';
+import { checkIdempotencyKey, writeOnce, keyAndInput } from '../followup/idempotency';
 
 export interface RecordFeedbackData {
   receivedOn: string;
@@ -164,33 +164,30 @@ export class FeedbackService {
       );
     checkIdempotencyKey(p, data.idempotencyKey);
     p.throwIfAny();
-    const { idempotencyKey, ...input } = data;
-    return this.em.transactional((em) =>
-      idempotent(
-        em,
-        actor,
-        { key: idempotencyKey, operation: 'feedback.record', entity: PublicFeedback, input },
-        async () => {
-          const { cipher } = this.deps;
-          const f = em.create(PublicFeedback, {
-            receivedOn: data.receivedOn,
-            channel: data.channel,
-            sourceRef: trimOrNull(data.sourceRef),
-            submitterNameEnc: name ? cipher.encrypt(name, FEEDBACK_AAD.submitterName) : null,
-            submitterPhoneEnc: phone ? cipher.encrypt(phone, FEEDBACK_AAD.submitterPhone) : null,
-            content: data.content.trim(),
-            concernedUnit: em.getReference(Unit, (unit ?? c!.handlingUnit).id),
-            caseId: c?.id ?? null,
-            recordingUnit: em.getReference(Unit, actor.unitId),
-            recordedBy: actor.name,
-            recordedByUserId: actor.userId,
-            recordedAt: this.deps.now(),
-          });
-          await em.flush();
-          await this.audited(em, actor, 'feedback.record', f);
-          return f;
-        },
-      ),
+    return writeOnce(
+      this.em,
+      actor,
+      { operation: 'feedback.record', entity: PublicFeedback, ...keyAndInput(data) },
+      async (em) => {
+        const { cipher } = this.deps;
+        const f = em.create(PublicFeedback, {
+          receivedOn: data.receivedOn,
+          channel: data.channel,
+          sourceRef: trimOrNull(data.sourceRef),
+          submitterNameEnc: name ? cipher.encrypt(name, FEEDBACK_AAD.submitterName) : null,
+          submitterPhoneEnc: phone ? cipher.encrypt(phone, FEEDBACK_AAD.submitterPhone) : null,
+          content: data.content.trim(),
+          concernedUnit: em.getReference(Unit, (unit ?? c!.handlingUnit).id),
+          caseId: c?.id ?? null,
+          recordingUnit: em.getReference(Unit, actor.unitId),
+          recordedBy: actor.name,
+          recordedByUserId: actor.userId,
+          recordedAt: this.deps.now(),
+        });
+        await em.flush();
+        await this.audited(em, actor, 'feedback.record', f);
+        return f;
+      },
     );
   }
 

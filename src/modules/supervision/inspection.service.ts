@@ -19,7 +19,7 @@ import {
 } from './supervision.enums';
 import { assertInspector, checkPeriod, inspectionScope, scopeSql } from './scope';
 import type { InspectionFilter } from './inspection-queries.service';
-import { checkIdempotencyKey, idempotent } from '../followup/idempotency';
+import { checkIdempotencyKey, writeOnce, keyAndInput } from '../followup/idempotency';
 
 export interface CreateInspectionData {
   title: string;
@@ -180,35 +180,32 @@ export class InspectionService {
     );
     checkIdempotencyKey(p, data.idempotencyKey);
     p.throwIfAny();
-    const { idempotencyKey, ...input } = data;
-    return this.em.transactional((em) =>
-      idempotent(
-        em,
-        actor,
-        { key: idempotencyKey, operation: 'supervision.inspection.create', entity: Inspection, input },
-        async () => {
-          const i = em.create(Inspection, {
-            title: data.title.trim(),
-            scopeUnit: em.getReference(Unit, scopeUnit!.id),
-            organizingUnit: em.getReference(Unit, actor.unitId),
-            periodFrom: data.periodFrom,
-            periodTo: data.periodTo,
-            inspectors,
-            createdBy: actor.name,
-            createdByUserId: actor.userId,
-            createdAt: this.deps.now(),
-          });
-          await em.flush();
-          await this.audited(em, actor, 'supervision.inspection.create', null, {
-            inspectionId: i.id,
-            scopeUnitCode: scopeUnit!.code,
-            periodFrom: i.periodFrom,
-            periodTo: i.periodTo,
-            inspectors: inspectors.length,
-          });
-          return i;
-        },
-      ),
+    return writeOnce(
+      this.em,
+      actor,
+      { operation: 'supervision.inspection.create', entity: Inspection, ...keyAndInput(data) },
+      async (em) => {
+        const i = em.create(Inspection, {
+          title: data.title.trim(),
+          scopeUnit: em.getReference(Unit, scopeUnit!.id),
+          organizingUnit: em.getReference(Unit, actor.unitId),
+          periodFrom: data.periodFrom,
+          periodTo: data.periodTo,
+          inspectors,
+          createdBy: actor.name,
+          createdByUserId: actor.userId,
+          createdAt: this.deps.now(),
+        });
+        await em.flush();
+        await this.audited(em, actor, 'supervision.inspection.create', null, {
+          inspectionId: i.id,
+          scopeUnitCode: scopeUnit!.code,
+          periodFrom: i.periodFrom,
+          periodTo: i.periodTo,
+          inspectors: inspectors.length,
+        });
+        return i;
+      },
     );
   }
 
@@ -295,47 +292,44 @@ export class InspectionService {
     checkText(p, 'description', data.description, '问题描述', 5000);
     checkIdempotencyKey(p, data.idempotencyKey);
     p.throwIfAny();
-    const { idempotencyKey, ...input } = data;
-    return this.em.transactional((em) =>
-      idempotent(
-        em,
-        actor,
-        { key: idempotencyKey, operation: 'supervision.finding.add', entity: InspectionFinding, input },
-        async () => {
-          const i = await this.lockedForOrganizer(em, actor, inspectionId!, '记录问题');
-          if (i.status !== InspectionStatus.IN_PROGRESS)
-            throw new ConflictError('该检查已结束，不能再记录问题');
-          const [target] = await em.execute<{ case_id: number; unit_id: number; path: string }[]>(
-            `with t as (${TARGET_CASE_SQL[data.targetKind]})
+    return writeOnce(
+      this.em,
+      actor,
+      { operation: 'supervision.finding.add', entity: InspectionFinding, ...keyAndInput(data) },
+      async (em) => {
+        const i = await this.lockedForOrganizer(em, actor, inspectionId!, '记录问题');
+        if (i.status !== InspectionStatus.IN_PROGRESS)
+          throw new ConflictError('该检查已结束，不能再记录问题');
+        const [target] = await em.execute<{ case_id: number; unit_id: number; path: string }[]>(
+          `with t as (${TARGET_CASE_SQL[data.targetKind]})
          select c.id as case_id, u.id as unit_id, u.path::text as path
            from t join petition_case c on c.id = t.case_id join unit u on u.id = c.handling_unit_id`,
-            [targetId],
-          );
-          if (!target || !isSameOrBelow(target.path, i.scopeUnit.path))
-            throw new BadInputError([{ field: 'targetId', message: '对象不存在或不在本次检查范围内' }]);
-          const f = em.create(InspectionFinding, {
-            inspection: i,
-            targetKind: data.targetKind,
-            targetId: targetId!,
-            caseId: target.case_id,
-            unit: em.getReference(Unit, target.unit_id),
-            problem: data.problem,
-            description: data.description.trim(),
-            recordedBy: actor.name,
-            recordedByUserId: actor.userId,
-            recordedAt: this.deps.now(),
-          });
-          await em.flush();
-          await this.audited(em, actor, 'supervision.finding.add', target.case_id, {
-            inspectionId: i.id,
-            findingId: f.id,
-            targetKind: f.targetKind,
-            targetId: f.targetId,
-            problem: f.problem,
-          });
-          return f;
-        },
-      ),
+          [targetId],
+        );
+        if (!target || !isSameOrBelow(target.path, i.scopeUnit.path))
+          throw new BadInputError([{ field: 'targetId', message: '对象不存在或不在本次检查范围内' }]);
+        const f = em.create(InspectionFinding, {
+          inspection: i,
+          targetKind: data.targetKind,
+          targetId: targetId!,
+          caseId: target.case_id,
+          unit: em.getReference(Unit, target.unit_id),
+          problem: data.problem,
+          description: data.description.trim(),
+          recordedBy: actor.name,
+          recordedByUserId: actor.userId,
+          recordedAt: this.deps.now(),
+        });
+        await em.flush();
+        await this.audited(em, actor, 'supervision.finding.add', target.case_id, {
+          inspectionId: i.id,
+          findingId: f.id,
+          targetKind: f.targetKind,
+          targetId: f.targetId,
+          problem: f.problem,
+        });
+        return f;
+      },
     );
   }
 
@@ -356,68 +350,60 @@ export class InspectionService {
     p.check(unit !== null, 'responsibleUnitCode', '责任单位不存在');
     checkIdempotencyKey(p, data.idempotencyKey);
     p.throwIfAny();
-    const { idempotencyKey, ...input } = data;
-    return this.em.transactional((em) =>
-      idempotent(
-        em,
-        actor,
-        {
-          key: idempotencyKey,
-          operation: 'supervision.rectification.issue',
-          entity: RectificationOrder,
-          input,
-        },
-        async () => {
-          const f = await em.findOne(InspectionFinding, { id: findingId! }, { populate: ['unit'] });
-          if (!f) throw new NotFoundError('检查发现的问题');
-          const i = await this.lockedForOrganizer(em, actor, f.inspection.id, '下达整改通知').catch((e) => {
-            throw e instanceof NotFoundError ? new NotFoundError('检查发现的问题') : e;
-          });
-          const responsible = unit ?? f.unit;
-          new Problems()
-            .check(
-              isSameOrBelow(responsible.path, i.scopeUnit.path),
-              'responsibleUnitCode',
-              '责任单位应在本次检查范围内',
-            )
-            .throwIfAny();
-          if (reissueOfId) {
-            await em.execute('select 1 from rectification_order where id = ? for update', [reissueOfId]);
-            const previous = await em.findOne(RectificationOrder, { id: reissueOfId });
-            if (!previous || previous.finding.id !== f.id)
-              throw new BadInputError([{ field: 'reissueOfId', message: '所接续的整改通知不属于该问题' }]);
-            if (previous.status !== RectificationStatus.REJECTED)
-              throw new ConflictError('只有核查未通过的整改通知可以重新下达');
-            if (await em.findOne(RectificationOrder, { reissueOfId }))
-              throw new ConflictError('该整改通知已重新下达过，不能重复下达');
-          } else if (i.status !== InspectionStatus.IN_PROGRESS) {
-            throw new ConflictError('该检查已结束，不能再下达新的整改通知（核查未通过的可重新下达）');
-          }
-          const now = this.deps.now();
-          const order = em.create(RectificationOrder, {
-            finding: f,
-            inspectionId: i.id,
-            responsibleUnit: responsible,
-            requirement: data.requirement.trim(),
-            deadline: data.deadline,
-            reissueOfId: reissueOfId ?? null,
-            issuedBy: actor.name,
-            issuedByUserId: actor.userId,
-            issuedAt: now,
-            issuedOn: todayInChina(now),
-          });
-          await em.flush();
-          await this.audited(em, actor, 'supervision.rectification.issue', f.caseId, {
-            inspectionId: i.id,
-            findingId: f.id,
-            orderId: order.id,
-            responsibleUnitCode: responsible.code,
-            deadline: order.deadline,
-            reissueOfId: order.reissueOfId ?? null,
-          });
-          return order;
-        },
-      ),
+    return writeOnce(
+      this.em,
+      actor,
+      { operation: 'supervision.rectification.issue', entity: RectificationOrder, ...keyAndInput(data) },
+      async (em) => {
+        const f = await em.findOne(InspectionFinding, { id: findingId! }, { populate: ['unit'] });
+        if (!f) throw new NotFoundError('检查发现的问题');
+        const i = await this.lockedForOrganizer(em, actor, f.inspection.id, '下达整改通知').catch((e) => {
+          throw e instanceof NotFoundError ? new NotFoundError('检查发现的问题') : e;
+        });
+        const responsible = unit ?? f.unit;
+        new Problems()
+          .check(
+            isSameOrBelow(responsible.path, i.scopeUnit.path),
+            'responsibleUnitCode',
+            '责任单位应在本次检查范围内',
+          )
+          .throwIfAny();
+        if (reissueOfId) {
+          await em.execute('select 1 from rectification_order where id = ? for update', [reissueOfId]);
+          const previous = await em.findOne(RectificationOrder, { id: reissueOfId });
+          if (!previous || previous.finding.id !== f.id)
+            throw new BadInputError([{ field: 'reissueOfId', message: '所接续的整改通知不属于该问题' }]);
+          if (previous.status !== RectificationStatus.REJECTED)
+            throw new ConflictError('只有核查未通过的整改通知可以重新下达');
+          if (await em.findOne(RectificationOrder, { reissueOfId }))
+            throw new ConflictError('该整改通知已重新下达过，不能重复下达');
+        } else if (i.status !== InspectionStatus.IN_PROGRESS) {
+          throw new ConflictError('该检查已结束，不能再下达新的整改通知（核查未通过的可重新下达）');
+        }
+        const now = this.deps.now();
+        const order = em.create(RectificationOrder, {
+          finding: f,
+          inspectionId: i.id,
+          responsibleUnit: responsible,
+          requirement: data.requirement.trim(),
+          deadline: data.deadline,
+          reissueOfId: reissueOfId ?? null,
+          issuedBy: actor.name,
+          issuedByUserId: actor.userId,
+          issuedAt: now,
+          issuedOn: todayInChina(now),
+        });
+        await em.flush();
+        await this.audited(em, actor, 'supervision.rectification.issue', f.caseId, {
+          inspectionId: i.id,
+          findingId: f.id,
+          orderId: order.id,
+          responsibleUnitCode: responsible.code,
+          deadline: order.deadline,
+          reissueOfId: order.reissueOfId ?? null,
+        });
+        return order;
+      },
     );
   }
 

@@ -13,7 +13,7 @@ import { isSameOrBelow } from '../../access/jurisdiction';
 import { TerminationApplication } from './termination.entity';
 import { ensureArchive } from '../followup/archive.service';
 import { LIST_LAST_MAX } from '../../graphql/list-bound';
-import { checkIdempotencyKey, idempotent } from '../followup/idempotency';
+import { checkIdempotencyKey, writeOnce } from '../followup/idempotency';
 
 export interface NotificationData {
   notifiedAt: string;
@@ -54,18 +54,16 @@ export class TerminationService {
     input: Record<string, unknown>,
     write: (em: EntityManager) => Promise<TerminationApplication>,
   ): Promise<TerminationApplication> {
-    return this.em.transactional((em) =>
-      idempotent(
-        em,
-        actor,
-        { key: idempotencyKey, operation, entity: TerminationApplication, input },
-        async () => {
-          const a = await write(em);
-          await em.flush();
-          await this.audited(em, actor, operation, a);
-          return a;
-        },
-      ),
+    return writeOnce(
+      this.em,
+      actor,
+      { key: idempotencyKey, operation, entity: TerminationApplication, input },
+      async (em) => {
+        const a = await write(em);
+        await em.flush();
+        await this.audited(em, actor, operation, a);
+        return a;
+      },
     );
   }
 
