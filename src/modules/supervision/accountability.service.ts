@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Actor } from '../../auth/actor';
 import type { Deps } from '../../shared/deps';
 import { ForbiddenError, NotFoundError, Problems } from '../../errors';
-import { checkPage, emptyPage, keysetPage, type Page } from '../../shared/paging';
+import { checkPage, emptyPage, type Page } from '../../shared/paging';
 import type { AuditService } from '../audit/audit.service';
 import { Unit } from '../org/unit.entity';
 import { ACCOUNTABILITY_READERS } from '../../access/roles';
@@ -12,7 +12,7 @@ import { checkDay, checkId, checkText, trimOrNull } from '../../shared/checks';
 import { AccountabilityRecord, Inspection, InspectionFinding } from './supervision.entity';
 import { AccountabilityMeasure, Misconduct } from './supervision.enums';
 import { checkPeriod } from './scope';
-import { arrayLiteral } from '../../shared/sql';
+import { Conditions, arrayLiteral, newestFirstPage } from '../../shared/sql';
 import { checkIdempotencyKey, writeOnce, keyAndInput } from '../followup/idempotency';
 
 export interface RecordAccountabilityData {
@@ -150,29 +150,15 @@ export class AccountabilityService {
       ? await unitInJurisdiction(this.em, actor, filter.unitCode)
       : await this.em.findOne(Unit, { id: actor.unitId });
     if (!unit) return null;
-    const where = ['u.path <@ ?::ltree'];
-    const params: unknown[] = [unit.path];
-    if (filter.misconduct) {
-      where.push('a.misconduct = ?');
-      params.push(filter.misconduct);
-    }
-    if (filter.measure) {
-      where.push('a.measure = ?');
-      params.push(filter.measure);
-    }
-    if (period.from) {
-      where.push('a.decided_on >= ?::date');
-      params.push(period.from);
-    }
-    if (period.to) {
-      where.push('a.decided_on <= ?::date');
-      params.push(period.to);
-    }
     return {
       unit,
       period,
-      base: `from accountability_record a join unit u on u.id = a.staff_unit_id where ${where.join(' and ')}`,
-      params,
+      from: 'from accountability_record a join unit u on u.id = a.staff_unit_id',
+      where: new Conditions()
+        .and('u.path <@ ?::ltree', unit.path)
+        .andIf(filter.misconduct, 'a.misconduct = ?')
+        .andIf(filter.measure, 'a.measure = ?')
+        .dayIn('a.decided_on', period),
     };
   }
 
@@ -188,18 +174,7 @@ export class AccountabilityService {
     const { cursor } = checkPage(p, first, after, ['i']);
     const q = await this.filterSql(actor, filter, p);
     if (!q) return emptyPage();
-    const [[{ total }], rows] = await Promise.all([
-      this.em.execute<{ total: number }[]>(`select count(*)::int as total ${q.base}`, q.params),
-      this.em.execute<{ id: number }[]>(
-        `select a.id ${q.base} ${cursor ? 'and a.id < ?' : ''} order by a.id desc limit ?`,
-        [...q.params, ...(cursor ?? []), first + 1],
-      ),
-    ]);
-    const page = keysetPage(rows, first, (r) => [r.id]);
-    const ids = page.nodes.map((r) => r.id);
-    const records = ids.length ? await this.em.find(AccountabilityRecord, { id: { $in: ids } }) : [];
-    const byId = new Map(records.map((r) => [r.id, r]));
-    return { ...page, nodes: ids.map((id) => byId.get(id)!), totalCount: total };
+    return newestFirstPage(this.em, AccountabilityRecord, 'a', q.from, q.where, first, cursor);
   }
 
   /** Counts by misconduct and by measure (every value listed, zeros included). */
@@ -211,8 +186,9 @@ export class AccountabilityService {
     const rows = await this.em.execute<
       { misconduct: Misconduct; measure: AccountabilityMeasure; n: number }[]
     >(
-      `select a.misconduct, a.measure, count(*)::int as n ${q.base} group by a.misconduct, a.measure`,
-      q.params,
+      `select a.misconduct, a.measure, count(*)::int as n ${q.from} where ${q.where.sql}
+        group by a.misconduct, a.measure`,
+      q.where.params,
     );
     const sum = (pick: (r: (typeof rows)[number]) => boolean) =>
       rows.filter(pick).reduce((s, r) => s + r.n, 0);

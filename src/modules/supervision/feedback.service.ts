@@ -3,7 +3,8 @@ import type { Actor } from '../../auth/actor';
 import { FEEDBACK_HANDLERS, FEEDBACK_READERS } from '../../access/roles';
 import type { Deps } from '../../shared/deps';
 import { ConflictError, ForbiddenError, NotFoundError, Problems } from '../../errors';
-import { checkPage, emptyPage, keysetPage, type Page } from '../../shared/paging';
+import { checkPage, emptyPage, type Page } from '../../shared/paging';
+import { Conditions, newestFirstPage } from '../../shared/sql';
 import type { AuditService } from '../audit/audit.service';
 import { PetitionCase } from '../case/case.entity';
 import { CaseStatus } from '../case/case.enums';
@@ -316,36 +317,14 @@ export class FeedbackService {
       actor.role === 'CASE_OFFICER'
         ? 'au.path <@ ?::ltree'
         : '(au.path <@ ?::ltree or cu.path <@ ?::ltree or ru.path <@ ?::ltree)';
-    const where = [jurisdiction];
-    const params: unknown[] = actor.role === 'CASE_OFFICER' ? [root] : [root, root, root];
-    if (filter.status) {
-      where.push('f.status = ?');
-      params.push(filter.status);
-    }
-    if (period.from) {
-      where.push('f.received_on >= ?::date');
-      params.push(period.from);
-    }
-    if (period.to) {
-      where.push('f.received_on <= ?::date');
-      params.push(period.to);
-    }
-    const base = `from public_feedback f
+    const where = new Conditions()
+      .and(jurisdiction, ...(actor.role === 'CASE_OFFICER' ? [root] : [root, root, root]))
+      .andIf(filter.status, 'f.status = ?')
+      .dayIn('f.received_on', period);
+    const from = `from public_feedback f
       join unit cu on cu.id = f.concerned_unit_id
       join unit ru on ru.id = f.recording_unit_id
-      left join unit au on au.id = f.assigned_unit_id
-      where ${where.join(' and ')}`;
-    const [[{ total }], rows] = await Promise.all([
-      this.em.execute<{ total: number }[]>(`select count(*)::int as total ${base}`, params),
-      this.em.execute<{ id: number }[]>(
-        `select f.id ${base} ${cursor ? 'and f.id < ?' : ''} order by f.id desc limit ?`,
-        [...params, ...(cursor ?? []), first + 1],
-      ),
-    ]);
-    const page = keysetPage(rows, first, (r) => [r.id]);
-    const ids = page.nodes.map((r) => r.id);
-    const found = ids.length ? await this.em.find(PublicFeedback, { id: { $in: ids } }) : [];
-    const byId = new Map(found.map((f) => [f.id, f]));
-    return { ...page, nodes: ids.map((x) => byId.get(x)!), totalCount: total };
+      left join unit au on au.id = f.assigned_unit_id`;
+    return newestFirstPage(this.em, PublicFeedback, 'f', from, where, first, cursor);
   }
 }

@@ -4,7 +4,8 @@ import { ORDER_READERS } from '../../access/roles';
 import type { Deps } from '../../shared/deps';
 import { BadInputError, ConflictError, ForbiddenError, NotFoundError, Problems } from '../../errors';
 import { isIsoDate, todayInChina } from '../../shared/dates';
-import { checkPage, emptyPage, keysetPage, type CursorKey, type Page } from '../../shared/paging';
+import { checkPage, emptyPage, keysetPage, type Page } from '../../shared/paging';
+import { Conditions, inIdOrder, newestFirstPage } from '../../shared/sql';
 import type { AuditService } from '../audit/audit.service';
 import { Unit } from '../org/unit.entity';
 import { isSameOrBelow, jurisdictionPath, unitInJurisdiction } from '../../access/jurisdiction';
@@ -81,6 +82,8 @@ export interface OrderListFilter {
 }
 
 export const MAX_INSPECTORS = 20;
+
+const ORDERS_FROM = 'from rectification_order r join unit u on u.id = r.responsible_unit_id';
 
 /** The case a target record belongs to, by kind (the follow-up tables are read, never written). */
 const TARGET_CASE_SQL: Record<FindingTargetKind, string> = {
@@ -253,29 +256,20 @@ export class InspectionService {
     const { cursor } = checkPage(p, first, after, ['i']);
     p.check(!filter.status || Object.values(InspectionStatus).includes(filter.status), 'status', '状态无效');
     p.throwIfAny();
-    const where = ['(su.path <@ ?::ltree or ou.path <@ ?::ltree)'];
-    const params: unknown[] = [actor.unitPath, actor.unitPath];
+    const where = new Conditions().and(
+      '(su.path <@ ?::ltree or ou.path <@ ?::ltree)',
+      actor.unitPath,
+      actor.unitPath,
+    );
     if (filter.unitCode) {
       const unit = await unitInJurisdiction(this.em, actor, filter.unitCode);
       if (!unit) return emptyPage();
-      where.push('su.path <@ ?::ltree');
-      params.push(unit.path);
+      where.and('su.path <@ ?::ltree', unit.path);
     }
-    if (filter.status) {
-      where.push('i.status = ?');
-      params.push(filter.status);
-    }
-    if (period.from) {
-      where.push('i.period_to >= ?::date');
-      params.push(period.from);
-    }
-    if (period.to) {
-      where.push('i.period_from <= ?::date');
-      params.push(period.to);
-    }
-    const base = `from inspection i join unit su on su.id = i.scope_unit_id
-      join unit ou on ou.id = i.organizing_unit_id where ${where.join(' and ')}`;
-    return this.pageById(Inspection, base, params, first, cursor);
+    where.andIf(filter.status, 'i.status = ?').spanOverlaps('i.period_from', 'i.period_to', period);
+    const from = `from inspection i join unit su on su.id = i.scope_unit_id
+      join unit ou on ou.id = i.organizing_unit_id`;
+    return newestFirstPage(this.em, Inspection, 'i', from, where, first, cursor);
   }
 
   // ---- findings ----
@@ -550,22 +544,12 @@ export class InspectionService {
     p.throwIfAny();
     const root = await jurisdictionPath(this.em, actor, filter.unitCode);
     if (!root) return emptyPage();
-    const where = ['u.path <@ ?::ltree'];
-    const params: unknown[] = [root];
-    if (filter.status) {
-      where.push('r.status = ?');
-      params.push(filter.status);
-    }
-    if (inspectionId) {
-      where.push('r.inspection_id = ?');
-      params.push(inspectionId);
-    }
-    if (filter.overdueOnly) {
-      where.push(`r.status = 'ISSUED' and r.deadline < ?::date`);
-      params.push(this.today());
-    }
-    const base = `from rectification_order r join unit u on u.id = r.responsible_unit_id where ${where.join(' and ')}`;
-    return this.pageById(RectificationOrder, base, params, first, cursor, 'r');
+    const where = new Conditions()
+      .and('u.path <@ ?::ltree', root)
+      .andIf(filter.status, 'r.status = ?')
+      .andIf(inspectionId, 'r.inspection_id = ?');
+    if (filter.overdueOnly) where.and(`r.status = 'ISSUED' and r.deadline < ?::date`, this.today());
+    return newestFirstPage(this.em, RectificationOrder, 'r', ORDERS_FROM, where, first, cursor);
   }
 
   /**
@@ -585,17 +569,13 @@ export class InspectionService {
     const scope = await inspectionScope(this.em, actor, filter.unitCode);
     if (!scope) return emptyPage();
     const inScope = scopeSql(scope);
-    const where = [`r.status = 'ISSUED'`, 'r.deadline < ?::date', inScope.sql];
-    const params: unknown[] = [this.today(), ...inScope.params];
-    if (period.from) {
-      where.push('r.issued_on >= ?::date');
-      params.push(period.from);
-    }
-    if (period.to) {
-      where.push('r.issued_on <= ?::date');
-      params.push(period.to);
-    }
-    const base = `from rectification_order r join unit u on u.id = r.responsible_unit_id where ${where.join(' and ')}`;
+    const where = new Conditions()
+      .and(`r.status = 'ISSUED'`)
+      .and('r.deadline < ?::date', this.today())
+      .and(inScope.sql, ...inScope.params)
+      .dayIn('r.issued_on', period);
+    const base = `${ORDERS_FROM} where ${where.sql}`;
+    const params = where.params;
     const [[{ total }], rows] = await Promise.all([
       this.em.execute<{ total: number }[]>(`select count(*)::int as total ${base}`, params),
       this.em.execute<{ id: number; deadline: string }[]>(
@@ -608,44 +588,9 @@ export class InspectionService {
     const page = keysetPage(rows, first, (r) => [r.deadline, r.id]);
     return {
       ...page,
-      nodes: await this.ordered(
+      nodes: await inIdOrder(
+        this.em,
         RectificationOrder,
-        page.nodes.map((r) => r.id),
-      ),
-      totalCount: total,
-    };
-  }
-
-  // ---- paging helpers ----
-
-  private async ordered<T extends { id: number }>(entity: new () => T, ids: number[]): Promise<T[]> {
-    if (!ids.length) return [];
-    const rows = await this.em.find(entity, { id: { $in: ids } } as never);
-    const byId = new Map(rows.map((r) => [r.id, r]));
-    return ids.map((id) => byId.get(id)!);
-  }
-
-  /** Newest first by id, keyset `id < cursor`. `base` is `from … where …` over alias `alias`. */
-  private async pageById<T extends { id: number }>(
-    entity: new () => T,
-    base: string,
-    params: unknown[],
-    first: number,
-    cursor: CursorKey | null,
-    alias = 'i',
-  ): Promise<Page<T>> {
-    const [[{ total }], rows] = await Promise.all([
-      this.em.execute<{ total: number }[]>(`select count(*)::int as total ${base}`, params),
-      this.em.execute<{ id: number }[]>(
-        `select ${alias}.id ${base} ${cursor ? `and ${alias}.id < ?` : ''} order by ${alias}.id desc limit ?`,
-        [...params, ...(cursor ?? []), first + 1],
-      ),
-    ]);
-    const page = keysetPage(rows, first, (r) => [r.id]);
-    return {
-      ...page,
-      nodes: await this.ordered(
-        entity,
         page.nodes.map((r) => r.id),
       ),
       totalCount: total,
