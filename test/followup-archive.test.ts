@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { startTestHub, ok, errorOf, type TestHub } from './helpers/hub';
+import { ok, errorOf, type TestHub } from './helpers/hub';
 import { signDevToken } from '../src/auth/tokens';
-import { REGISTER, caseInput, loadDemoUnits, terminatedCase } from './helpers/fixtures';
+import { REGISTER, caseInput, terminatedCase, hangzhouHub } from './helpers/fixtures';
 import { ADD_DOC, ARCHIVE, CORRECT_DOC, download, upload } from './helpers/followup';
 
 const MAX = 64 * 1024;
@@ -11,11 +11,7 @@ let reviewer: string; // ZJ-HZ, the examining agency
 let caseId: string;
 
 beforeAll(async () => {
-  t = await startTestHub({ FILE_MAX_BYTES: String(MAX) });
-  await loadDemoUnits(t);
-  t.clock.now = new Date('2026-06-01T04:00:00Z');
-  officer = await t.token('CASE_OFFICER', 'ZJ-HZ-ZJ', '王经办');
-  reviewer = await t.token('AGENCY_REVIEWER', 'ZJ-HZ', '李审核');
+  ({ t, officer, reviewer } = await hangzhouHub({ FILE_MAX_BYTES: String(MAX) }));
   caseId = await terminatedCase(t, officer, reviewer);
   t.clock.now = new Date('2026-06-10T04:00:00Z');
 });
