@@ -7,9 +7,10 @@ import type { PetitionCase } from '../case/case.entity';
 import type { CaseService } from '../case/case.service';
 import { StepKind } from '../case/case.enums';
 import { terminatedCaseForOfficer, terminatedCaseForReader } from '../../access/follow-up';
-import { checkDay, checkId, checkText, trimOrNull } from '../../shared/checks';
+import { checkDay, checkId, checkText, trimOrNull, requiredId } from '../../shared/checks';
 import { ArchiveDocument, ArchiveDocumentVersion, StoredFile, TerminationArchive } from './followup.entity';
 import { ARCHIVE_ITEM_LABEL, ArchiveItemKind } from './followup.enums';
+import { auditFollowUpWrite } from './audited';
 import { checkIdempotencyKey, writeOnce, keyAndInput } from './idempotency';
 import { SEALED_COLUMN, openText, sealText } from './sealed-text';
 import { arrayLiteral } from '../../shared/sql';
@@ -168,8 +169,7 @@ export class ArchiveService {
   /** Adds a document (version 1) to the archive of a terminated case of the actor's unit. */
   async addDocument(actor: Actor, data: AddDocumentData): Promise<ArchiveDocument> {
     const p = new Problems();
-    const caseId = checkId(p, 'caseId', data.caseId);
-    p.check(!!caseId, 'caseId', '事项 ID 不能为空');
+    const caseId = requiredId(p, 'caseId', data.caseId, '事项');
     p.check(Object.values(ArchiveItemKind).includes(data.kind), 'kind', '材料类别无效');
     this.checkMetadata(p, data);
     const fileId = checkId(p, 'fileId', data.fileId);
@@ -204,21 +204,14 @@ export class ArchiveService {
           createdBy: actor.name,
           createdByUserId: actor.userId,
         });
-        await em.flush();
-        await this.audit.withEm(em).record({
-          actor,
-          operation: 'archive.addDocument',
-          caseId: c.id,
-          petitionerId: c.petitioner.id,
-          details: {
-            archiveId: archive.id,
-            documentId: doc.id,
-            kind: doc.kind,
-            version: version.version,
-            fileId: file?.id ?? null,
-            sha256: file?.sha256 ?? null,
-          },
-        });
+        await auditFollowUpWrite(this.audit, em, actor, 'archive.addDocument', c, () => ({
+          archiveId: archive.id,
+          documentId: doc.id,
+          kind: doc.kind,
+          version: version.version,
+          fileId: file?.id ?? null,
+          sha256: file?.sha256 ?? null,
+        }));
         return doc;
       },
     );
@@ -230,8 +223,7 @@ export class ArchiveService {
    */
   async correctDocument(actor: Actor, data: CorrectDocumentData): Promise<ArchiveDocument> {
     const p = new Problems();
-    const documentId = checkId(p, 'documentId', data.documentId);
-    p.check(!!documentId, 'documentId', '材料 ID 不能为空');
+    const documentId = requiredId(p, 'documentId', data.documentId, '材料');
     checkText(p, 'reason', data.reason, '更正原因', 2000);
     if (data.title != null) checkText(p, 'title', data.title, '标题', 200);
     if (data.documentDate != null) checkDay(p, 'documentDate', data.documentDate, this.deps.now());
@@ -293,21 +285,14 @@ export class ArchiveService {
           createdBy: actor.name,
           createdByUserId: actor.userId,
         });
-        await em.flush();
-        await this.audit.withEm(em).record({
-          actor,
-          operation: 'archive.correctDocument',
-          caseId: c.id,
-          petitionerId: c.petitioner.id,
-          details: {
-            documentId: doc.id,
-            kind: doc.kind,
-            version: version.version,
-            previousVersion: current.version,
-            fileId: file?.id ?? null,
-            sha256: file?.sha256 ?? null,
-          },
-        });
+        await auditFollowUpWrite(this.audit, em, actor, 'archive.correctDocument', c, () => ({
+          documentId: doc.id,
+          kind: doc.kind,
+          version: version.version,
+          previousVersion: current.version,
+          fileId: file?.id ?? null,
+          sha256: file?.sha256 ?? null,
+        }));
         return doc;
       },
     );

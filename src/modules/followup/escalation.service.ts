@@ -10,9 +10,10 @@ import { UnitService } from '../org/unit.service';
 import { isSameOrBelow } from '../../access/jurisdiction';
 import { checkPage, keysetPage, type Page } from '../../shared/paging';
 import { assertFollowUpReader, terminatedCaseForOfficer } from '../../access/follow-up';
-import { checkDay, checkId, checkText } from '../../shared/checks';
+import { checkDay, checkId, checkText, requiredId } from '../../shared/checks';
 import { EscalationReport, TrackingRecord } from './followup.entity';
 import { EscalationKind, EscalationOutcome, EscalationStatus } from './followup.enums';
+import { auditFollowUpWrite } from './audited';
 import { checkIdempotencyKey, writeOnce, keyAndInput } from './idempotency';
 import { SEALED_COLUMN, openJson, openText, sealJson, sealText } from './sealed-text';
 
@@ -67,6 +68,7 @@ export class EscalationService {
     private readonly audit: AuditService,
   ) {}
 
+  /** The audit entry of a step of report `r` on case `c`: the report's state after the step. */
   private async audited(
     em: EntityManager,
     actor: Actor,
@@ -74,26 +76,19 @@ export class EscalationService {
     r: EscalationReport,
     c: PetitionCase,
   ) {
-    await this.audit.withEm(em).record({
-      actor,
-      operation,
-      caseId: c.id,
-      petitionerId: c.petitioner.id,
-      details: {
-        reportId: r.id,
-        kind: r.kind,
-        status: r.status,
-        targetAgencyId: r.targetAgency.id,
-        outcome: r.outcome ?? null,
-        newCaseId: r.newCaseId ?? null,
-      },
-    });
+    await auditFollowUpWrite(this.audit, em, actor, operation, c, () => ({
+      reportId: r.id,
+      kind: r.kind,
+      status: r.status,
+      targetAgencyId: r.targetAgency.id,
+      outcome: r.outcome ?? null,
+      newCaseId: r.newCaseId ?? null,
+    }));
   }
 
   async report(actor: Actor, data: ReportEscalationData): Promise<EscalationReport> {
     const p = new Problems();
-    const caseId = checkId(p, 'caseId', data.caseId);
-    p.check(!!caseId, 'caseId', '事项 ID 不能为空');
+    const caseId = requiredId(p, 'caseId', data.caseId, '事项');
     p.check(Object.values(EscalationKind).includes(data.kind), 'kind', '报告情形无效');
     checkDay(p, 'discoveredOn', data.discoveredOn, this.deps.now());
     checkText(p, 'description', data.description, '新的诉求或可能引发的问题', 5000);
@@ -135,7 +130,6 @@ export class EscalationService {
           reportedByUserId: actor.userId,
           reportedAt: this.deps.now(),
         });
-        await em.flush();
         await this.audited(em, actor, 'followup.reportEscalation', r, c);
         return r;
       },
@@ -144,8 +138,7 @@ export class EscalationService {
 
   async acknowledge(actor: Actor, data: AcknowledgeEscalationData): Promise<EscalationReport> {
     const p = new Problems();
-    const reportId = checkId(p, 'reportId', data.reportId);
-    p.check(!!reportId, 'reportId', '报告 ID 不能为空');
+    const reportId = requiredId(p, 'reportId', data.reportId, '报告');
     checkText(p, 'measures', data.measures, '签收时采取的措施', 5000);
     checkIdempotencyKey(p, data.idempotencyKey);
     p.throwIfAny();
@@ -166,7 +159,6 @@ export class EscalationService {
         r.acknowledgedBy = actor.name;
         r.acknowledgedByUserId = actor.userId;
         r.acknowledgeEnc = sealText(this.deps, SEALED_COLUMN.escalationAcknowledge, data.measures.trim());
-        await em.flush();
         await this.audited(em, actor, 'followup.acknowledgeEscalation', r, c);
         return r;
       },
@@ -175,8 +167,7 @@ export class EscalationService {
 
   async resolve(actor: Actor, data: ResolveEscalationData): Promise<EscalationReport> {
     const p = new Problems();
-    const reportId = checkId(p, 'reportId', data.reportId);
-    p.check(!!reportId, 'reportId', '报告 ID 不能为空');
+    const reportId = requiredId(p, 'reportId', data.reportId, '报告');
     p.check(Object.values(EscalationOutcome).includes(data.outcome), 'outcome', '办结方式无效');
     checkText(p, 'measures', data.measures, '办结时采取的措施', 5000);
     const newMatter = data.outcome === EscalationOutcome.NEW_CASE_REGISTERED;
@@ -230,7 +221,6 @@ export class EscalationService {
         r.resolvedByUserId = actor.userId;
         r.resolveEnc = sealText(this.deps, SEALED_COLUMN.escalationResolve, data.measures.trim());
         r.newCaseId = newCase?.id ?? null;
-        await em.flush();
         await this.audited(em, actor, 'followup.resolveEscalation', r, c);
         return r;
       },

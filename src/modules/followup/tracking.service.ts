@@ -5,9 +5,10 @@ import { Problems } from '../../errors';
 import type { AuditService } from '../audit/audit.service';
 import type { CaseService } from '../case/case.service';
 import { terminatedCaseForOfficer } from '../../access/follow-up';
-import { checkDay, checkId, checkText, trimOrNull } from '../../shared/checks';
+import { checkDay, checkText, trimOrNull, requiredId } from '../../shared/checks';
 import { TrackingRecord } from './followup.entity';
 import { RiskLevel } from './followup.enums';
+import { auditFollowUpWrite } from './audited';
 import { checkIdempotencyKey, writeOnce, keyAndInput } from './idempotency';
 import { SEALED_COLUMN, openJson, sealJson } from './sealed-text';
 
@@ -36,8 +37,7 @@ export class TrackingService {
 
   async record(actor: Actor, data: RecordTrackingData): Promise<TrackingRecord> {
     const p = new Problems();
-    const caseId = checkId(p, 'caseId', data.caseId);
-    p.check(!!caseId, 'caseId', '事项 ID 不能为空');
+    const caseId = requiredId(p, 'caseId', data.caseId, '事项');
     checkDay(p, 'observedOn', data.observedOn, this.deps.now());
     p.check(Object.values(RiskLevel).includes(data.riskLevel), 'riskLevel', '风险等级无效');
     checkText(p, 'situation', data.situation, '动态情况', 5000);
@@ -69,18 +69,11 @@ export class TrackingService {
           recordedBy: actor.name,
           recordedByUserId: actor.userId,
         });
-        await em.flush();
-        await this.audit.withEm(em).record({
-          actor,
-          operation: 'followup.recordTracking',
-          caseId: c.id,
-          petitionerId: c.petitioner.id,
-          details: {
-            trackingRecordId: record.id,
-            observedOn: record.observedOn,
-            riskLevel: record.riskLevel,
-          },
-        });
+        await auditFollowUpWrite(this.audit, em, actor, 'followup.recordTracking', c, () => ({
+          trackingRecordId: record.id,
+          observedOn: record.observedOn,
+          riskLevel: record.riskLevel,
+        }));
         return record;
       },
     );

@@ -8,7 +8,7 @@ import { Unit } from '../org/unit.entity';
 import { ACCOUNTABILITY_READERS } from '../../access/roles';
 import { isSameOrBelow, unitInJurisdiction } from '../../access/jurisdiction';
 import { inspectionVisible } from '../../access/visibility';
-import { checkDay, checkId, checkText, trimOrNull } from '../../shared/checks';
+import { checkDay, checkText, trimOrNull, requiredId } from '../../shared/checks';
 import { AccountabilityRecord, Inspection, InspectionFinding } from './supervision.entity';
 import { AccountabilityMeasure, Misconduct } from './supervision.enums';
 import { checkPeriod } from './scope';
@@ -68,8 +68,7 @@ export class AccountabilityService {
   async record(actor: Actor, data: RecordAccountabilityData): Promise<AccountabilityRecord> {
     if (actor.role !== 'SUPERVISOR') throw new ForbiddenError('只有监督检查人员可以记录责任追究');
     const p = new Problems();
-    const findingId = checkId(p, 'findingId', data.findingId);
-    p.check(!!findingId, 'findingId', '问题 ID 不能为空');
+    const findingId = requiredId(p, 'findingId', data.findingId, '问题');
     checkText(p, 'staffName', data.staffName, '工作人员姓名', 50);
     checkText(p, 'staffUserId', data.staffUserId, '工作人员的用户标识', 200, false);
     p.check(Object.values(Misconduct).includes(data.misconduct), 'misconduct', '情形无效');

@@ -13,7 +13,7 @@ import { checkPhone, normaliseName } from '../petitioner/identity';
 import { maskName, maskPhone } from '../petitioner/masking';
 import { isSameOrBelow, jurisdictionPath } from '../../access/jurisdiction';
 import { feedbackVisible, type Visibility } from '../../access/visibility';
-import { checkDay, checkId, checkText, trimOrNull } from '../../shared/checks';
+import { checkDay, checkId, checkText, trimOrNull, requiredId } from '../../shared/checks';
 import { PublicFeedback } from './supervision.entity';
 import { FeedbackChannel, FeedbackSatisfaction, FeedbackStatus } from './supervision.enums';
 import { checkPeriod } from './scope';
@@ -198,8 +198,7 @@ export class FeedbackService {
     data: { feedbackId: string | number; unitCode: string; note?: string | null },
   ): Promise<PublicFeedback> {
     const p = new Problems();
-    const id = checkId(p, 'feedbackId', data.feedbackId);
-    p.check(!!id, 'feedbackId', '意见 ID 不能为空');
+    const id = requiredId(p, 'feedbackId', data.feedbackId, '意见');
     checkText(p, 'note', data.note, '交办意见', 2000, false);
     const unit = data.unitCode ? await this.em.findOne(Unit, { code: data.unitCode }) : null;
     p.check(
@@ -230,8 +229,7 @@ export class FeedbackService {
   async answer(actor: Actor, data: { feedbackId: string | number; answer: string }): Promise<PublicFeedback> {
     if (actor.role !== 'CASE_OFFICER') throw new ForbiddenError('只有承办单位的经办人员可以答复');
     const p = new Problems();
-    const id = checkId(p, 'feedbackId', data.feedbackId);
-    p.check(!!id, 'feedbackId', '意见 ID 不能为空');
+    const id = requiredId(p, 'feedbackId', data.feedbackId, '意见');
     checkText(p, 'answer', data.answer, '答复内容', 5000);
     p.throwIfAny();
     return this.em.transactional(async (em) => {
@@ -262,8 +260,7 @@ export class FeedbackService {
     data: { feedbackId: string | number; satisfaction?: FeedbackSatisfaction | null; note?: string | null },
   ): Promise<PublicFeedback> {
     const p = new Problems();
-    const id = checkId(p, 'feedbackId', data.feedbackId);
-    p.check(!!id, 'feedbackId', '意见 ID 不能为空');
+    const id = requiredId(p, 'feedbackId', data.feedbackId, '意见');
     p.check(
       data.satisfaction == null || Object.values(FeedbackSatisfaction).includes(data.satisfaction),
       'satisfaction',

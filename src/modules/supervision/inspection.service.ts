@@ -10,7 +10,7 @@ import type { AuditService } from '../audit/audit.service';
 import { Unit } from '../org/unit.entity';
 import { isSameOrBelow, jurisdictionPath, unitInJurisdiction } from '../../access/jurisdiction';
 import { inspectionVisible, orderVisible } from '../../access/visibility';
-import { checkDay, checkId, checkText } from '../../shared/checks';
+import { checkDay, checkId, checkText, requiredId } from '../../shared/checks';
 import { Inspection, InspectionFinding, RectificationOrder } from './supervision.entity';
 import {
   FindingProblem,
@@ -215,8 +215,7 @@ export class InspectionService {
   /** IN_PROGRESS → CONCLUDED with the inspection's conclusion. */
   async conclude(actor: Actor, inspectionId: string | number, conclusion: string): Promise<Inspection> {
     const p = new Problems();
-    const id = checkId(p, 'inspectionId', inspectionId);
-    p.check(!!id, 'inspectionId', '检查 ID 不能为空');
+    const id = requiredId(p, 'inspectionId', inspectionId, '检查');
     checkText(p, 'conclusion', conclusion, '检查结论', 5000);
     p.throwIfAny();
     return this.em.transactional(async (em) => {
@@ -277,11 +276,9 @@ export class InspectionService {
   async addFinding(actor: Actor, data: AddFindingData): Promise<InspectionFinding> {
     if (actor.role !== 'SUPERVISOR') throw new ForbiddenError('只有监督检查人员可以记录检查发现的问题');
     const p = new Problems();
-    const inspectionId = checkId(p, 'inspectionId', data.inspectionId);
-    p.check(!!inspectionId, 'inspectionId', '检查 ID 不能为空');
+    const inspectionId = requiredId(p, 'inspectionId', data.inspectionId, '检查');
     p.check(Object.values(FindingTargetKind).includes(data.targetKind), 'targetKind', '对象类别无效');
-    const targetId = checkId(p, 'targetId', data.targetId);
-    p.check(!!targetId, 'targetId', '对象 ID 不能为空');
+    const targetId = requiredId(p, 'targetId', data.targetId, '对象');
     p.check(Object.values(FindingProblem).includes(data.problem), 'problem', '问题类别无效');
     checkText(p, 'description', data.description, '问题描述', 5000);
     checkIdempotencyKey(p, data.idempotencyKey);
@@ -332,8 +329,7 @@ export class InspectionService {
   async issueOrder(actor: Actor, data: IssueOrderData): Promise<RectificationOrder> {
     if (actor.role !== 'SUPERVISOR') throw new ForbiddenError('只有监督检查人员可以下达整改通知');
     const p = new Problems();
-    const findingId = checkId(p, 'findingId', data.findingId);
-    p.check(!!findingId, 'findingId', '问题 ID 不能为空');
+    const findingId = requiredId(p, 'findingId', data.findingId, '问题');
     checkText(p, 'requirement', data.requirement, '整改要求', 5000);
     if (!isIsoDate(data.deadline)) p.add('deadline', '日期格式应为 YYYY-MM-DD');
     else p.check(data.deadline >= this.today(), 'deadline', '整改期限不能早于今天');
@@ -414,8 +410,7 @@ export class InspectionService {
   async reportCompletion(actor: Actor, data: CompletionData): Promise<RectificationOrder> {
     if (actor.role !== 'CASE_OFFICER') throw new ForbiddenError('只有责任单位的经办人员可以报告整改完成');
     const p = new Problems();
-    const orderId = checkId(p, 'orderId', data.orderId);
-    p.check(!!orderId, 'orderId', '整改通知 ID 不能为空');
+    const orderId = requiredId(p, 'orderId', data.orderId, '整改通知');
     checkText(p, 'report', data.report, '整改完成情况', 5000);
     checkDay(p, 'completedOn', data.completedOn, this.deps.now());
     p.throwIfAny();
@@ -460,8 +455,7 @@ export class InspectionService {
   async verify(actor: Actor, data: VerificationData): Promise<RectificationOrder> {
     if (actor.role !== 'SUPERVISOR') throw new ForbiddenError('只有监督检查人员可以核查整改情况');
     const p = new Problems();
-    const orderId = checkId(p, 'orderId', data.orderId);
-    p.check(!!orderId, 'orderId', '整改通知 ID 不能为空');
+    const orderId = requiredId(p, 'orderId', data.orderId, '整改通知');
     p.check(typeof data.passed === 'boolean', 'passed', '须说明核查是否通过');
     checkText(p, 'opinion', data.opinion, '核查意见', 5000);
     p.throwIfAny();
