@@ -17,10 +17,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { prng } from './gen-import';
+import { prng, type Rng } from './prng';
 import { idNumberCheckChar } from '../src/modules/petitioner/identity';
-
-type Rng = ReturnType<typeof prng>;
 
 // ---------------------------------------------------------------------------------------
 // Ways of saying things
