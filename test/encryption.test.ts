@@ -9,6 +9,20 @@ const K2 = `k2:${key(2)}`;
 const ROOT = path.resolve(__dirname, '..');
 const CASE = `query($id: ID!) { case(id: $id) { petitioner { clear name idNumber phone address } } }`;
 
+/** `keys:reencrypt` on the database, with K1 and K2 configured (K2 current). */
+const reencrypt = (databaseUrl: string) =>
+  spawnSync('node', ['-r', '@swc-node/register', 'src/cli/reencrypt.ts'], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      NODE_ENV: 'test',
+      DATABASE_URL: databaseUrl,
+      PERSONAL_DATA_KEYS: `${K1},${K2}`,
+      LOG_LEVEL: 'silent',
+    },
+    encoding: 'utf8',
+  });
+
 describe('personal data at rest', () => {
   let t: TestHub;
   const person = {
@@ -73,17 +87,7 @@ describe('personal data at rest', () => {
         { key_id: 'k2', n: 1 },
       ]);
 
-      const run = spawnSync('node', ['-r', '@swc-node/register', 'src/cli/reencrypt.ts'], {
-        cwd: ROOT,
-        env: {
-          ...process.env,
-          NODE_ENV: 'test',
-          DATABASE_URL: t.databaseUrl,
-          PERSONAL_DATA_KEYS: `${K1},${K2}`,
-          LOG_LEVEL: 'silent',
-        },
-        encoding: 'utf8',
-      });
+      const run = reencrypt(t.databaseUrl);
       expect(run.stderr).toBe('');
       expect(run.status).toBe(0);
       expect(run.stdout).toContain('重新加密 1 名');
@@ -180,17 +184,7 @@ describe('key rotation covers the follow-up records (officers’ text and upload
 
   it('after the re-encryption command, a hub with only the new key reads every text and downloads the file intact', async () => {
     expect((await sealedKeyIds()).every((k) => k.endsWith(':k1'))).toBe(true);
-    const run = spawnSync('node', ['-r', '@swc-node/register', 'src/cli/reencrypt.ts'], {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        NODE_ENV: 'test',
-        DATABASE_URL: t.databaseUrl,
-        PERSONAL_DATA_KEYS: `${K1},${K2}`,
-        LOG_LEVEL: 'silent',
-      },
-      encoding: 'utf8',
-    });
+    const run = reencrypt(t.databaseUrl);
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     for (const [table, rows] of [

@@ -38,6 +38,18 @@ export async function download(
   return { status: res.status, headers: res.headers, bytes, json };
 }
 
+/** Every required archive item of a case that had a re-review (archive.service.ts). */
+export const REQUIRED_KINDS = [
+  'PETITIONER_INFO',
+  'ACCEPTANCE',
+  'HANDLING',
+  'REVIEW',
+  'RE_REVIEW',
+  'APPLICATION',
+  'DECISION',
+  'NOTIFICATION',
+];
+
 export const ADD_DOC = `mutation($input: AddArchiveDocumentInput!) { addArchiveDocument(input: $input) {
   id kind createdBy current { version title documentDate issuingUnit text hasText file { id sha256 sizeBytes name } } } }`;
 export const CORRECT_DOC = `mutation($input: CorrectArchiveDocumentInput!) { correctArchiveDocument(input: $input) {

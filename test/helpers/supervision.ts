@@ -2,7 +2,9 @@ import { ok, type TestHub } from './hub';
 import type { Role } from '../../src/access/roles';
 import { todayInChina } from '../../src/shared/dates';
 import { REGISTER, caseInput, loadDemoUnits, terminatedCase } from './fixtures';
-import { ACK, ADD_DOC, REPORT, RESOLVE, TRACK, VISIT, visitInput } from './followup';
+import { ACK, ADD_DOC, REPORT, REQUIRED_KINDS, RESOLVE, TRACK, VISIT, visitInput } from './followup';
+
+export { REQUIRED_KINDS };
 
 export const CREATE_INSPECTION = `mutation($input: CreateInspectionInput!) { createInspection(input: $input) {
   id title status periodFrom periodTo inspectors createdBy scopeUnit { code } organizingUnit { code } } }`;
@@ -24,18 +26,6 @@ export const ANSWER_FEEDBACK = `mutation($id: ID!, $a: String!) { answerPublicFe
   id status answer answeredBy } }`;
 export const CLOSE_FEEDBACK = `mutation($id: ID!, $s: FeedbackSatisfaction, $note: String) { closePublicFeedback(feedbackId: $id, satisfaction: $s, note: $note) {
   id status satisfaction closedBy } }`;
-
-/** Every required archive item of a case that had a re-review (archive.service.ts). */
-export const REQUIRED_KINDS = [
-  'PETITIONER_INFO',
-  'ACCEPTANCE',
-  'HANDLING',
-  'REVIEW',
-  'RE_REVIEW',
-  'APPLICATION',
-  'DECISION',
-  'NOTIFICATION',
-];
 
 /**
  * The people the supervision tests act as, by the names the tests use: officers and reviewers in
