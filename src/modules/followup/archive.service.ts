@@ -140,6 +140,19 @@ export async function ensureArchives(em: EntityManager, caseIds: number[]): Prom
   return rows.length;
 }
 
+/** What the audit log says of a document version written: the document, its version, its file. */
+const versionDetails = (
+  doc: ArchiveDocument,
+  version: ArchiveDocumentVersion,
+  file: StoredFile | null,
+): Record<string, unknown> => ({
+  documentId: doc.id,
+  kind: doc.kind,
+  version: version.version,
+  fileId: file?.id ?? null,
+  sha256: file?.sha256 ?? null,
+});
+
 /**
  * 信访终结档案: documents with kind, title, date, issuing unit and text and/or an attached file.
  * A document is never overwritten: a correction adds a version (who, why) and keeps the old ones.
@@ -206,11 +219,7 @@ export class ArchiveService {
         });
         await auditFollowUpWrite(this.audit, em, actor, 'archive.addDocument', c, () => ({
           archiveId: archive.id,
-          documentId: doc.id,
-          kind: doc.kind,
-          version: version.version,
-          fileId: file?.id ?? null,
-          sha256: file?.sha256 ?? null,
+          ...versionDetails(doc, version, file),
         }));
         return doc;
       },
@@ -286,12 +295,8 @@ export class ArchiveService {
           createdByUserId: actor.userId,
         });
         await auditFollowUpWrite(this.audit, em, actor, 'archive.correctDocument', c, () => ({
-          documentId: doc.id,
-          kind: doc.kind,
-          version: version.version,
+          ...versionDetails(doc, version, file),
           previousVersion: current.version,
-          fileId: file?.id ?? null,
-          sha256: file?.sha256 ?? null,
         }));
         return doc;
       },
