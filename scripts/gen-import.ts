@@ -148,7 +148,8 @@ function idNumber(rng: Rng, serial: number): string {
   return first17 + idNumberCheckChar(first17);
 }
 
-interface Person {
+/** A synthetic petitioner, every field filled. */
+export interface Person {
   name: string;
   idNumber: string;
   phone: string;

@@ -1,9 +1,6 @@
 import { startTestHub, type TestHub } from './hub';
-import { DEMO_UNITS } from '../../src/db/seeders/DemoSeeder';
+import { createDemoUnits } from '../../src/db/seeders/DemoSeeder';
 import { idNumberCheckChar } from '../../src/modules/petitioner/identity';
-import { UnitService } from '../../src/modules/org/unit.service';
-import { UnitKind } from '../../src/modules/org/unit.entity';
-import { AuditService } from '../../src/modules/audit/audit.service';
 import { todayInChina } from '../../src/shared/dates';
 
 /**
@@ -25,18 +22,7 @@ export async function hangzhouHub(
 
 /** Loads the demo unit tree into a test hub's database through the real UnitService. */
 export async function loadDemoUnits(t: Pick<TestHub, 'orm'>) {
-  const em = t.orm.em.fork();
-  const units = new UnitService(em, new AuditService(em, () => new Date()));
-  const admin = {
-    userId: 'test:admin',
-    name: '测试管理员',
-    role: 'ADMIN',
-    unitId: 0,
-    unitCode: 'ZJ',
-    unitKind: UnitKind.PETITION_AGENCY,
-    unitPath: '',
-  } as const;
-  for (const u of DEMO_UNITS) await units.create(admin, u);
+  await createDemoUnits(t.orm.em.fork(), { userId: 'test:admin', name: '测试管理员' });
 }
 
 let serial = 100;
