@@ -32,15 +32,7 @@ import { PETITIONER_AAD } from '../src/modules/petitioner/sealing';
 import { alter, populate } from './bench-sharing';
 import { prng } from './prng';
 import { arg } from './args';
-import {
-  benchDatabaseArgs,
-  benchDeps,
-  closeBenchDatabase,
-  databaseUrl,
-  migrateAndPopulate,
-  MANY_DUPLICATE_CHECKS,
-  openBenchDatabase,
-} from './bench-db';
+import * as benchDb from './bench-db';
 
 const ms = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;
 function pct(xs: number[], p: number): number {
@@ -67,25 +59,25 @@ interface Input {
 async function main() {
   const perKind = Number(arg('--inputs') ?? 40);
   const seconds = Number(arg('--seconds') ?? 20);
-  const { n, server, db, dropIfCreated, valid } = benchDatabaseArgs('bench_dup');
+  const { n, server, db, dropIfCreated, valid } = benchDb.benchDatabaseArgs('bench_dup');
   if (!valid || !(perKind >= 1) || !(seconds > 0)) {
     console.error(
       'usage: node -r @swc-node/register scripts/bench-dup.ts [N=100000] [--db NAME] [--server URL] [--keep] [--inputs 40] [--seconds 20]',
     );
     process.exit(2);
   }
-  const dbUrl = databaseUrl(server, db);
-  const deps = benchDeps(dbUrl, {
-    ...MANY_DUPLICATE_CHECKS,
+  const dbUrl = benchDb.databaseUrl(server, db);
+  const deps = benchDb.benchDeps(dbUrl, {
+    ...benchDb.MANY_DUPLICATE_CHECKS,
     DUPLICATE_CHECKS_PER_UNIT_PER_HOUR: '1000000',
     DUPLICATE_CHECKS_PER_UNIT_PER_DAY: '10000000',
     DUPLICATE_ORACLE_MAX_IDENTITIES_PER_DAY: '10000',
   });
-  const bench = await openBenchDatabase(server, db);
+  const bench = await benchDb.openBenchDatabase(server, db);
   const dropAtEnd = !bench.existed && dropIfCreated;
   let orm: MikroORM | undefined;
   try {
-    await migrateAndPopulate(bench, () => populate(dbUrl, deps, n));
+    await benchDb.migrateAndPopulate(bench, () => populate(dbUrl, deps, n));
     orm = await initOrm(dbUrl, { debug: ['query'], logger: queryLogger, colors: false, pool: { max: 60 } });
     const em0 = orm.em.fork();
     const [counts] = await em0.execute<{ cases: number; terminated: number }[]>(
@@ -219,7 +211,7 @@ async function main() {
     }
   } finally {
     await orm?.close();
-    await closeBenchDatabase(bench, dropAtEnd);
+    await benchDb.closeBenchDatabase(bench, dropAtEnd);
   }
 }
 

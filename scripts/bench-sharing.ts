@@ -50,15 +50,7 @@ import { Category } from '../src/modules/case/case.enums';
 import { generateImportFile } from './gen-import';
 import { arrayLiteral } from '../src/shared/sql';
 import { arg } from './args';
-import {
-  benchDatabaseArgs,
-  benchDeps,
-  closeBenchDatabase,
-  databaseUrl,
-  migrateAndPopulate,
-  MANY_DUPLICATE_CHECKS,
-  openBenchDatabase,
-} from './bench-db';
+import * as benchDb from './bench-db';
 import { prng } from './prng';
 
 // ---------------------------------------------------------------------------------------------
@@ -227,20 +219,20 @@ function randomChinese(): string {
 async function main() {
   const budgetS = Number(arg('--budget') ?? 900);
   const devDir = path.resolve(arg('--dev') ?? path.join(__dirname, '../test/fixtures/dup-dev'));
-  const { n, server, db, dropIfCreated, valid } = benchDatabaseArgs('sharing_bench');
+  const { n, server, db, dropIfCreated, valid } = benchDb.benchDatabaseArgs('sharing_bench');
   if (!valid || !(budgetS > 0)) {
     console.error(
       'usage: node -r @swc-node/register scripts/bench-sharing.ts [N=100000] [--server URL] [--keep] [--db NAME] [--budget SECONDS]',
     );
     process.exit(2);
   }
-  const dbUrl = databaseUrl(server, db);
-  const deps = benchDeps(dbUrl, MANY_DUPLICATE_CHECKS);
-  const bench = await openBenchDatabase(server, db);
+  const dbUrl = benchDb.databaseUrl(server, db);
+  const deps = benchDb.benchDeps(dbUrl, benchDb.MANY_DUPLICATE_CHECKS);
+  const bench = await benchDb.openBenchDatabase(server, db);
   const dropAtEnd = !bench.existed && dropIfCreated;
   let orm: MikroORM | undefined;
   try {
-    await migrateAndPopulate(bench, () => populate(dbUrl, deps, n));
+    await benchDb.migrateAndPopulate(bench, () => populate(dbUrl, deps, n));
 
     orm = await initOrm(dbUrl, { debug: ['query'], logger: queryLogger, colors: false });
     const em0 = orm.em.fork();
@@ -578,7 +570,7 @@ async function main() {
     console.log(`\npeak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
   } finally {
     await orm?.close();
-    await closeBenchDatabase(bench, dropAtEnd);
+    await benchDb.closeBenchDatabase(bench, dropAtEnd);
   }
 }
 
