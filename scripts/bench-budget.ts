@@ -26,10 +26,8 @@ import { createApp, type Hub } from '../src/app';
 import { createLogger } from '../src/logger';
 import { signDevToken } from '../src/auth/tokens';
 import { spend } from '../src/shared/usage-windows';
-import { DEMO_UNITS } from '../src/db/seeders/DemoSeeder';
-import { UnitService } from '../src/modules/org/unit.service';
-import { AuditService } from '../src/modules/audit/audit.service';
-import { UnitKind } from '../src/modules/org/unit.entity';
+import { createDemoUnits } from '../src/db/seeders/DemoSeeder';
+import { databaseUrl } from './bench-db';
 
 function arg(name: string, dflt: string): string {
   const i = process.argv.indexOf(name);
@@ -39,11 +37,6 @@ const server = arg('--server', process.env.BENCH_SERVER_URL ?? 'postgres://postg
 const seconds = Number(arg('--seconds', '4'));
 const rounds = Number(arg('--rounds', '3'));
 
-const withDb = (url: string, db: string) => {
-  const u = new URL(url);
-  u.pathname = `/${db}`;
-  return u.toString();
-};
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length ? s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] : NaN;
@@ -56,23 +49,12 @@ async function main() {
   const admin = new Client({ connectionString: server });
   await admin.connect();
   await admin.query(`create database ${db}`);
-  const url = withDb(server, db);
+  const url = databaseUrl(server, db);
   const hubs: { hub: Hub; orm: MikroORM; base: string; queries: string[] }[] = [];
   try {
     const setup = await initOrm(url);
     await migrate(setup);
-    const em = setup.em.fork();
-    const audit = new AuditService(em, () => new Date());
-    const actor = {
-      userId: 'bench:admin',
-      name: '管理员',
-      role: 'ADMIN',
-      unitId: 0,
-      unitCode: 'ZJ',
-      unitKind: UnitKind.PETITION_AGENCY,
-      unitPath: '',
-    } as const;
-    for (const u of DEMO_UNITS) await new UnitService(em, audit).create(actor, u);
+    await createDemoUnits(setup.em.fork(), { userId: 'bench:admin', name: '管理员' });
 
     // 1. The statement alone.
     const times: number[] = [];

@@ -23,16 +23,16 @@
  */
 import 'reflect-metadata';
 import os from 'node:os';
-import { Client } from 'pg';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { loadConfig } from '../src/config';
-import { initOrm, migrate } from '../src/db/orm';
-import { createDeps, createServices } from '../src/services';
+import { initOrm } from '../src/db/orm';
+import { createServices } from '../src/services';
 import type { Actor } from '../src/auth/actor';
 import type { UnitKind } from '../src/modules/org/unit.entity';
 import { PETITIONER_AAD } from '../src/modules/petitioner/sealing';
-import { alter, populate, prng } from './bench-sharing';
-import { arg, flag } from './args';
+import { alter, populate } from './bench-sharing';
+import { prng } from './prng';
+import { arg } from './args';
+import * as benchDb from './bench-db';
 
 const ms = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;
 function pct(xs: number[], p: number): number {
@@ -57,59 +57,27 @@ interface Input {
 }
 
 async function main() {
-  const keep = flag('--keep');
-  const dbArg = arg('--db');
-  const server =
-    arg('--server') ?? process.env.BENCH_SERVER_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const perKind = Number(arg('--inputs') ?? 40);
   const seconds = Number(arg('--seconds') ?? 20);
-  const n = process.argv[2] ? Number(process.argv[2]) : 100_000;
-  if (
-    !Number.isInteger(n) ||
-    n < 1 ||
-    !(perKind >= 1) ||
-    !(seconds > 0) ||
-    (dbArg !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(dbArg))
-  ) {
+  const { n, server, db, dropIfCreated, valid } = benchDb.benchDatabaseArgs('bench_dup');
+  if (!valid || !(perKind >= 1) || !(seconds > 0)) {
     console.error(
       'usage: node -r @swc-node/register scripts/bench-dup.ts [N=100000] [--db NAME] [--server URL] [--keep] [--inputs 40] [--seconds 20]',
     );
     process.exit(2);
   }
-  const db = dbArg ?? `bench_dup_${process.pid}`;
-  const url = new URL(server);
-  url.pathname = `/${db}`;
-  const dbUrl = url.toString();
-  const deps = createDeps(
-    loadConfig({
-      NODE_ENV: 'development',
-      DATABASE_URL: dbUrl,
-      // a benchmark user makes far more checks than a clerk may
-      DUPLICATE_CHECKS_PER_HOUR: '100000',
-      DUPLICATE_CHECKS_PER_DAY: '1000000',
-      DUPLICATE_CHECKS_PER_UNIT_PER_HOUR: '1000000',
-      DUPLICATE_CHECKS_PER_UNIT_PER_DAY: '10000000',
-      DUPLICATE_ORACLE_MAX_IDENTITIES_PER_DAY: '10000',
-    }),
-  );
-  const admin = new Client({ connectionString: server });
-  await admin.connect();
-  const exists = (await admin.query('select 1 from pg_database where datname = $1', [db])).rowCount! > 0;
-  if (!exists) await admin.query(`create database ${db}`);
-  const dropAtEnd = !exists && !keep && dbArg === undefined;
+  const dbUrl = benchDb.databaseUrl(server, db);
+  const deps = benchDb.benchDeps(dbUrl, {
+    ...benchDb.MANY_DUPLICATE_CHECKS,
+    DUPLICATE_CHECKS_PER_UNIT_PER_HOUR: '1000000',
+    DUPLICATE_CHECKS_PER_UNIT_PER_DAY: '10000000',
+    DUPLICATE_ORACLE_MAX_IDENTITIES_PER_DAY: '10000',
+  });
+  const bench = await benchDb.openBenchDatabase(server, db);
+  const dropAtEnd = !bench.existed && dropIfCreated;
   let orm: MikroORM | undefined;
   try {
-    {
-      const o = await initOrm(dbUrl);
-      const done = await migrate(o);
-      const [{ n: have }] = await o.em
-        .fork()
-        .execute<{ n: number }[]>('select count(*)::int as n from petition_case');
-      await o.close();
-      console.log(`database ${db}: ${exists ? 'exists' : 'created'}, ${done.length} migrations applied`);
-      if (have > 0) console.log(`reusing its ${have} cases (N on the command line is ignored)`);
-      else await populate(dbUrl, deps, n);
-    }
+    await benchDb.migrateAndPopulate(bench, () => populate(dbUrl, deps, n));
     orm = await initOrm(dbUrl, { debug: ['query'], logger: queryLogger, colors: false, pool: { max: 60 } });
     const em0 = orm.em.fork();
     const [counts] = await em0.execute<{ cases: number; terminated: number }[]>(
@@ -243,11 +211,7 @@ async function main() {
     }
   } finally {
     await orm?.close();
-    if (dropAtEnd) {
-      await admin.query(`drop database ${db}`);
-      console.log(`dropped database ${db}`);
-    } else console.log(`kept database ${db}`);
-    await admin.end();
+    await benchDb.closeBenchDatabase(bench, dropAtEnd);
   }
 }
 

@@ -15,11 +15,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
-import { loadConfig } from '../src/config';
 import { initOrm, migrate } from '../src/db/orm';
-import { createDeps } from '../src/services';
 import { importData, validateImportFile } from '../src/modules/import/import.service';
 import { generateImportFile } from './gen-import';
+import { benchDeps, databaseUrl } from './bench-db';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);
@@ -47,12 +46,11 @@ async function main() {
   const admin = new Client({ connectionString: server });
   await admin.connect();
   await admin.query(`create database ${db}`);
-  const url = new URL(server);
-  url.pathname = `/${db}`;
-  const orm = await initOrm(url.toString());
+  const dbUrl = databaseUrl(server, db);
+  const orm = await initOrm(dbUrl);
   try {
     await migrate(orm);
-    const deps = createDeps(loadConfig({ NODE_ENV: 'development', DATABASE_URL: url.toString() }));
+    const deps = benchDeps(dbUrl);
     const actor = { userId: 'system:bench', name: '历史数据导入', role: 'ADMIN', unitCode: 'SYSTEM' };
 
     const time = async <T>(label: string, rows: number, f: () => Promise<T>): Promise<T> => {

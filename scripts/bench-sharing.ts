@@ -35,11 +35,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
-import { Client } from 'pg';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { loadConfig } from '../src/config';
-import { initOrm, migrate } from '../src/db/orm';
-import { createDeps, createServices } from '../src/services';
+import { initOrm } from '../src/db/orm';
+import { createServices } from '../src/services';
 import type { Deps } from '../src/shared/deps';
 import type { Actor } from '../src/auth/actor';
 import type { UnitKind } from '../src/modules/org/unit.entity';
@@ -51,7 +49,9 @@ import type { TerminatedCaseFilter } from '../src/modules/sharing/sharing.servic
 import { Category } from '../src/modules/case/case.enums';
 import { generateImportFile } from './gen-import';
 import { arrayLiteral } from '../src/shared/sql';
-import { arg, flag } from './args';
+import { arg } from './args';
+import * as benchDb from './bench-db';
+import { prng } from './prng';
 
 // ---------------------------------------------------------------------------------------------
 // arguments
@@ -64,22 +64,6 @@ const IMPORT_CHUNK = 200_000;
 // small helpers
 // ---------------------------------------------------------------------------------------------
 
-/** mulberry32, seeded: the same inputs every run on the same database. */
-export function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return {
-    next,
-    int: (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1)),
-    pick: <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)],
-  };
-}
 const rng = prng(20261128);
 
 const ms = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;
@@ -233,69 +217,22 @@ function randomChinese(): string {
 // ---------------------------------------------------------------------------------------------
 
 async function main() {
-  const keep = flag('--keep');
-  const dbArg = arg('--db');
-  const server =
-    arg('--server') ?? process.env.BENCH_SERVER_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const budgetS = Number(arg('--budget') ?? 900);
   const devDir = path.resolve(arg('--dev') ?? path.join(__dirname, '../test/fixtures/dup-dev'));
-  const n = process.argv[2] ? Number(process.argv[2]) : 100_000;
-  if (
-    !Number.isInteger(n) ||
-    n < 1 ||
-    !(budgetS > 0) ||
-    (dbArg !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(dbArg))
-  ) {
+  const { n, server, db, dropIfCreated, valid } = benchDb.benchDatabaseArgs('sharing_bench');
+  if (!valid || !(budgetS > 0)) {
     console.error(
       'usage: node -r @swc-node/register scripts/bench-sharing.ts [N=100000] [--server URL] [--keep] [--db NAME] [--budget SECONDS]',
     );
     process.exit(2);
   }
-  const db = dbArg ?? `sharing_bench_${process.pid}`;
-  const admin = new Client({ connectionString: server });
-  await admin.connect();
-  const url = new URL(server);
-  url.pathname = `/${db}`;
-  const dbUrl = url.toString();
-  const deps = createDeps(
-    loadConfig({
-      NODE_ENV: 'development',
-      DATABASE_URL: dbUrl,
-      // one benchmark user makes far more checks than a clerk may
-      DUPLICATE_CHECKS_PER_HOUR: '100000',
-      DUPLICATE_CHECKS_PER_DAY: '1000000',
-    }),
-  );
-
-  const exists = (await admin.query('select 1 from pg_database where datname = $1', [db])).rowCount! > 0;
-  let populated = false;
-  if (exists) {
-    const c = new Client({ connectionString: dbUrl });
-    await c.connect();
-    try {
-      const r = await c.query(
-        `select (select count(*) from petition_case)::int as n where to_regclass('petition_case') is not null`,
-      );
-      populated = (r.rows[0]?.n ?? 0) > 0;
-    } catch {
-      populated = false;
-    } finally {
-      await c.end();
-    }
-  } else {
-    await admin.query(`create database ${db}`);
-  }
-  const dropAtEnd = !exists && !keep && dbArg === undefined;
+  const dbUrl = benchDb.databaseUrl(server, db);
+  const deps = benchDb.benchDeps(dbUrl, benchDb.MANY_DUPLICATE_CHECKS);
+  const bench = await benchDb.openBenchDatabase(server, db);
+  const dropAtEnd = !bench.existed && dropIfCreated;
   let orm: MikroORM | undefined;
   try {
-    {
-      const o = await initOrm(dbUrl);
-      const done = await migrate(o);
-      await o.close();
-      console.log(`database ${db}: ${exists ? 'exists' : 'created'}, ${done.length} migrations applied`);
-    }
-    if (populated) console.log(`reusing the data in ${db} (N on the command line is ignored)`);
-    else await populate(dbUrl, deps, n);
+    await benchDb.migrateAndPopulate(bench, () => populate(dbUrl, deps, n));
 
     orm = await initOrm(dbUrl, { debug: ['query'], logger: queryLogger, colors: false });
     const em0 = orm.em.fork();
@@ -633,11 +570,7 @@ async function main() {
     console.log(`\npeak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
   } finally {
     await orm?.close();
-    if (dropAtEnd) {
-      await admin.query(`drop database ${db}`);
-      console.log(`dropped database ${db}`);
-    } else console.log(`kept database ${db}`);
-    await admin.end();
+    await benchDb.closeBenchDatabase(bench, dropAtEnd);
   }
 }
 

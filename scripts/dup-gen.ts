@@ -17,10 +17,9 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { prng } from './gen-import';
+import { prng, type Rng } from './prng';
+import type { Person } from './gen-import';
 import { idNumberCheckChar } from '../src/modules/petitioner/identity';
-
-type Rng = ReturnType<typeof prng>;
 
 // ---------------------------------------------------------------------------------------
 // Ways of saying things
@@ -965,12 +964,6 @@ const REGIONS = ['320506', '320507', '320508', '320115', '320111', '320113'];
 const SURNAMES = '陆顾沈钱蒋华邵缪浦过殷龚戴翁包严俞吴范祁惠盛储';
 const GIVEN = '建新根娣亚芬国庆卫平金宝雪芳志刚桂珍晓东美华永林春燕德兴秀珍玉梅';
 
-interface Person {
-  name: string;
-  idNumber: string;
-  phone: string;
-  address: string;
-}
 function person(rng: Rng, serial: number): Person {
   const y = rng.int(1948, 1995);
   const birth = `${y}${String(rng.int(1, 12)).padStart(2, '0')}${String(rng.int(1, 28)).padStart(2, '0')}`;

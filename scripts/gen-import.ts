@@ -15,24 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { once } from 'node:events';
 import { idNumberCheckChar } from '../src/modules/petitioner/identity';
-
-/** mulberry32: a small, fast, seeded PRNG. */
-export function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return {
-    next,
-    int: (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1)),
-    pick: <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)],
-  };
-}
-type Rng = ReturnType<typeof prng>;
+import { prng, type Rng } from './prng';
 
 const DAY = 86_400_000;
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
@@ -165,7 +148,8 @@ function idNumber(rng: Rng, serial: number): string {
   return first17 + idNumberCheckChar(first17);
 }
 
-interface Person {
+/** A synthetic petitioner, every field filled. */
+export interface Person {
   name: string;
   idNumber: string;
   phone: string;

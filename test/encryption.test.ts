@@ -1,13 +1,27 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { startTestHub, ok, type TestHub } from './helpers/hub';
-import { REGISTER, caseInput, loadDemoUnits, newIdNumber } from './helpers/fixtures';
+import { REGISTER, caseInput, loadDemoUnits, newIdNumber, hangzhouHub } from './helpers/fixtures';
 
 const key = (byte: number) => Buffer.alloc(32, byte).toString('base64');
 const K1 = `k1:${key(1)}`;
 const K2 = `k2:${key(2)}`;
 const ROOT = path.resolve(__dirname, '..');
 const CASE = `query($id: ID!) { case(id: $id) { petitioner { clear name idNumber phone address } } }`;
+
+/** `keys:reencrypt` on the database, with K1 and K2 configured (K2 current). */
+const reencrypt = (databaseUrl: string) =>
+  spawnSync('node', ['-r', '@swc-node/register', 'src/cli/reencrypt.ts'], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      NODE_ENV: 'test',
+      DATABASE_URL: databaseUrl,
+      PERSONAL_DATA_KEYS: `${K1},${K2}`,
+      LOG_LEVEL: 'silent',
+    },
+    encoding: 'utf8',
+  });
 
 describe('personal data at rest', () => {
   let t: TestHub;
@@ -73,17 +87,7 @@ describe('personal data at rest', () => {
         { key_id: 'k2', n: 1 },
       ]);
 
-      const run = spawnSync('node', ['-r', '@swc-node/register', 'src/cli/reencrypt.ts'], {
-        cwd: ROOT,
-        env: {
-          ...process.env,
-          NODE_ENV: 'test',
-          DATABASE_URL: t.databaseUrl,
-          PERSONAL_DATA_KEYS: `${K1},${K2}`,
-          LOG_LEVEL: 'silent',
-        },
-        encoding: 'utf8',
-      });
+      const run = reencrypt(t.databaseUrl);
       expect(run.stderr).toBe('');
       expect(run.status).toBe(0);
       expect(run.stdout).toContain('重新加密 1 名');
@@ -115,18 +119,7 @@ describe('personal data at rest', () => {
 
 // Imports of the follow-up key-rotation tests below (hoisted like any import).
 import { terminatedCase } from './helpers/fixtures';
-import {
-  ACK,
-  ADD_DOC,
-  CORRECT_DOC,
-  REPORT,
-  RESOLVE,
-  TRACK,
-  VISIT,
-  download,
-  upload,
-  visitInput,
-} from './helpers/followup';
+import { RESOLVE, download, withEveryFollowUpText } from './helpers/followup';
 import { loadConfig } from '../src/config';
 import { createDeps } from '../src/services';
 import { resealFollowUp } from '../src/modules/followup/reseal';
@@ -180,87 +173,18 @@ describe('key rotation covers the follow-up records (officers’ text and upload
   }
 
   beforeAll(async () => {
-    t = await startTestHub({ PERSONAL_DATA_KEYS: K1 });
-    await loadDemoUnits(t);
-    t.clock.now = new Date('2026-06-01T04:00:00Z');
-    const officer = await t.token('CASE_OFFICER', 'ZJ-HZ-ZJ', '王经办');
-    const reviewer = await t.token('AGENCY_REVIEWER', 'ZJ-HZ', '李审核');
+    let officer: string, reviewer: string;
+    ({ t, officer, reviewer } = await hangzhouHub({ PERSONAL_DATA_KEYS: K1 }));
     caseId = await terminatedCase(t, officer, reviewer);
-    t.clock.now = new Date('2026-07-10T04:00:00Z');
-    const up = await upload(t, officer, FILE, { name: TEXT.fileName });
-    expect(up.status).toBe(201);
-    fileId = up.body.id;
-    const doc = ok(
-      await t.gql(
-        ADD_DOC,
-        {
-          input: {
-            caseId,
-            kind: 'PETITIONER_INFO',
-            title: '信访人基本情况登记表',
-            documentDate: '2026-01-05',
-            issuingUnit: '杭州市住房和城乡建设局',
-            text: TEXT.doc,
-            fileId,
-          },
-        },
-        officer,
-      ),
-    ).addArchiveDocument;
-    ok(
-      await t.gql(
-        CORRECT_DOC,
-        { input: { documentId: doc.id, reason: TEXT.reason, title: '更正' } },
-        officer,
-      ),
-    );
-    ok(
-      await t.gql(
-        VISIT,
-        { input: visitInput(caseId, { opinions: TEXT.opinions, situation: TEXT.situation }) },
-        officer,
-      ),
-    );
-    ok(
-      await t.gql(
-        TRACK,
-        { input: { caseId, observedOn: '2026-07-01', riskLevel: 'HIGH', situation: TEXT.tracking } },
-        officer,
-      ),
-    );
-    const reportId = ok(
-      await t.gql(
-        REPORT,
-        {
-          input: {
-            caseId,
-            kind: 'NEW_DEMAND',
-            discoveredOn: '2026-07-02',
-            description: TEXT.escalation,
-            measuresTaken: '已听取',
-          },
-        },
-        officer,
-      ),
-    ).reportEscalation.id;
-    ok(await t.gql(ACK, { input: { reportId, measures: TEXT.ack } }, reviewer));
+    let reportId: string;
+    ({ fileId, reportId } = await withEveryFollowUpText(t, officer, reviewer, caseId, TEXT, FILE));
     ok(await t.gql(RESOLVE, { input: { reportId, outcome: 'HANDLED', measures: TEXT.resolve } }, reviewer));
   });
   afterAll(() => t.close());
 
   it('after the re-encryption command, a hub with only the new key reads every text and downloads the file intact', async () => {
     expect((await sealedKeyIds()).every((k) => k.endsWith(':k1'))).toBe(true);
-    const run = spawnSync('node', ['-r', '@swc-node/register', 'src/cli/reencrypt.ts'], {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        NODE_ENV: 'test',
-        DATABASE_URL: t.databaseUrl,
-        PERSONAL_DATA_KEYS: `${K1},${K2}`,
-        LOG_LEVEL: 'silent',
-      },
-      encoding: 'utf8',
-    });
+    const run = reencrypt(t.databaseUrl);
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     for (const [table, rows] of [

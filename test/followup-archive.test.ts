@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { startTestHub, ok, errorOf, type TestHub } from './helpers/hub';
+import { ok, errorOf, type TestHub } from './helpers/hub';
 import { signDevToken } from '../src/auth/tokens';
-import { REGISTER, caseInput, loadDemoUnits, terminatedCase } from './helpers/fixtures';
-import { ADD_DOC, ARCHIVE, CORRECT_DOC, download, upload } from './helpers/followup';
+import { REGISTER, caseInput, terminatedCase, hangzhouHub } from './helpers/fixtures';
+import { ADD_DOC, ARCHIVE, CORRECT_DOC, REQUIRED_KINDS, download, upload } from './helpers/followup';
 
 const MAX = 64 * 1024;
 let t: TestHub;
@@ -11,11 +11,7 @@ let reviewer: string; // ZJ-HZ, the examining agency
 let caseId: string;
 
 beforeAll(async () => {
-  t = await startTestHub({ FILE_MAX_BYTES: String(MAX) });
-  await loadDemoUnits(t);
-  t.clock.now = new Date('2026-06-01T04:00:00Z');
-  officer = await t.token('CASE_OFFICER', 'ZJ-HZ-ZJ', '王经办');
-  reviewer = await t.token('AGENCY_REVIEWER', 'ZJ-HZ', '李审核');
+  ({ t, officer, reviewer } = await hangzhouHub({ FILE_MAX_BYTES: String(MAX) }));
   caseId = await terminatedCase(t, officer, reviewer);
   t.clock.now = new Date('2026-06-10T04:00:00Z');
 });
@@ -41,16 +37,7 @@ describe('the archive is created at termination and reports what is missing', ()
     expect(rows).toHaveLength(1);
     const a = ok(await t.gql(ARCHIVE, { id: caseId }, officer)).followUp.archive;
     expect(a.complete).toBe(false);
-    expect(a.missing).toEqual([
-      'PETITIONER_INFO',
-      'ACCEPTANCE',
-      'HANDLING',
-      'REVIEW',
-      'RE_REVIEW',
-      'APPLICATION',
-      'DECISION',
-      'NOTIFICATION',
-    ]);
+    expect(a.missing).toEqual(REQUIRED_KINDS);
     expect(a.requirements[0]).toEqual({
       kind: 'PETITIONER_INFO',
       label: '信访人基本情况',
@@ -63,15 +50,7 @@ describe('the archive is created at termination and reports what is missing', ()
     ok(await t.gql(ADD_DOC, { input: doc('OTHER') }, officer));
     let a = ok(await t.gql(ARCHIVE, { id: caseId }, officer)).followUp.archive;
     expect(a.missing).toHaveLength(8);
-    const kinds = [
-      'PETITIONER_INFO',
-      'ACCEPTANCE',
-      'HANDLING',
-      'REVIEW',
-      'RE_REVIEW',
-      'APPLICATION',
-      'DECISION',
-    ];
+    const kinds = REQUIRED_KINDS.filter((k) => k !== 'NOTIFICATION');
     for (const k of kinds) ok(await t.gql(ADD_DOC, { input: doc(k) }, officer));
     a = ok(await t.gql(ARCHIVE, { id: caseId }, officer)).followUp.archive;
     expect(a.missing).toEqual(['NOTIFICATION']);

@@ -1,5 +1,5 @@
-import { startTestHub, ok, errorOf, type TestHub } from './helpers/hub';
-import { REGISTER, caseInput, loadDemoUnits, terminatedCase } from './helpers/fixtures';
+import { ok, errorOf, type TestHub } from './helpers/hub';
+import { REGISTER, caseInput, terminatedCase, hangzhouHub } from './helpers/fixtures';
 import { ACK, REPORT, RESOLVE, TRACK } from './helpers/followup';
 
 let t: TestHub;
@@ -8,11 +8,7 @@ let reviewer: string; // ZJ-HZ: nearest petition agency above ZJ-HZ-ZJ
 let caseId: string;
 
 beforeAll(async () => {
-  t = await startTestHub();
-  await loadDemoUnits(t);
-  t.clock.now = new Date('2026-06-01T04:00:00Z');
-  officer = await t.token('CASE_OFFICER', 'ZJ-HZ-ZJ', '王经办');
-  reviewer = await t.token('AGENCY_REVIEWER', 'ZJ-HZ', '李审核');
+  ({ t, officer, reviewer } = await hangzhouHub());
   caseId = await terminatedCase(t, officer, reviewer);
   t.clock.now = new Date('2026-07-01T04:00:00Z');
 });

@@ -1,17 +1,16 @@
-import { startTestHub, ok, errorOf, type TestHub, type GqlResult } from './helpers/hub';
-import { loadDemoUnits, terminatedCase } from './helpers/fixtures';
+import { ok, errorOf, type TestHub, type GqlResult } from './helpers/hub';
+import { terminatedCase, hangzhouHub } from './helpers/fixtures';
 import type { Role } from '../src/access/roles';
 import {
   ACK,
   ADD_DOC,
-  CORRECT_DOC,
   REPORT,
   RESOLVE,
   TRACK,
   VISIT,
   download,
-  upload,
   visitInput,
+  withEveryFollowUpText,
 } from './helpers/followup';
 
 /**
@@ -40,74 +39,16 @@ const SECRET = {
 const secrets = Object.values(SECRET);
 
 beforeAll(async () => {
-  t = await startTestHub();
-  await loadDemoUnits(t);
-  t.clock.now = new Date('2026-06-01T04:00:00Z');
-  officer = await t.token('CASE_OFFICER', 'ZJ-HZ-ZJ', '王经办');
-  reviewer = await t.token('AGENCY_REVIEWER', 'ZJ-HZ', '李审核');
+  ({ t, officer, reviewer } = await hangzhouHub());
   caseId = await terminatedCase(t, officer, reviewer);
-  t.clock.now = new Date('2026-07-10T04:00:00Z');
-  fileId = (await upload(t, officer, SECRET.fileBytes, { name: SECRET.fileName })).body.id;
-  const doc = ok(
-    await t.gql(
-      ADD_DOC,
-      {
-        input: {
-          caseId,
-          kind: 'PETITIONER_INFO',
-          title: '信访人基本情况登记表',
-          documentDate: '2026-01-05',
-          issuingUnit: '杭州市住房和城乡建设局',
-          text: SECRET.doc,
-          fileId,
-        },
-      },
-      officer,
-    ),
-  ).addArchiveDocument;
-  ok(
-    await t.gql(
-      CORRECT_DOC,
-      { input: { documentId: doc.id, reason: SECRET.reason, title: '信访人基本情况（更正）' } },
-      officer,
-    ),
-  );
-  ok(
-    await t.gql(
-      VISIT,
-      {
-        input: visitInput(caseId, {
-          visitedAt: '2026-06-25T02:00:00Z',
-          opinions: SECRET.opinions,
-          situation: SECRET.situation,
-        }),
-      },
-      officer,
-    ),
-  );
-  ok(
-    await t.gql(
-      TRACK,
-      { input: { caseId, observedOn: '2026-07-01', riskLevel: 'HIGH', situation: SECRET.tracking } },
-      officer,
-    ),
-  );
-  reportId = ok(
-    await t.gql(
-      REPORT,
-      {
-        input: {
-          caseId,
-          kind: 'NEW_DEMAND',
-          discoveredOn: '2026-07-02',
-          description: SECRET.escalation,
-          measuresTaken: '已听取',
-        },
-      },
-      officer,
-    ),
-  ).reportEscalation.id;
-  ok(await t.gql(ACK, { input: { reportId, measures: SECRET.ack } }, reviewer));
+  ({ fileId, reportId } = await withEveryFollowUpText(
+    t,
+    officer,
+    reviewer,
+    caseId,
+    SECRET,
+    SECRET.fileBytes,
+  ));
 });
 afterAll(() => t.close());
 

@@ -11,6 +11,7 @@ import {
   caseThroughProcedure,
   loadDemoUnits,
   newIdNumber,
+  hangzhouHub,
 } from './helpers/fixtures';
 import { addDays } from '../src/shared/dates';
 
@@ -18,11 +19,7 @@ let t: TestHub;
 let officer: string; // 杭州市住建局 (ZJ-HZ-ZJ)
 let reviewer: string; // 杭州市信访局 (ZJ-HZ): nearest agency above ZJ-HZ-ZJ
 beforeAll(async () => {
-  t = await startTestHub();
-  await loadDemoUnits(t);
-  t.clock.now = new Date('2026-06-01T04:00:00Z');
-  officer = await t.token('CASE_OFFICER', 'ZJ-HZ-ZJ', '王经办');
-  reviewer = await t.token('AGENCY_REVIEWER', 'ZJ-HZ', '李审核');
+  ({ t, officer, reviewer } = await hangzhouHub());
 });
 afterAll(() => t.close());
 

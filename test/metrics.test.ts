@@ -1,5 +1,5 @@
 import { startTestHub, ok, type TestHub } from './helpers/hub';
-import { loadDemoUnits, newIdNumber, terminatedCase } from './helpers/fixtures';
+import { newIdNumber, terminatedCase, hangzhouHub } from './helpers/fixtures';
 
 /** GET /metrics through the real server. */
 async function scrape(t: TestHub, authorization?: string): Promise<{ status: number; text: string }> {
@@ -28,11 +28,8 @@ describe('GET /metrics', () => {
   let t: TestHub;
   let caseId: string;
   beforeAll(async () => {
-    t = await startTestHub();
-    await loadDemoUnits(t);
-    t.clock.now = new Date('2026-06-01T04:00:00Z');
-    const officer = await t.token('CASE_OFFICER', 'ZJ-HZ-ZJ', '王经办');
-    const reviewer = await t.token('AGENCY_REVIEWER', 'ZJ-HZ', '李审核');
+    let officer: string, reviewer: string;
+    ({ t, officer, reviewer } = await hangzhouHub());
     caseId = await terminatedCase(t, officer, reviewer, {
       petitioner: person,
       category: 'LAND_ACQUISITION_DEMOLITION',
@@ -135,11 +132,8 @@ describe('GET /metrics', () => {
 describe('GET /metrics: an incomplete duplicate search', () => {
   let t: TestHub;
   beforeAll(async () => {
-    t = await startTestHub({ DUPLICATE_CHECK_MAX_OWN_CASES: '1' });
-    await loadDemoUnits(t);
-    t.clock.now = new Date('2026-06-01T04:00:00Z');
-    const officer = await t.token('CASE_OFFICER', 'ZJ-HZ-ZJ', '王经办');
-    const reviewer = await t.token('AGENCY_REVIEWER', 'ZJ-HZ', '李审核');
+    let officer: string, reviewer: string;
+    ({ t, officer, reviewer } = await hangzhouHub({ DUPLICATE_CHECK_MAX_OWN_CASES: '1' }));
     for (let i = 0; i < 2; i++) await terminatedCase(t, officer, reviewer, { petitioner: person });
   });
   afterAll(() => t.close());

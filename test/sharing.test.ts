@@ -1,5 +1,12 @@
 import { startTestHub, ok, errorOf, type TestHub } from './helpers/hub';
-import { REGISTER, caseInput, loadDemoUnits, newIdNumber, terminatedCase } from './helpers/fixtures';
+import {
+  REGISTER,
+  caseInput,
+  loadDemoUnits,
+  newIdNumber,
+  terminatedCase,
+  hangzhouHub,
+} from './helpers/fixtures';
 
 let t: TestHub;
 let officer: string;
@@ -16,11 +23,7 @@ const FACTS =
   '2019年本人所在的拱墅区卖鱼桥小区被列入旧改项目，拆迁补偿款按每平方米18000元计算，与周边项目差距明显，街道多次答复但始终未补足差额共计23万元。';
 
 beforeAll(async () => {
-  t = await startTestHub();
-  await loadDemoUnits(t);
-  t.clock.now = new Date('2026-06-01T04:00:00Z');
-  officer = await t.token('CASE_OFFICER', 'ZJ-HZ-ZJ', '王经办');
-  reviewer = await t.token('AGENCY_REVIEWER', 'ZJ-HZ', '李审核');
+  ({ t, officer, reviewer } = await hangzhouHub());
   staff = await t.token('DEPARTMENT_STAFF', 'ZJ-WZ-MZ', '温州民政');
   ids.housing = await terminatedCase(t, officer, reviewer, {
     petitioner: person,

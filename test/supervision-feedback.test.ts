@@ -1,6 +1,13 @@
 import { startTestHub, ok, errorOf, type TestHub } from './helpers/hub';
 import { REGISTER, caseInput, loadDemoUnits, terminatedCase } from './helpers/fixtures';
-import { ANSWER_FEEDBACK, ASSIGN_FEEDBACK, CLOSE_FEEDBACK, RECORD_FEEDBACK, at } from './helpers/supervision';
+import {
+  ANSWER_FEEDBACK,
+  ASSIGN_FEEDBACK,
+  CLOSE_FEEDBACK,
+  RECORD_FEEDBACK,
+  at,
+  castTokens,
+} from './helpers/supervision';
 
 /**
  * Public feedback about the follow-up work (seed §5.2): RECEIVED → ASSIGNED → ANSWERED → CLOSED, the
@@ -16,16 +23,7 @@ const SUBMITTER = { name: '林晓燕', phone: '13912345678' };
 beforeAll(async () => {
   t = await startTestHub();
   await loadDemoUnits(t);
-  const add = async (k: string, role: any, unit: string, name: string) =>
-    (tok[k] = await t.token(role, unit, name));
-  await add('officer', 'CASE_OFFICER', 'ZJ-HZ-ZJ', '王经办');
-  await add('cityOfficer', 'CASE_OFFICER', 'ZJ-HZ', '赵经办');
-  await add('rsOfficer', 'CASE_OFFICER', 'ZJ-HZ-RS', '孙经办');
-  await add('reviewer', 'AGENCY_REVIEWER', 'ZJ-HZ', '李审核');
-  await add('wzReviewer', 'AGENCY_REVIEWER', 'ZJ-WZ', '周审核');
-  await add('supervisor', 'SUPERVISOR', 'ZJ', '郑监督');
-  await add('staff', 'DEPARTMENT_STAFF', 'ZJ-HZ-ZJ', '吴科员');
-  await add('admin', 'ADMIN', 'ZJ', '管理员');
+  Object.assign(tok, await castTokens(t));
   at(t, '2026-06-01');
   caseId = await terminatedCase(t, tok.officer, tok.reviewer);
   openCaseId = ok(await t.gql(REGISTER, { input: caseInput() }, tok.officer)).registerCase.id;
@@ -105,7 +103,7 @@ describe('public feedback: RECEIVED → ASSIGNED → ANSWERED → CLOSED', () =>
       { field: 'caseId', message: '事项不存在、尚未终结或不在您的管辖范围内' },
     ]);
     expect(
-      errorOf(await t.gql(RECORD_FEEDBACK, { input: input() }, tok.wzReviewer)).extensions.fields,
+      errorOf(await t.gql(RECORD_FEEDBACK, { input: input() }, tok.wzCityReviewer)).extensions.fields,
     ).toEqual([{ field: 'caseId', message: '事项不存在、尚未终结或不在您的管辖范围内' }]);
   });
 
@@ -125,7 +123,7 @@ describe('public feedback: RECEIVED → ASSIGNED → ANSWERED → CLOSED', () =>
       message: '只有登记该意见的单位（或其上级）可以交办',
     });
     // Another city's reviewer, assigning to one of its own units: the feedback is not there for it.
-    expect(errorOf(await t.gql(ASSIGN_FEEDBACK, { id, unit: 'ZJ-WZ-MZ' }, tok.wzReviewer)).code).toBe(
+    expect(errorOf(await t.gql(ASSIGN_FEEDBACK, { id, unit: 'ZJ-WZ-MZ' }, tok.wzCityReviewer)).code).toBe(
       'NOT_FOUND',
     );
     expect(errorOf(await t.gql(ASSIGN_FEEDBACK, { id, unit: 'ZJ-HZ-ZJ' }, tok.officer)).code).toBe(
@@ -224,7 +222,7 @@ describe('public feedback: RECEIVED → ASSIGNED → ANSWERED → CLOSED', () =>
       ok(await t.gql(LIST, { f: { status: 'CLOSED' } }, tok.supervisor)).publicFeedbackList.nodes,
     ).toEqual([{ id, status: 'CLOSED' }]);
     expect(ok(await t.gql(LIST, {}, tok.reviewer)).publicFeedbackList.totalCount).toBe(2);
-    expect(ok(await t.gql(LIST, {}, tok.wzReviewer)).publicFeedbackList.totalCount).toBe(0);
+    expect(ok(await t.gql(LIST, {}, tok.wzCityReviewer)).publicFeedbackList.totalCount).toBe(0);
     expect(ok(await t.gql(LIST, {}, tok.officer)).publicFeedbackList.nodes).toEqual([
       { id, status: 'CLOSED' },
     ]);

@@ -1,7 +1,16 @@
 import { startTestHub, ok, errorOf, type TestHub } from './helpers/hub';
 import { loadDemoUnits, terminatedCase } from './helpers/fixtures';
 import { ARCHIVE, REPORT, TRACK, VISIT, visitInput } from './helpers/followup';
-import { ADD_FINDING, COMPLETE, CONCLUDE, CREATE_INSPECTION, ISSUE, VERIFY, at } from './helpers/supervision';
+import {
+  ADD_FINDING,
+  COMPLETE,
+  CONCLUDE,
+  CREATE_INSPECTION,
+  ISSUE,
+  VERIFY,
+  at,
+  castTokens,
+} from './helpers/supervision';
 
 /**
  * Inspections (seed §5.1): inspection → finding → rectification order → completion report →
@@ -20,19 +29,7 @@ let archiveId: string;
 beforeAll(async () => {
   t = await startTestHub();
   await loadDemoUnits(t);
-  const add = async (k: string, role: any, unit: string, name: string) =>
-    (tok[k] = await t.token(role, unit, name));
-  await add('officer', 'CASE_OFFICER', 'ZJ-HZ-ZJ', '王经办');
-  await add('reviewer', 'AGENCY_REVIEWER', 'ZJ-HZ', '李审核');
-  await add('wzOfficer', 'CASE_OFFICER', 'ZJ-WZ-OH-ZJ', '陈经办');
-  await add('wzReviewer', 'AGENCY_REVIEWER', 'ZJ-WZ-OH', '周审核');
-  await add('rsOfficer', 'CASE_OFFICER', 'ZJ-HZ-RS', '孙经办');
-  await add('cityOfficer', 'CASE_OFFICER', 'ZJ-HZ', '赵经办');
-  await add('staff', 'DEPARTMENT_STAFF', 'ZJ-HZ-ZJ', '吴科员');
-  await add('supervisor', 'SUPERVISOR', 'ZJ', '郑监督');
-  await add('hzSupervisor', 'SUPERVISOR', 'ZJ-HZ', '冯监督');
-  await add('wzSupervisor', 'SUPERVISOR', 'ZJ-WZ', '何监督');
-  await add('admin', 'ADMIN', 'ZJ', '管理员');
+  Object.assign(tok, await castTokens(t));
   at(t, '2026-06-01');
   hzCase = await terminatedCase(t, tok.officer, tok.reviewer);
   wzCase = await terminatedCase(t, tok.wzOfficer, tok.wzReviewer);

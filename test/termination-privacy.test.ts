@@ -1,5 +1,5 @@
-import { startTestHub, ok, type TestHub } from './helpers/hub';
-import { APPLY, APPROVE, caseThroughProcedure, loadDemoUnits } from './helpers/fixtures';
+import { ok, type TestHub } from './helpers/hub';
+import { APPLY, APPROVE, caseThroughProcedure, hangzhouHub } from './helpers/fixtures';
 import type { Role } from '../src/access/roles';
 
 /**
@@ -19,11 +19,7 @@ const TEXT = {
 };
 
 beforeAll(async () => {
-  t = await startTestHub();
-  await loadDemoUnits(t);
-  t.clock.now = new Date('2026-06-01T04:00:00Z');
-  officer = await t.token('CASE_OFFICER', 'ZJ-HZ-ZJ', '王经办');
-  reviewer = await t.token('AGENCY_REVIEWER', 'ZJ-HZ', '李审核');
+  ({ t, officer, reviewer } = await hangzhouHub());
   caseId = await caseThroughProcedure(t, officer, { reReview: true, repeat: true });
   const apply = `mutation($id: ID!) { applyForTermination(caseId: $id, condition: REPEAT_AFTER_RE_REVIEW,
     statement: ${JSON.stringify(TEXT.statement)}) { id statement } }`;

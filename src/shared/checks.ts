@@ -55,4 +55,16 @@ export function checkId(
   return n;
 }
 
+/** A required ID argument: `what` names the record ("事项", "报告"…) in the message when it is missing. */
+export function requiredId(
+  p: Problems,
+  field: string,
+  value: string | number | null | undefined,
+  what: string,
+): number | null {
+  const id = checkId(p, field, value);
+  p.check(!!id, field, `${what} ID 不能为空`);
+  return id;
+}
+
 export const trimOrNull = (s: string | null | undefined): string | null => s?.trim() || null;

@@ -1,25 +1,28 @@
-import type { TestHub } from './hub';
-import { DEMO_UNITS } from '../../src/db/seeders/DemoSeeder';
+import { startTestHub, type TestHub } from './hub';
+import { createDemoUnits } from '../../src/db/seeders/DemoSeeder';
 import { idNumberCheckChar } from '../../src/modules/petitioner/identity';
-import { UnitService } from '../../src/modules/org/unit.service';
-import { UnitKind } from '../../src/modules/org/unit.entity';
-import { AuditService } from '../../src/modules/audit/audit.service';
 import { todayInChina } from '../../src/shared/dates';
+
+/**
+ * The hub most follow-up tests start from: its own database with the demo units, the clock at
+ * 2026-06-01 12:00 China time, and the two people of the walk-through: 王经办, case officer of
+ * 杭州市住建局 (ZJ-HZ-ZJ), and 李审核, reviewer of 杭州市信访局 (ZJ-HZ), the nearest petition
+ * agency above it (the one that examines its terminations and receives its escalation reports).
+ */
+export async function hangzhouHub(
+  env: Record<string, string> = {},
+): Promise<{ t: TestHub; officer: string; reviewer: string }> {
+  const t = await startTestHub(env);
+  await loadDemoUnits(t);
+  t.clock.now = new Date('2026-06-01T04:00:00Z');
+  const officer = await t.token('CASE_OFFICER', 'ZJ-HZ-ZJ', '王经办');
+  const reviewer = await t.token('AGENCY_REVIEWER', 'ZJ-HZ', '李审核');
+  return { t, officer, reviewer };
+}
 
 /** Loads the demo unit tree into a test hub's database through the real UnitService. */
 export async function loadDemoUnits(t: Pick<TestHub, 'orm'>) {
-  const em = t.orm.em.fork();
-  const units = new UnitService(em, new AuditService(em, () => new Date()));
-  const admin = {
-    userId: 'test:admin',
-    name: '测试管理员',
-    role: 'ADMIN',
-    unitId: 0,
-    unitCode: 'ZJ',
-    unitKind: UnitKind.PETITION_AGENCY,
-    unitPath: '',
-  } as const;
-  for (const u of DEMO_UNITS) await units.create(admin, u);
+  await createDemoUnits(t.orm.em.fork(), { userId: 'test:admin', name: '测试管理员' });
 }
 
 let serial = 100;

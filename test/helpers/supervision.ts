@@ -1,7 +1,10 @@
 import { ok, type TestHub } from './hub';
+import type { Role } from '../../src/access/roles';
 import { todayInChina } from '../../src/shared/dates';
 import { REGISTER, caseInput, loadDemoUnits, terminatedCase } from './fixtures';
-import { ACK, ADD_DOC, REPORT, RESOLVE, TRACK, VISIT, visitInput } from './followup';
+import { ACK, ADD_DOC, REPORT, REQUIRED_KINDS, RESOLVE, TRACK, VISIT, visitInput } from './followup';
+
+export { REQUIRED_KINDS };
 
 export const CREATE_INSPECTION = `mutation($input: CreateInspectionInput!) { createInspection(input: $input) {
   id title status periodFrom periodTo inspectors createdBy scopeUnit { code } organizingUnit { code } } }`;
@@ -24,17 +27,35 @@ export const ANSWER_FEEDBACK = `mutation($id: ID!, $a: String!) { answerPublicFe
 export const CLOSE_FEEDBACK = `mutation($id: ID!, $s: FeedbackSatisfaction, $note: String) { closePublicFeedback(feedbackId: $id, satisfaction: $s, note: $note) {
   id status satisfaction closedBy } }`;
 
-/** Every required archive item of a case that had a re-review (archive.service.ts). */
-export const REQUIRED_KINDS = [
-  'PETITIONER_INFO',
-  'ACCEPTANCE',
-  'HANDLING',
-  'REVIEW',
-  'RE_REVIEW',
-  'APPLICATION',
-  'DECISION',
-  'NOTIFICATION',
-];
+/**
+ * The people the supervision tests act as, by the names the tests use: officers and reviewers in
+ * Hangzhou (ZJ-HZ and below) and Wenzhou (the Ouhai district agency ZJ-WZ-OH and the city agency
+ * ZJ-WZ), supervisors at three levels, a department's staff and the administrator.
+ */
+export const CAST = {
+  officer: ['CASE_OFFICER', 'ZJ-HZ-ZJ', '王经办'],
+  cityOfficer: ['CASE_OFFICER', 'ZJ-HZ', '赵经办'],
+  rsOfficer: ['CASE_OFFICER', 'ZJ-HZ-RS', '孙经办'],
+  reviewer: ['AGENCY_REVIEWER', 'ZJ-HZ', '李审核'],
+  wzOfficer: ['CASE_OFFICER', 'ZJ-WZ-OH-ZJ', '陈经办'],
+  wzReviewer: ['AGENCY_REVIEWER', 'ZJ-WZ-OH', '周审核'],
+  wzCityReviewer: ['AGENCY_REVIEWER', 'ZJ-WZ', '周审核'],
+  staff: ['DEPARTMENT_STAFF', 'ZJ-HZ-ZJ', '吴科员'],
+  supervisor: ['SUPERVISOR', 'ZJ', '郑监督'],
+  hzSupervisor: ['SUPERVISOR', 'ZJ-HZ', '冯监督'],
+  wzSupervisor: ['SUPERVISOR', 'ZJ-WZ', '何监督'],
+  admin: ['ADMIN', 'ZJ', '管理员'],
+} as const satisfies Record<string, readonly [Role, string, string]>;
+
+/** A token for each of the cast. */
+export async function castTokens(t: TestHub): Promise<Record<keyof typeof CAST, string>> {
+  const entries = await Promise.all(
+    Object.entries(CAST).map(
+      async ([k, [role, unit, name]]) => [k, await t.token(role, unit, name)] as const,
+    ),
+  );
+  return Object.fromEntries(entries) as Record<keyof typeof CAST, string>;
+}
 
 export const at = (t: TestHub, day: string) => (t.clock.now = new Date(`${day}T04:00:00Z`));
 

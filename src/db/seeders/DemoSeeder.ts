@@ -32,6 +32,28 @@ export const DEMO_UNITS: { code: string; name: string; kind: UnitKind; parentCod
 ];
 
 /** Who to be in the demo: `npm run token -- --role ROLE --unit CODE`. */
+/**
+ * Creates the demo units that do not exist yet, through the real UnitService, as an administrator
+ * of the whole tree (`who`, recorded as such in the audit log): the seeder, the tests and the
+ * benchmarks load the tree this way.
+ */
+export async function createDemoUnits(
+  em: EntityManager,
+  who: { userId: string; name: string },
+): Promise<void> {
+  const units = new UnitService(em, new AuditService(em, () => new Date()));
+  const root = await units.byCode('ZJ');
+  const admin: Actor = {
+    ...who,
+    role: 'ADMIN',
+    unitId: root?.id ?? 0,
+    unitCode: 'ZJ',
+    unitKind: UnitKind.PETITION_AGENCY,
+    unitPath: root?.path ?? '',
+  };
+  for (const u of DEMO_UNITS) if (!(await units.byCode(u.code))) await units.create(admin, u);
+}
+
 export const DEMO_USERS: readonly { role: Role; unit: string; who: string }[] = [
   { role: 'CASE_OFFICER', unit: 'ZJ-HZ-ZJ', who: '杭州市住建局经办人员' },
   { role: 'AGENCY_REVIEWER', unit: 'ZJ-HZ', who: '杭州市信访局审核人员' },
@@ -110,19 +132,7 @@ export class DemoSeeder extends Seeder {
   }
 
   async run(em: EntityManager): Promise<void> {
-    const audit = new AuditService(em, () => new Date());
-    const units = new UnitService(em, audit);
-    const root = await units.byCode('ZJ');
-    const admin: Actor = {
-      userId: 'system:seed',
-      name: '演示数据',
-      role: 'ADMIN',
-      unitId: root?.id ?? 0,
-      unitCode: 'ZJ',
-      unitKind: UnitKind.PETITION_AGENCY,
-      unitPath: root?.path ?? '',
-    };
-    for (const u of DEMO_UNITS) if (!(await units.byCode(u.code))) await units.create(admin, u);
+    await createDemoUnits(em, { userId: 'system:seed', name: '演示数据' });
     if (!this.deps) return;
     await seedDemoHistory(em, this.deps);
     await this.seedCases(em, this.deps);

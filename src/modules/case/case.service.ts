@@ -3,7 +3,8 @@ import type { Actor } from '../../auth/actor';
 import type { Deps } from '../../shared/deps';
 import { ConflictError, ForbiddenError, NotFoundError, Problems } from '../../errors';
 import { todayInChina } from '../../shared/dates';
-import { checkPage, emptyPage, keysetPage } from '../../shared/paging';
+import { checkPage, emptyPage } from '../../shared/paging';
+import { Conditions, newestFirstPage } from '../../shared/sql';
 import { Unit } from '../org/unit.entity';
 import type { PetitionerData, PetitionerService } from '../petitioner/petitioner.service';
 import { isSameOrBelow } from '../../access/jurisdiction';
@@ -14,7 +15,7 @@ import type { AuditService } from '../audit/audit.service';
 import { contentIndexText } from '../sharing/duplicate-method';
 import { caseMaskedTitle, caseSearchText } from '../sharing/search-text';
 import { checkDay, checkText } from '../../shared/checks';
-import { checkIdempotencyKey, idempotent } from '../followup/idempotency';
+import { checkIdempotencyKey, idempotent, writeOnce } from '../followup/idempotency';
 import { canonicalJson } from '../audit/audit.verify';
 
 export interface RegisterCaseData {
@@ -116,30 +117,12 @@ export class CaseService {
       if (!unit || !isSameOrBelow(unit.path, actor.unitPath)) return emptyPage<PetitionCase>();
       scope = unit.path;
     }
-    const where: string[] = ['u.path <@ ?::ltree'];
-    const params: unknown[] = [scope];
-    if (filter.status) {
-      where.push('c.status = ?');
-      params.push(filter.status);
-    }
-    if (filter.category) {
-      where.push('c.category = ?');
-      params.push(filter.category);
-    }
-    const base = `from petition_case c join unit u on u.id = c.handling_unit_id where ${where.join(' and ')}`;
-    const [{ total }] = await this.em.execute<{ total: number }[]>(
-      `select count(*)::int as total ${base}`,
-      params,
-    );
-    const rows = await this.em.execute<{ id: number }[]>(
-      `select c.id ${base} ${cursor ? 'and c.id < ?' : ''} order by c.id desc limit ?`,
-      [...params, ...(cursor ?? []), first + 1],
-    );
-    const page = keysetPage(rows, first, (r) => [r.id]);
-    const ids = page.nodes.map((r) => r.id);
-    const cases = ids.length ? await this.em.find(PetitionCase, { id: { $in: ids } }) : [];
-    const byId = new Map(cases.map((c) => [c.id, c]));
-    return { ...page, nodes: ids.map((id) => byId.get(id)!), totalCount: total };
+    const where = new Conditions()
+      .and('u.path <@ ?::ltree', scope)
+      .andIf(filter.status, 'c.status = ?')
+      .andIf(filter.category, 'c.category = ?');
+    const from = 'from petition_case c join unit u on u.id = c.handling_unit_id';
+    return newestFirstPage(this.em, PetitionCase, 'c', from, where, first, cursor);
   }
 
   async facts(c: PetitionCase, steps?: CaseStep[], em: EntityManager = this.em): Promise<ProcedureFacts> {
@@ -482,20 +465,18 @@ export class CaseService {
     input: Record<string, unknown>,
     change: (em: EntityManager, c: PetitionCase) => Promise<Record<string, unknown> | void>,
   ): Promise<PetitionCase> {
-    return this.em.transactional((em) =>
-      idempotent(
-        em,
-        actor,
-        { key: idempotencyKey, operation, entity: PetitionCase, input: { caseId, ...input } },
-        async () => {
-          const c = await this.forHandlingUnit(actor, caseId, em);
-          this.assertInProgress(c);
-          const details = await change(em, c);
-          await em.flush();
-          await this.audited(em, actor, operation, c, details ?? undefined);
-          return c;
-        },
-      ),
+    return writeOnce(
+      this.em,
+      actor,
+      { key: idempotencyKey, operation, entity: PetitionCase, input: { caseId, ...input } },
+      async (em) => {
+        const c = await this.forHandlingUnit(actor, caseId, em);
+        this.assertInProgress(c);
+        const details = await change(em, c);
+        await em.flush();
+        await this.audited(em, actor, operation, c, details ?? undefined);
+        return c;
+      },
     );
   }
 

@@ -7,10 +7,11 @@ import type { PetitionCase } from '../case/case.entity';
 import type { CaseService } from '../case/case.service';
 import { StepKind } from '../case/case.enums';
 import { terminatedCaseForOfficer, terminatedCaseForReader } from '../../access/follow-up';
-import { checkDay, checkId, checkText, trimOrNull } from '../../shared/checks';
+import { checkDay, checkId, checkText, trimOrNull, requiredId } from '../../shared/checks';
 import { ArchiveDocument, ArchiveDocumentVersion, StoredFile, TerminationArchive } from './followup.entity';
 import { ARCHIVE_ITEM_LABEL, ArchiveItemKind } from './followup.enums';
-import { checkIdempotencyKey, idempotent } from './idempotency';
+import { auditFollowUpWrite } from './audited';
+import { checkIdempotencyKey, writeOnce, keyAndInput } from './idempotency';
 import { SEALED_COLUMN, openText, sealText } from './sealed-text';
 import { arrayLiteral } from '../../shared/sql';
 
@@ -139,6 +140,19 @@ export async function ensureArchives(em: EntityManager, caseIds: number[]): Prom
   return rows.length;
 }
 
+/** What the audit log says of a document version written: the document, its version, its file. */
+const versionDetails = (
+  doc: ArchiveDocument,
+  version: ArchiveDocumentVersion,
+  file: StoredFile | null,
+): Record<string, unknown> => ({
+  documentId: doc.id,
+  kind: doc.kind,
+  version: version.version,
+  fileId: file?.id ?? null,
+  sha256: file?.sha256 ?? null,
+});
+
 /**
  * 信访终结档案: documents with kind, title, date, issuing unit and text and/or an attached file.
  * A document is never overwritten: a correction adds a version (who, why) and keeps the old ones.
@@ -168,8 +182,7 @@ export class ArchiveService {
   /** Adds a document (version 1) to the archive of a terminated case of the actor's unit. */
   async addDocument(actor: Actor, data: AddDocumentData): Promise<ArchiveDocument> {
     const p = new Problems();
-    const caseId = checkId(p, 'caseId', data.caseId);
-    p.check(!!caseId, 'caseId', '事项 ID 不能为空');
+    const caseId = requiredId(p, 'caseId', data.caseId, '事项');
     p.check(Object.values(ArchiveItemKind).includes(data.kind), 'kind', '材料类别无效');
     this.checkMetadata(p, data);
     const fileId = checkId(p, 'fileId', data.fileId);
@@ -178,52 +191,38 @@ export class ArchiveService {
     p.check((text?.length ?? 0) <= MAX_DOCUMENT_TEXT, 'text', `文字内容不超过${MAX_DOCUMENT_TEXT}字`);
     checkIdempotencyKey(p, data.idempotencyKey);
     p.throwIfAny();
-    const { idempotencyKey, ...input } = data;
-    return this.em.transactional((em) =>
-      idempotent(
-        em,
-        actor,
-        { key: idempotencyKey, operation: 'archive.addDocument', entity: ArchiveDocument, input },
-        async () => {
-          const c = await terminatedCaseForOfficer(this.cases, actor, caseId!, em);
-          const archive = await ensureArchive(em, c.id);
-          const file = fileId ? await this.attachableFile(em, actor, fileId, c.id) : null;
-          const doc = em.create(ArchiveDocument, {
-            archive: em.getReference(TerminationArchive, archive.id),
-            caseId: c.id,
-            kind: data.kind,
-            createdBy: actor.name,
-          });
-          const version = em.create(ArchiveDocumentVersion, {
-            document: doc,
-            caseId: c.id,
-            version: 1,
-            title: data.title.trim(),
-            documentDate: data.documentDate,
-            issuingUnit: data.issuingUnit.trim(),
-            textEnc: text ? sealText(this.deps, SEALED_COLUMN.documentText, text) : null,
-            file,
-            createdBy: actor.name,
-            createdByUserId: actor.userId,
-          });
-          await em.flush();
-          await this.audit.withEm(em).record({
-            actor,
-            operation: 'archive.addDocument',
-            caseId: c.id,
-            petitionerId: c.petitioner.id,
-            details: {
-              archiveId: archive.id,
-              documentId: doc.id,
-              kind: doc.kind,
-              version: version.version,
-              fileId: file?.id ?? null,
-              sha256: file?.sha256 ?? null,
-            },
-          });
-          return doc;
-        },
-      ),
+    return writeOnce(
+      this.em,
+      actor,
+      { operation: 'archive.addDocument', entity: ArchiveDocument, ...keyAndInput(data) },
+      async (em) => {
+        const c = await terminatedCaseForOfficer(this.cases, actor, caseId!, em);
+        const archive = await ensureArchive(em, c.id);
+        const file = fileId ? await this.attachableFile(em, actor, fileId, c.id) : null;
+        const doc = em.create(ArchiveDocument, {
+          archive: em.getReference(TerminationArchive, archive.id),
+          caseId: c.id,
+          kind: data.kind,
+          createdBy: actor.name,
+        });
+        const version = em.create(ArchiveDocumentVersion, {
+          document: doc,
+          caseId: c.id,
+          version: 1,
+          title: data.title.trim(),
+          documentDate: data.documentDate,
+          issuingUnit: data.issuingUnit.trim(),
+          textEnc: text ? sealText(this.deps, SEALED_COLUMN.documentText, text) : null,
+          file,
+          createdBy: actor.name,
+          createdByUserId: actor.userId,
+        });
+        await auditFollowUpWrite(this.audit, em, actor, 'archive.addDocument', c, () => ({
+          archiveId: archive.id,
+          ...versionDetails(doc, version, file),
+        }));
+        return doc;
+      },
     );
   }
 
@@ -233,8 +232,7 @@ export class ArchiveService {
    */
   async correctDocument(actor: Actor, data: CorrectDocumentData): Promise<ArchiveDocument> {
     const p = new Problems();
-    const documentId = checkId(p, 'documentId', data.documentId);
-    p.check(!!documentId, 'documentId', '材料 ID 不能为空');
+    const documentId = requiredId(p, 'documentId', data.documentId, '材料');
     checkText(p, 'reason', data.reason, '更正原因', 2000);
     if (data.title != null) checkText(p, 'title', data.title, '标题', 200);
     if (data.documentDate != null) checkDay(p, 'documentDate', data.documentDate, this.deps.now());
@@ -244,78 +242,64 @@ export class ArchiveService {
     p.check((text?.length ?? 0) <= MAX_DOCUMENT_TEXT, 'text', `文字内容不超过${MAX_DOCUMENT_TEXT}字`);
     checkIdempotencyKey(p, data.idempotencyKey);
     p.throwIfAny();
-    const { idempotencyKey, ...input } = data;
-    return this.em.transactional((em) =>
-      idempotent(
-        em,
-        actor,
-        { key: idempotencyKey, operation: 'archive.correctDocument', entity: ArchiveDocument, input },
-        async () => {
-          const doc = await em.findOne(ArchiveDocument, { id: documentId! });
-          if (!doc) throw new NotFoundError('档案材料');
-          // Jurisdiction and role through the case; NOT_FOUND for a document outside it, as for a missing one.
-          const c = await terminatedCaseForOfficer(this.cases, actor, doc.caseId, em).catch((e) => {
-            throw e instanceof NotFoundError ? new NotFoundError('档案材料') : e;
-          });
-          const current = await em.findOneOrFail(
-            ArchiveDocumentVersion,
-            { document: doc.id },
-            { orderBy: { version: 'desc' }, populate: ['file'] },
-          );
-          const file = fileId ? await this.attachableFile(em, actor, fileId, c.id) : (current.file ?? null);
-          const currentText = current.textEnc
-            ? openText(this.deps, SEALED_COLUMN.documentText, current.textEnc)
-            : null;
-          const next = {
-            title: data.title?.trim() ?? current.title,
-            documentDate: data.documentDate ?? current.documentDate,
-            issuingUnit: data.issuingUnit?.trim() ?? current.issuingUnit,
-            text: text === undefined ? currentText : text,
-            fileId: file?.id ?? null,
-          };
-          const p2 = new Problems();
-          p2.check(!!next.text || !!next.fileId, 'text', '材料须有文字内容或附件（fileId）');
-          p2.check(
-            next.title !== current.title ||
-              next.documentDate !== current.documentDate ||
-              next.issuingUnit !== current.issuingUnit ||
-              next.text !== currentText ||
-              next.fileId !== (current.file?.id ?? null),
-            'reason',
-            '更正内容与当前版本相同，无需更正',
-          );
-          p2.throwIfAny();
-          const version = em.create(ArchiveDocumentVersion, {
-            document: doc,
-            caseId: c.id,
-            version: current.version + 1,
-            title: next.title,
-            documentDate: next.documentDate,
-            issuingUnit: next.issuingUnit,
-            textEnc: next.text ? sealText(this.deps, SEALED_COLUMN.documentText, next.text) : null,
-            file,
-            reasonEnc: sealText(this.deps, SEALED_COLUMN.correctionReason, data.reason.trim()),
-            createdBy: actor.name,
-            createdByUserId: actor.userId,
-          });
-          await em.flush();
-          await this.audit.withEm(em).record({
-            actor,
-            operation: 'archive.correctDocument',
-            caseId: c.id,
-            petitionerId: c.petitioner.id,
-            details: {
-              documentId: doc.id,
-              kind: doc.kind,
-              version: version.version,
-              previousVersion: current.version,
-              fileId: file?.id ?? null,
-              sha256: file?.sha256 ?? null,
-            },
-          });
-          return doc;
-        },
-      ),
+    return writeOnce(
+      this.em,
+      actor,
+      { operation: 'archive.correctDocument', entity: ArchiveDocument, ...keyAndInput(data) },
+      async (em) => {
+        const doc = await em.findOne(ArchiveDocument, { id: documentId! });
+        if (!doc) throw new NotFoundError('档案材料');
+        // Jurisdiction and role through the case; NOT_FOUND for a document outside it, as for a missing one.
+        const c = await terminatedCaseForOfficer(this.cases, actor, doc.caseId, em).catch((e) => {
+          throw e instanceof NotFoundError ? new NotFoundError('档案材料') : e;
+        });
+        const current = await em.findOneOrFail(
+          ArchiveDocumentVersion,
+          { document: doc.id },
+          { orderBy: { version: 'desc' }, populate: ['file'] },
+        );
+        const file = fileId ? await this.attachableFile(em, actor, fileId, c.id) : (current.file ?? null);
+        const currentText = current.textEnc
+          ? openText(this.deps, SEALED_COLUMN.documentText, current.textEnc)
+          : null;
+        const next = {
+          title: data.title?.trim() ?? current.title,
+          documentDate: data.documentDate ?? current.documentDate,
+          issuingUnit: data.issuingUnit?.trim() ?? current.issuingUnit,
+          text: text === undefined ? currentText : text,
+          fileId: file?.id ?? null,
+        };
+        const p2 = new Problems();
+        p2.check(!!next.text || !!next.fileId, 'text', '材料须有文字内容或附件（fileId）');
+        p2.check(
+          next.title !== current.title ||
+            next.documentDate !== current.documentDate ||
+            next.issuingUnit !== current.issuingUnit ||
+            next.text !== currentText ||
+            next.fileId !== (current.file?.id ?? null),
+          'reason',
+          '更正内容与当前版本相同，无需更正',
+        );
+        p2.throwIfAny();
+        const version = em.create(ArchiveDocumentVersion, {
+          document: doc,
+          caseId: c.id,
+          version: current.version + 1,
+          title: next.title,
+          documentDate: next.documentDate,
+          issuingUnit: next.issuingUnit,
+          textEnc: next.text ? sealText(this.deps, SEALED_COLUMN.documentText, next.text) : null,
+          file,
+          reasonEnc: sealText(this.deps, SEALED_COLUMN.correctionReason, data.reason.trim()),
+          createdBy: actor.name,
+          createdByUserId: actor.userId,
+        });
+        await auditFollowUpWrite(this.audit, em, actor, 'archive.correctDocument', c, () => ({
+          ...versionDetails(doc, version, file),
+          previousVersion: current.version,
+        }));
+        return doc;
+      },
     );
   }
 

@@ -10,10 +10,11 @@ import { UnitService } from '../org/unit.service';
 import { isSameOrBelow } from '../../access/jurisdiction';
 import { checkPage, keysetPage, type Page } from '../../shared/paging';
 import { assertFollowUpReader, terminatedCaseForOfficer } from '../../access/follow-up';
-import { checkDay, checkId, checkText } from '../../shared/checks';
+import { checkDay, checkId, checkText, requiredId } from '../../shared/checks';
 import { EscalationReport, TrackingRecord } from './followup.entity';
 import { EscalationKind, EscalationOutcome, EscalationStatus } from './followup.enums';
-import { checkIdempotencyKey, idempotent } from './idempotency';
+import { auditFollowUpWrite } from './audited';
+import { checkIdempotencyKey, writeOnce, keyAndInput } from './idempotency';
 import { SEALED_COLUMN, openJson, openText, sealJson, sealText } from './sealed-text';
 
 export interface ReportEscalationData {
@@ -67,6 +68,7 @@ export class EscalationService {
     private readonly audit: AuditService,
   ) {}
 
+  /** The audit entry of a step of report `r` on case `c`: the report's state after the step. */
   private async audited(
     em: EntityManager,
     actor: Actor,
@@ -74,26 +76,19 @@ export class EscalationService {
     r: EscalationReport,
     c: PetitionCase,
   ) {
-    await this.audit.withEm(em).record({
-      actor,
-      operation,
-      caseId: c.id,
-      petitionerId: c.petitioner.id,
-      details: {
-        reportId: r.id,
-        kind: r.kind,
-        status: r.status,
-        targetAgencyId: r.targetAgency.id,
-        outcome: r.outcome ?? null,
-        newCaseId: r.newCaseId ?? null,
-      },
-    });
+    await auditFollowUpWrite(this.audit, em, actor, operation, c, () => ({
+      reportId: r.id,
+      kind: r.kind,
+      status: r.status,
+      targetAgencyId: r.targetAgency.id,
+      outcome: r.outcome ?? null,
+      newCaseId: r.newCaseId ?? null,
+    }));
   }
 
   async report(actor: Actor, data: ReportEscalationData): Promise<EscalationReport> {
     const p = new Problems();
-    const caseId = checkId(p, 'caseId', data.caseId);
-    p.check(!!caseId, 'caseId', '事项 ID 不能为空');
+    const caseId = requiredId(p, 'caseId', data.caseId, '事项');
     p.check(Object.values(EscalationKind).includes(data.kind), 'kind', '报告情形无效');
     checkDay(p, 'discoveredOn', data.discoveredOn, this.deps.now());
     checkText(p, 'description', data.description, '新的诉求或可能引发的问题', 5000);
@@ -101,98 +96,78 @@ export class EscalationService {
     const trackingRecordId = checkId(p, 'trackingRecordId', data.trackingRecordId);
     checkIdempotencyKey(p, data.idempotencyKey);
     p.throwIfAny();
-    const { idempotencyKey, ...input } = data;
-    return this.em.transactional((em) =>
-      idempotent(
-        em,
-        actor,
-        {
-          key: idempotencyKey,
-          operation: 'followup.reportEscalation',
-          entity: EscalationReport,
-          input,
-        },
-        async () => {
-          const c = await terminatedCaseForOfficer(this.cases, actor, caseId!, em);
-          const dp = new Problems();
-          dp.check(
-            data.discoveredOn >= c.terminatedAt!,
-            'discoveredOn',
-            `发现日期不能早于终结日期（${c.terminatedAt}）`,
-          );
-          if (trackingRecordId) {
-            const t = await em.findOne(TrackingRecord, { id: trackingRecordId, case: c.id });
-            dp.check(!!t, 'trackingRecordId', '该跟踪记录不属于此事项');
-          }
-          dp.throwIfAny();
-          const agency = await new UnitService(em).nearestAgencyAbove(c.handlingUnit.code);
-          if (!agency) throw new ConflictError('承办单位之上没有信访工作机构，无法报告');
-          const notes: ReportNotes = {
-            description: data.description.trim(),
-            measuresTaken: data.measuresTaken.trim(),
-          };
-          const r = em.create(EscalationReport, {
-            case: c,
-            kind: data.kind,
-            targetAgency: agency,
-            trackingRecordId,
-            discoveredOn: data.discoveredOn,
-            reportEnc: sealJson(this.deps, SEALED_COLUMN.escalationReport, notes),
-            reportedBy: actor.name,
-            reportedByUserId: actor.userId,
-            reportedAt: this.deps.now(),
-          });
-          await em.flush();
-          await this.audited(em, actor, 'followup.reportEscalation', r, c);
-          return r;
-        },
-      ),
+    return writeOnce(
+      this.em,
+      actor,
+      { operation: 'followup.reportEscalation', entity: EscalationReport, ...keyAndInput(data) },
+      async (em) => {
+        const c = await terminatedCaseForOfficer(this.cases, actor, caseId!, em);
+        const dp = new Problems();
+        dp.check(
+          data.discoveredOn >= c.terminatedAt!,
+          'discoveredOn',
+          `发现日期不能早于终结日期（${c.terminatedAt}）`,
+        );
+        if (trackingRecordId) {
+          const t = await em.findOne(TrackingRecord, { id: trackingRecordId, case: c.id });
+          dp.check(!!t, 'trackingRecordId', '该跟踪记录不属于此事项');
+        }
+        dp.throwIfAny();
+        const agency = await new UnitService(em).nearestAgencyAbove(c.handlingUnit.code);
+        if (!agency) throw new ConflictError('承办单位之上没有信访工作机构，无法报告');
+        const notes: ReportNotes = {
+          description: data.description.trim(),
+          measuresTaken: data.measuresTaken.trim(),
+        };
+        const r = em.create(EscalationReport, {
+          case: c,
+          kind: data.kind,
+          targetAgency: agency,
+          trackingRecordId,
+          discoveredOn: data.discoveredOn,
+          reportEnc: sealJson(this.deps, SEALED_COLUMN.escalationReport, notes),
+          reportedBy: actor.name,
+          reportedByUserId: actor.userId,
+          reportedAt: this.deps.now(),
+        });
+        await this.audited(em, actor, 'followup.reportEscalation', r, c);
+        return r;
+      },
     );
   }
 
   async acknowledge(actor: Actor, data: AcknowledgeEscalationData): Promise<EscalationReport> {
     const p = new Problems();
-    const reportId = checkId(p, 'reportId', data.reportId);
-    p.check(!!reportId, 'reportId', '报告 ID 不能为空');
+    const reportId = requiredId(p, 'reportId', data.reportId, '报告');
     checkText(p, 'measures', data.measures, '签收时采取的措施', 5000);
     checkIdempotencyKey(p, data.idempotencyKey);
     p.throwIfAny();
-    const { idempotencyKey, ...input } = data;
-    return this.em.transactional((em) =>
-      idempotent(
-        em,
-        actor,
-        {
-          key: idempotencyKey,
-          operation: 'followup.acknowledgeEscalation',
-          entity: EscalationReport,
-          input,
-        },
-        async () => {
-          const { report: r, case: c } = await this.lockedForReviewer(actor, reportId!, em);
-          if (r.status !== EscalationStatus.REPORTED)
-            throw new ConflictError(
-              r.status === EscalationStatus.ACKNOWLEDGED
-                ? '该报告已签收（可能由其他审核人员处理），不能重复签收'
-                : '该报告已办结，不能再签收',
-            );
-          r.status = EscalationStatus.ACKNOWLEDGED;
-          r.acknowledgedAt = this.deps.now();
-          r.acknowledgedBy = actor.name;
-          r.acknowledgedByUserId = actor.userId;
-          r.acknowledgeEnc = sealText(this.deps, SEALED_COLUMN.escalationAcknowledge, data.measures.trim());
-          await em.flush();
-          await this.audited(em, actor, 'followup.acknowledgeEscalation', r, c);
-          return r;
-        },
-      ),
+    return writeOnce(
+      this.em,
+      actor,
+      { operation: 'followup.acknowledgeEscalation', entity: EscalationReport, ...keyAndInput(data) },
+      async (em) => {
+        const { report: r, case: c } = await this.lockedForReviewer(actor, reportId!, em);
+        if (r.status !== EscalationStatus.REPORTED)
+          throw new ConflictError(
+            r.status === EscalationStatus.ACKNOWLEDGED
+              ? '该报告已签收（可能由其他审核人员处理），不能重复签收'
+              : '该报告已办结，不能再签收',
+          );
+        r.status = EscalationStatus.ACKNOWLEDGED;
+        r.acknowledgedAt = this.deps.now();
+        r.acknowledgedBy = actor.name;
+        r.acknowledgedByUserId = actor.userId;
+        r.acknowledgeEnc = sealText(this.deps, SEALED_COLUMN.escalationAcknowledge, data.measures.trim());
+        await this.audited(em, actor, 'followup.acknowledgeEscalation', r, c);
+        return r;
+      },
     );
   }
 
   async resolve(actor: Actor, data: ResolveEscalationData): Promise<EscalationReport> {
     const p = new Problems();
-    const reportId = checkId(p, 'reportId', data.reportId);
-    p.check(!!reportId, 'reportId', '报告 ID 不能为空');
+    const reportId = requiredId(p, 'reportId', data.reportId, '报告');
     p.check(Object.values(EscalationOutcome).includes(data.outcome), 'outcome', '办结方式无效');
     checkText(p, 'measures', data.measures, '办结时采取的措施', 5000);
     const newMatter = data.outcome === EscalationOutcome.NEW_CASE_REGISTERED;
@@ -202,62 +177,53 @@ export class EscalationService {
     if (newMatter && data.newCase) this.cases.checkMatter(data.newCase, p, 'newCase.');
     checkIdempotencyKey(p, data.idempotencyKey);
     p.throwIfAny();
-    const { idempotencyKey, ...input } = data;
-    return this.em.transactional((em) =>
-      idempotent(
-        em,
-        actor,
-        {
-          key: idempotencyKey,
-          operation: 'followup.resolveEscalation',
-          entity: EscalationReport,
-          input,
-        },
-        async () => {
-          const { report: r, case: c } = await this.lockedForReviewer(actor, reportId!, em);
-          if (r.status !== EscalationStatus.ACKNOWLEDGED)
-            throw new ConflictError(
-              r.status === EscalationStatus.REPORTED
-                ? '该报告尚未签收，须先签收再办结'
-                : '该报告已办结（可能由其他审核人员处理），不能重复办结',
-            );
-          let newCase: PetitionCase | null = null;
-          if (newMatter) {
-            const nm = data.newCase!;
-            const unit = nm.handlingUnitCode
-              ? await em.findOne(Unit, { code: nm.handlingUnitCode })
-              : await em.findOneOrFail(Unit, { id: c.handlingUnit.id });
-            const dp = new Problems();
-            dp.check(
-              !!unit && isSameOrBelow(unit.path, actor.unitPath),
-              'newCase.handlingUnitCode',
-              '承办单位不存在或不在本机构管辖范围内',
-            );
-            dp.check(
-              nm.acceptedAt >= r.discoveredOn,
-              'newCase.acceptedAt',
-              `受理日期不能早于发现新诉求的日期（${r.discoveredOn}）`,
-            );
-            dp.throwIfAny();
-            newCase = await this.cases.register(actor, nm, {
-              em,
-              handlingUnit: unit!,
-              samePetitionerAs: c,
-              relatedCaseId: c.id,
-            });
-          }
-          r.status = EscalationStatus.RESOLVED;
-          r.outcome = data.outcome;
-          r.resolvedAt = this.deps.now();
-          r.resolvedBy = actor.name;
-          r.resolvedByUserId = actor.userId;
-          r.resolveEnc = sealText(this.deps, SEALED_COLUMN.escalationResolve, data.measures.trim());
-          r.newCaseId = newCase?.id ?? null;
-          await em.flush();
-          await this.audited(em, actor, 'followup.resolveEscalation', r, c);
-          return r;
-        },
-      ),
+    return writeOnce(
+      this.em,
+      actor,
+      { operation: 'followup.resolveEscalation', entity: EscalationReport, ...keyAndInput(data) },
+      async (em) => {
+        const { report: r, case: c } = await this.lockedForReviewer(actor, reportId!, em);
+        if (r.status !== EscalationStatus.ACKNOWLEDGED)
+          throw new ConflictError(
+            r.status === EscalationStatus.REPORTED
+              ? '该报告尚未签收，须先签收再办结'
+              : '该报告已办结（可能由其他审核人员处理），不能重复办结',
+          );
+        let newCase: PetitionCase | null = null;
+        if (newMatter) {
+          const nm = data.newCase!;
+          const unit = nm.handlingUnitCode
+            ? await em.findOne(Unit, { code: nm.handlingUnitCode })
+            : await em.findOneOrFail(Unit, { id: c.handlingUnit.id });
+          const dp = new Problems();
+          dp.check(
+            !!unit && isSameOrBelow(unit.path, actor.unitPath),
+            'newCase.handlingUnitCode',
+            '承办单位不存在或不在本机构管辖范围内',
+          );
+          dp.check(
+            nm.acceptedAt >= r.discoveredOn,
+            'newCase.acceptedAt',
+            `受理日期不能早于发现新诉求的日期（${r.discoveredOn}）`,
+          );
+          dp.throwIfAny();
+          newCase = await this.cases.register(actor, nm, {
+            em,
+            handlingUnit: unit!,
+            samePetitionerAs: c,
+            relatedCaseId: c.id,
+          });
+        }
+        r.status = EscalationStatus.RESOLVED;
+        r.outcome = data.outcome;
+        r.resolvedAt = this.deps.now();
+        r.resolvedBy = actor.name;
+        r.resolvedByUserId = actor.userId;
+        r.resolveEnc = sealText(this.deps, SEALED_COLUMN.escalationResolve, data.measures.trim());
+        r.newCaseId = newCase?.id ?? null;
+        await this.audited(em, actor, 'followup.resolveEscalation', r, c);
+        return r;
+      },
     );
   }
 

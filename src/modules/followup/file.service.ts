@@ -9,7 +9,7 @@ import { UnitService } from '../org/unit.service';
 import { visibilityFor } from '../../access/visibility';
 import { StoredFile } from './followup.entity';
 import { fileCipherFor } from './file-cipher';
-import { checkIdempotencyKey, idempotent } from './idempotency';
+import { checkIdempotencyKey, writeOnce } from './idempotency';
 import { SEALED_COLUMN, openText, sealText } from './sealed-text';
 
 /**
@@ -90,48 +90,46 @@ export class FileService {
       ? data.contentType.toLowerCase()
       : 'application/octet-stream';
     const sha256 = createHash('sha256').update(data.content).digest('hex');
-    return this.em.transactional((em) =>
-      idempotent(
-        em,
-        actor,
-        {
-          key: data.idempotencyKey,
-          operation: 'file.upload',
-          entity: StoredFile,
-          input: {
-            sha256,
-            size: data.content.length,
-            fileName,
-            contentType,
-          },
+    return writeOnce(
+      this.em,
+      actor,
+      {
+        key: data.idempotencyKey,
+        operation: 'file.upload',
+        entity: StoredFile,
+        input: {
+          sha256,
+          size: data.content.length,
+          fileName,
+          contentType,
         },
-        async () => {
-          const sealed = fileCipherFor(this.deps.config.personalDataKeys).seal(data.content, sha256);
-          const [{ id }] = await em.execute<{ id: number }[]>(
-            `insert into stored_file (sha256, size_bytes, content_type, name_enc, key_id, content, unit_id,
+      },
+      async (em) => {
+        const sealed = fileCipherFor(this.deps.config.personalDataKeys).seal(data.content, sha256);
+        const [{ id }] = await em.execute<{ id: number }[]>(
+          `insert into stored_file (sha256, size_bytes, content_type, name_enc, key_id, content, unit_id,
                                   uploaded_by_user_id, uploaded_by, uploaded_at)
          values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id`,
-            [
-              sha256,
-              data.content.length,
-              contentType.slice(0, 100),
-              sealText(this.deps, SEALED_COLUMN.fileName, fileName),
-              sealed.keyId,
-              sealed.sealed,
-              actor.unitId,
-              actor.userId,
-              actor.name,
-              this.deps.now(),
-            ],
-          );
-          await this.audit.withEm(em).record({
-            actor,
-            operation: 'archive.file.upload',
-            details: { fileId: id, sha256, size: data.content.length, contentType },
-          });
-          return em.findOneOrFail(StoredFile, { id });
-        },
-      ),
+          [
+            sha256,
+            data.content.length,
+            contentType.slice(0, 100),
+            sealText(this.deps, SEALED_COLUMN.fileName, fileName),
+            sealed.keyId,
+            sealed.sealed,
+            actor.unitId,
+            actor.userId,
+            actor.name,
+            this.deps.now(),
+          ],
+        );
+        await this.audit.withEm(em).record({
+          actor,
+          operation: 'archive.file.upload',
+          details: { fileId: id, sha256, size: data.content.length, contentType },
+        });
+        return em.findOneOrFail(StoredFile, { id });
+      },
     );
   }
 

@@ -116,3 +116,27 @@ export async function idempotent<T extends { id: number }>(
   await complete(em, actor, claimed, result.id);
   return result;
 }
+
+/**
+ * A request's idempotency key and the input it guards: every field of `data` but the key itself
+ * (so a retry with the same key and the same fields replays, one with other fields is a CONFLICT).
+ */
+export function keyAndInput<D extends { idempotencyKey?: string | null }>(
+  data: D,
+): { key: string | null | undefined; input: Omit<D, 'idempotencyKey'> } {
+  const { idempotencyKey, ...input } = data;
+  return { key: idempotencyKey, input };
+}
+
+/**
+ * A creating write in its own transaction on `em`, at most once per (user, key): the shape every
+ * idempotent mutation takes. `write` gets the transaction's EntityManager.
+ */
+export function writeOnce<T extends { id: number }>(
+  em: EntityManager,
+  actor: Actor,
+  w: IdempotentWrite<T>,
+  write: (em: EntityManager) => Promise<T>,
+): Promise<T> {
+  return em.transactional((tx) => idempotent(tx, actor, w, () => write(tx)));
+}

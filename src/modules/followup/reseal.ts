@@ -86,24 +86,22 @@ export async function resealFollowUp(
     const stale = spec.columns
       .map((c) => `(${c.column} is not null and split_part(${c.column}, '.', 2) <> ?)`)
       .concat(spec.table === 'stored_file' ? ['key_id <> ?'] : []);
-    const staleSql = `(${stale.join(' or ')})`;
-    const staleParams = stale.map(() => keyId);
     const trigger = APPEND_ONLY_TRIGGERS[spec.table];
     counts[spec.table] = 0;
-    let after = 0;
+    const b: Batch = {
+      spec,
+      staleSql: `(${stale.join(' or ')})`,
+      staleParams: stale.map(() => keyId),
+      after: 0,
+      size: batchSize,
+    };
     for (;;) {
       // Probe without locks first, so a table with nothing to do is never locked for writes.
-      const probe = await em.execute<{ id: number }[]>(
-        `select id from ${spec.table} where id > ? and ${staleSql} order by id limit 1`,
-        [after, ...staleParams],
-      );
-      if (!probe.length) break;
+      if (!(await staleRows(em, b, ['id'], 1, false)).length) break;
       const done = await em.transactional(async (tem) => {
         if (trigger) await tem.execute(`alter table ${spec.table} disable trigger ${trigger}`);
         const moved =
-          spec.table === 'stored_file'
-            ? await resealFiles(tem, deps, spec, staleSql, staleParams, after, batchSize)
-            : await resealTexts(tem, deps, spec, staleSql, staleParams, after, batchSize);
+          spec.table === 'stored_file' ? await resealFiles(tem, deps, b) : await resealTexts(tem, deps, b);
         if (trigger) await tem.execute(`alter table ${spec.table} enable trigger ${trigger}`);
         if (moved.ids.length) {
           await new AuditService(tem, deps.now).record({
@@ -123,7 +121,7 @@ export async function resealFollowUp(
       });
       counts[spec.table] += done.ids.length;
       if (!done.ids.length || !done.more) break;
-      after = done.ids[done.ids.length - 1];
+      b.after = done.ids[done.ids.length - 1];
     }
   }
   return counts;
@@ -145,23 +143,33 @@ function reseal(deps: Pick<Deps, 'cipher'>, table: string, id: number, sealed: s
   }
 }
 
+/** Where a table's re-sealing stands: its rows still under another key, after `after` by id. */
+interface Batch {
+  spec: SealedTable;
+  /** A row holds a value sealed under another key than the current one. */
+  staleSql: string;
+  staleParams: string[];
+  /** The last id re-sealed (0 before the first batch). */
+  after: number;
+  /** Rows a batch takes at the most. */
+  size: number;
+}
+
+/** The next `limit` stale rows' `columns`, by id; `lock`: locked for the batch's update. */
+function staleRows<R>(em: EntityManager, b: Batch, columns: string[], limit: number, lock: boolean) {
+  return em.execute<R[]>(
+    `select ${columns.join(', ')} from ${b.spec.table}
+      where id > ? and ${b.staleSql} order by id limit ?${lock ? ' for update' : ''}`,
+    [b.after, ...b.staleParams, limit],
+  );
+}
+
 /** One batch of a table whose sealed values are FieldCipher texts: one select, one update. */
-async function resealTexts(
-  em: EntityManager,
-  deps: Pick<Deps, 'cipher'>,
-  spec: SealedTable,
-  staleSql: string,
-  staleParams: string[],
-  after: number,
-  batchSize: number,
-): Promise<Moved> {
+async function resealTexts(em: EntityManager, deps: Pick<Deps, 'cipher'>, b: Batch): Promise<Moved> {
+  const { spec } = b;
   const keyId = deps.cipher.currentKeyId;
   const cols = spec.columns.map((c) => c.column);
-  const rows = await em.execute<Row[]>(
-    `select id, ${cols.join(', ')} from ${spec.table}
-      where id > ? and ${staleSql} order by id limit ? for update`,
-    [after, ...staleParams, batchSize],
-  );
+  const rows = await staleRows<Row>(em, b, ['id', ...cols], b.size, true);
   if (!rows.length) return { ids: [], more: false };
   const updates = rows.map((r) => {
     const u: Record<string, unknown> = { id: r.id };
@@ -179,7 +187,7 @@ async function resealTexts(
       where t.id = v.id`,
     [JSON.stringify(updates)],
   );
-  return { ids: rows.map((r) => r.id), more: rows.length === batchSize };
+  return { ids: rows.map((r) => r.id), more: rows.length === b.size };
 }
 
 /**
@@ -190,21 +198,18 @@ async function resealTexts(
 async function resealFiles(
   em: EntityManager,
   deps: Pick<Deps, 'cipher' | 'config'>,
-  spec: SealedTable,
-  staleSql: string,
-  staleParams: string[],
-  after: number,
-  batchSize: number,
+  b: Batch,
 ): Promise<Moved> {
+  const { spec } = b;
   const keyId = deps.cipher.currentKeyId;
   const files = fileCipherFor(deps.config.personalDataKeys);
-  const candidates = await em.execute<
-    { id: number; size_bytes: number; sha256: string; key_id: string; name_enc: string }[]
-  >(
-    `select id, size_bytes, sha256, key_id, name_enc from stored_file
-      where id > ? and ${staleSql} order by id limit ? for update`,
-    [after, ...staleParams, batchSize],
-  );
+  const candidates = await staleRows<{
+    id: number;
+    size_bytes: number;
+    sha256: string;
+    key_id: string;
+    name_enc: string;
+  }>(em, b, ['id', 'size_bytes', 'sha256', 'key_id', 'name_enc'], b.size, true);
   const batch: typeof candidates = [];
   let bytes = 0;
   for (const c of candidates) {
@@ -248,6 +253,6 @@ async function resealFiles(
   }
   return {
     ids: batch.map((f) => f.id),
-    more: batch.length < candidates.length || candidates.length === batchSize,
+    more: batch.length < candidates.length || candidates.length === b.size,
   };
 }

@@ -8,10 +8,11 @@ import type { AuditService } from '../audit/audit.service';
 import { PetitionCase } from '../case/case.entity';
 import type { CaseService } from '../case/case.service';
 import { assertFollowUpReader, terminatedCaseForOfficer } from '../../access/follow-up';
-import { checkId, checkText, trimOrNull } from '../../shared/checks';
+import { checkText, trimOrNull, requiredId } from '../../shared/checks';
 import { ReturnVisit } from './followup.entity';
 import { VisitMethod } from './followup.enums';
-import { checkIdempotencyKey, idempotent } from './idempotency';
+import { auditFollowUpWrite } from './audited';
+import { checkIdempotencyKey, writeOnce, keyAndInput } from './idempotency';
 import { SEALED_COLUMN, openJson, sealJson } from './sealed-text';
 import { visitSchedule, type ScheduleVisit, type VisitScheduleResult, type VisitSlot } from './visit.policy';
 import { jurisdictionPath } from '../../access/jurisdiction';
@@ -63,8 +64,7 @@ export class VisitService {
   /** Records a return visit of a terminated case of the actor's unit. */
   async record(actor: Actor, data: RecordVisitData): Promise<ReturnVisit> {
     const p = new Problems();
-    const caseId = checkId(p, 'caseId', data.caseId);
-    p.check(!!caseId, 'caseId', '事项 ID 不能为空');
+    const caseId = requiredId(p, 'caseId', data.caseId, '事项');
     const at = data.visitedAt instanceof Date ? data.visitedAt : new Date(NaN);
     if (Number.isNaN(at.getTime())) p.add('visitedAt', '回访时间无效');
     else p.check(at.getTime() <= this.deps.now().getTime(), 'visitedAt', '回访时间不能晚于当前时间');
@@ -76,45 +76,39 @@ export class VisitService {
     checkText(p, 'explanation', data.explanation, '解释说明情况', 5000);
     checkIdempotencyKey(p, data.idempotencyKey);
     p.throwIfAny();
-    const { idempotencyKey, ...input } = data;
-    return this.em.transactional((em) =>
-      idempotent(
-        em,
-        actor,
-        { key: idempotencyKey, operation: 'followup.recordReturnVisit', entity: ReturnVisit, input },
-        async () => {
-          const c = await terminatedCaseForOfficer(this.cases, actor, caseId!, em);
-          const visitedOn = todayInChina(at);
-          new Problems()
-            .check(visitedOn >= c.terminatedAt!, 'visitedAt', `回访日期不能早于终结日期（${c.terminatedAt}）`)
-            .throwIfAny();
-          const notes: VisitNotes = {
-            opinions: data.opinions.trim(),
-            suggestions: trimOrNull(data.suggestions),
-            situation: data.situation.trim(),
-            explanation: data.explanation.trim(),
-          };
-          const visit = em.create(ReturnVisit, {
-            case: c,
-            visitedAt: at,
-            visitedOn,
-            method: data.method,
-            officer: trimOrNull(data.officer) ?? actor.name,
-            notesEnc: sealJson(this.deps, SEALED_COLUMN.visitNotes, notes),
-            recordedBy: actor.name,
-            recordedByUserId: actor.userId,
-          });
-          await em.flush();
-          await this.audit.withEm(em).record({
-            actor,
-            operation: 'followup.recordReturnVisit',
-            caseId: c.id,
-            petitionerId: c.petitioner.id,
-            details: { visitId: visit.id, method: visit.method, visitedOn },
-          });
-          return visit;
-        },
-      ),
+    return writeOnce(
+      this.em,
+      actor,
+      { operation: 'followup.recordReturnVisit', entity: ReturnVisit, ...keyAndInput(data) },
+      async (em) => {
+        const c = await terminatedCaseForOfficer(this.cases, actor, caseId!, em);
+        const visitedOn = todayInChina(at);
+        new Problems()
+          .check(visitedOn >= c.terminatedAt!, 'visitedAt', `回访日期不能早于终结日期（${c.terminatedAt}）`)
+          .throwIfAny();
+        const notes: VisitNotes = {
+          opinions: data.opinions.trim(),
+          suggestions: trimOrNull(data.suggestions),
+          situation: data.situation.trim(),
+          explanation: data.explanation.trim(),
+        };
+        const visit = em.create(ReturnVisit, {
+          case: c,
+          visitedAt: at,
+          visitedOn,
+          method: data.method,
+          officer: trimOrNull(data.officer) ?? actor.name,
+          notesEnc: sealJson(this.deps, SEALED_COLUMN.visitNotes, notes),
+          recordedBy: actor.name,
+          recordedByUserId: actor.userId,
+        });
+        await auditFollowUpWrite(this.audit, em, actor, 'followup.recordReturnVisit', c, () => ({
+          visitId: visit.id,
+          method: visit.method,
+          visitedOn,
+        }));
+        return visit;
+      },
     );
   }
 

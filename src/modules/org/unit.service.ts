@@ -4,7 +4,7 @@ import { ConflictError, ForbiddenError, NotFoundError, Problems } from '../../er
 import { Unit, UnitKind } from './unit.entity';
 import type { AuditService } from '../audit/audit.service';
 import { isSameOrBelow } from '../../access/jurisdiction';
-import { checkIdempotencyKey, idempotent } from '../followup/idempotency';
+import { checkIdempotencyKey, writeOnce, keyAndInput } from '../followup/idempotency';
 
 const CODE_RE = /^[A-Z0-9]+(-[A-Z0-9]+)*$/;
 
@@ -112,27 +112,24 @@ export class UnitService {
     p.check(!!data.name?.trim() && data.name.trim().length <= 200, 'name', '单位名称不能为空，且不超过200字');
     checkIdempotencyKey(p, data.idempotencyKey);
     p.throwIfAny();
-    const { idempotencyKey, ...input } = data;
-    const done = await this.em.transactional((em) =>
-      idempotent(
-        em,
-        actor,
-        { key: idempotencyKey, operation: 'unit.create', entity: Unit, input },
-        async () => {
-          if (await em.findOne(Unit, { code })) throw new ConflictError(`单位代码 ${code} 已存在`);
-          const parent = data.parentCode ? await em.findOne(Unit, { code: data.parentCode }) : null;
-          if (data.parentCode && !parent)
-            new Problems().add('parentCode', `上级单位 ${data.parentCode} 不存在`).throwIfAny();
-          assertManages(actor, parent, '新建单位的上级单位');
-          // The id is the last label of the path, so take it from the sequence first.
-          const [{ id }] = await em.execute<{ id: number }[]>(`select nextval('unit_id_seq')::int as id`);
-          const path = parent ? `${parent.path}.${id}` : `${id}`;
-          const unit = em.create(Unit, { id, code, name: data.name.trim(), kind: data.kind, parent, path });
-          await em.flush();
-          await this.audited(em, actor, 'unit.create', unit);
-          return unit;
-        },
-      ),
+    const done = await writeOnce(
+      this.em,
+      actor,
+      { operation: 'unit.create', entity: Unit, ...keyAndInput(data) },
+      async (em) => {
+        if (await em.findOne(Unit, { code })) throw new ConflictError(`单位代码 ${code} 已存在`);
+        const parent = data.parentCode ? await em.findOne(Unit, { code: data.parentCode }) : null;
+        if (data.parentCode && !parent)
+          new Problems().add('parentCode', `上级单位 ${data.parentCode} 不存在`).throwIfAny();
+        assertManages(actor, parent, '新建单位的上级单位');
+        // The id is the last label of the path, so take it from the sequence first.
+        const [{ id }] = await em.execute<{ id: number }[]>(`select nextval('unit_id_seq')::int as id`);
+        const path = parent ? `${parent.path}.${id}` : `${id}`;
+        const unit = em.create(Unit, { id, code, name: data.name.trim(), kind: data.kind, parent, path });
+        await em.flush();
+        await this.audited(em, actor, 'unit.create', unit);
+        return unit;
+      },
     );
     this.changed?.();
     return done;

@@ -2,18 +2,18 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Actor } from '../../auth/actor';
 import type { Deps } from '../../shared/deps';
 import { ForbiddenError, NotFoundError, Problems } from '../../errors';
-import { checkPage, emptyPage, keysetPage, type Page } from '../../shared/paging';
+import { checkPage, emptyPage, type Page } from '../../shared/paging';
 import type { AuditService } from '../audit/audit.service';
 import { Unit } from '../org/unit.entity';
 import { ACCOUNTABILITY_READERS } from '../../access/roles';
 import { isSameOrBelow, unitInJurisdiction } from '../../access/jurisdiction';
 import { inspectionVisible } from '../../access/visibility';
-import { checkDay, checkId, checkText, trimOrNull } from '../../shared/checks';
+import { checkDay, checkText, trimOrNull, requiredId } from '../../shared/checks';
 import { AccountabilityRecord, Inspection, InspectionFinding } from './supervision.entity';
 import { AccountabilityMeasure, Misconduct } from './supervision.enums';
 import { checkPeriod } from './scope';
-import { arrayLiteral } from '../../shared/sql';
-import { checkIdempotencyKey, idempotent } from '../followup/idempotency';
+import { Conditions, arrayLiteral, newestFirstPage } from '../../shared/sql';
+import { checkIdempotencyKey, writeOnce, keyAndInput } from '../followup/idempotency';
 
 export interface RecordAccountabilityData {
   findingId: string | number;
@@ -68,8 +68,7 @@ export class AccountabilityService {
   async record(actor: Actor, data: RecordAccountabilityData): Promise<AccountabilityRecord> {
     if (actor.role !== 'SUPERVISOR') throw new ForbiddenError('只有监督检查人员可以记录责任追究');
     const p = new Problems();
-    const findingId = checkId(p, 'findingId', data.findingId);
-    p.check(!!findingId, 'findingId', '问题 ID 不能为空');
+    const findingId = requiredId(p, 'findingId', data.findingId, '问题');
     checkText(p, 'staffName', data.staffName, '工作人员姓名', 50);
     checkText(p, 'staffUserId', data.staffUserId, '工作人员的用户标识', 200, false);
     p.check(Object.values(Misconduct).includes(data.misconduct), 'misconduct', '情形无效');
@@ -85,59 +84,51 @@ export class AccountabilityService {
     );
     checkIdempotencyKey(p, data.idempotencyKey);
     p.throwIfAny();
-    const { idempotencyKey, ...input } = data;
-    return this.em.transactional((em) =>
-      idempotent(
-        em,
-        actor,
-        {
-          key: idempotencyKey,
+    return writeOnce(
+      this.em,
+      actor,
+      { operation: 'supervision.accountability.record', entity: AccountabilityRecord, ...keyAndInput(data) },
+      async (em) => {
+        const f = await em.findOne(InspectionFinding, { id: findingId! });
+        const i = f
+          ? await em.findOne(
+              Inspection,
+              { id: f.inspection.id },
+              { populate: ['scopeUnit', 'organizingUnit'] },
+            )
+          : null;
+        if (!f || !i || !inspectionVisible(actor, i)) throw new NotFoundError('检查发现的问题');
+        if (!isSameOrBelow(i.organizingUnit.path, actor.unitPath))
+          throw new ForbiddenError('只有组织本次检查的单位（或其上级）的监督检查人员可以记录责任追究');
+        const r = em.create(AccountabilityRecord, {
+          finding: f,
+          staffName: data.staffName.trim(),
+          staffUserId: trimOrNull(data.staffUserId),
+          staffUnit: em.getReference(Unit, staffUnit!.id),
+          misconduct: data.misconduct,
+          measure: data.measure,
+          facts: data.facts.trim(),
+          decidedOn: data.decidedOn,
+          decisionRef: trimOrNull(data.decisionRef),
+          recordedBy: actor.name,
+          recordedByUserId: actor.userId,
+          recordedAt: this.deps.now(),
+        });
+        await em.flush();
+        await this.audit.withEm(em).record({
+          actor,
           operation: 'supervision.accountability.record',
-          entity: AccountabilityRecord,
-          input,
-        },
-        async () => {
-          const f = await em.findOne(InspectionFinding, { id: findingId! });
-          const i = f
-            ? await em.findOne(
-                Inspection,
-                { id: f.inspection.id },
-                { populate: ['scopeUnit', 'organizingUnit'] },
-              )
-            : null;
-          if (!f || !i || !inspectionVisible(actor, i)) throw new NotFoundError('检查发现的问题');
-          if (!isSameOrBelow(i.organizingUnit.path, actor.unitPath))
-            throw new ForbiddenError('只有组织本次检查的单位（或其上级）的监督检查人员可以记录责任追究');
-          const r = em.create(AccountabilityRecord, {
-            finding: f,
-            staffName: data.staffName.trim(),
-            staffUserId: trimOrNull(data.staffUserId),
-            staffUnit: em.getReference(Unit, staffUnit!.id),
-            misconduct: data.misconduct,
-            measure: data.measure,
-            facts: data.facts.trim(),
-            decidedOn: data.decidedOn,
-            decisionRef: trimOrNull(data.decisionRef),
-            recordedBy: actor.name,
-            recordedByUserId: actor.userId,
-            recordedAt: this.deps.now(),
-          });
-          await em.flush();
-          await this.audit.withEm(em).record({
-            actor,
-            operation: 'supervision.accountability.record',
-            caseId: f.caseId,
-            details: {
-              recordId: r.id,
-              findingId: f.id,
-              staffUnitCode: staffUnit!.code,
-              misconduct: r.misconduct,
-              measure: r.measure,
-            },
-          });
-          return r;
-        },
-      ),
+          caseId: f.caseId,
+          details: {
+            recordId: r.id,
+            findingId: f.id,
+            staffUnitCode: staffUnit!.code,
+            misconduct: r.misconduct,
+            measure: r.measure,
+          },
+        });
+        return r;
+      },
     );
   }
 
@@ -158,29 +149,15 @@ export class AccountabilityService {
       ? await unitInJurisdiction(this.em, actor, filter.unitCode)
       : await this.em.findOne(Unit, { id: actor.unitId });
     if (!unit) return null;
-    const where = ['u.path <@ ?::ltree'];
-    const params: unknown[] = [unit.path];
-    if (filter.misconduct) {
-      where.push('a.misconduct = ?');
-      params.push(filter.misconduct);
-    }
-    if (filter.measure) {
-      where.push('a.measure = ?');
-      params.push(filter.measure);
-    }
-    if (period.from) {
-      where.push('a.decided_on >= ?::date');
-      params.push(period.from);
-    }
-    if (period.to) {
-      where.push('a.decided_on <= ?::date');
-      params.push(period.to);
-    }
     return {
       unit,
       period,
-      base: `from accountability_record a join unit u on u.id = a.staff_unit_id where ${where.join(' and ')}`,
-      params,
+      from: 'from accountability_record a join unit u on u.id = a.staff_unit_id',
+      where: new Conditions()
+        .and('u.path <@ ?::ltree', unit.path)
+        .andIf(filter.misconduct, 'a.misconduct = ?')
+        .andIf(filter.measure, 'a.measure = ?')
+        .dayIn('a.decided_on', period),
     };
   }
 
@@ -196,18 +173,7 @@ export class AccountabilityService {
     const { cursor } = checkPage(p, first, after, ['i']);
     const q = await this.filterSql(actor, filter, p);
     if (!q) return emptyPage();
-    const [[{ total }], rows] = await Promise.all([
-      this.em.execute<{ total: number }[]>(`select count(*)::int as total ${q.base}`, q.params),
-      this.em.execute<{ id: number }[]>(
-        `select a.id ${q.base} ${cursor ? 'and a.id < ?' : ''} order by a.id desc limit ?`,
-        [...q.params, ...(cursor ?? []), first + 1],
-      ),
-    ]);
-    const page = keysetPage(rows, first, (r) => [r.id]);
-    const ids = page.nodes.map((r) => r.id);
-    const records = ids.length ? await this.em.find(AccountabilityRecord, { id: { $in: ids } }) : [];
-    const byId = new Map(records.map((r) => [r.id, r]));
-    return { ...page, nodes: ids.map((id) => byId.get(id)!), totalCount: total };
+    return newestFirstPage(this.em, AccountabilityRecord, 'a', q.from, q.where, first, cursor);
   }
 
   /** Counts by misconduct and by measure (every value listed, zeros included). */
@@ -219,8 +185,9 @@ export class AccountabilityService {
     const rows = await this.em.execute<
       { misconduct: Misconduct; measure: AccountabilityMeasure; n: number }[]
     >(
-      `select a.misconduct, a.measure, count(*)::int as n ${q.base} group by a.misconduct, a.measure`,
-      q.params,
+      `select a.misconduct, a.measure, count(*)::int as n ${q.from} where ${q.where.sql}
+        group by a.misconduct, a.measure`,
+      q.where.params,
     );
     const sum = (pick: (r: (typeof rows)[number]) => boolean) =>
       rows.filter(pick).reduce((s, r) => s + r.n, 0);

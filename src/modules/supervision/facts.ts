@@ -7,6 +7,7 @@ import { archiveCompleteness, hadReReview } from '../followup/archive.service';
 import type { ArchiveItemKind } from '../followup/followup.enums';
 import { visitSchedule, type ScheduleVisit, type VisitScheduleResult } from '../followup/visit.policy';
 import { scopeSql, type InspectionScope, type Period } from './scope';
+import { Conditions } from '../../shared/sql';
 
 /**
  * What the inspection queries and the statistics need to know about each terminated case of a
@@ -55,22 +56,12 @@ export async function terminatedCaseFacts(
   scope: InspectionScope,
   opts: FactsOptions,
 ): Promise<TerminatedCaseFacts[]> {
-  const where = [`c.status = 'TERMINATED'`];
   const inScope = scopeSql(scope);
-  where.push(inScope.sql);
-  const params: unknown[] = [...inScope.params];
-  if (opts.terminated?.from) {
-    where.push('c.terminated_at >= ?::date');
-    params.push(opts.terminated.from);
-  }
-  if (opts.terminated?.to) {
-    where.push('c.terminated_at <= ?::date');
-    params.push(opts.terminated.to);
-  }
-  if (opts.terminatedBefore) {
-    where.push('c.terminated_at < ?::date');
-    params.push(opts.terminatedBefore);
-  }
+  const where = new Conditions()
+    .and(`c.status = 'TERMINATED'`)
+    .and(inScope.sql, ...inScope.params)
+    .dayIn('c.terminated_at', opts.terminated ?? { from: null, to: null })
+    .andIf(opts.terminatedBefore, 'c.terminated_at < ?::date');
   const columns = [
     'c.id',
     'c.handling_unit_id as unit_id',
@@ -93,8 +84,8 @@ export async function terminatedCaseFacts(
   const rows = await em.execute<Row[]>(
     `select ${columns.join(', ')}
        from petition_case c join unit u on u.id = c.handling_unit_id
-      where ${where.join(' and ')}`,
-    params,
+      where ${where.sql}`,
+    where.params,
   );
   return rows.map((r) => ({
     id: r.id,

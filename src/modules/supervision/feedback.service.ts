@@ -3,7 +3,8 @@ import type { Actor } from '../../auth/actor';
 import { FEEDBACK_HANDLERS, FEEDBACK_READERS } from '../../access/roles';
 import type { Deps } from '../../shared/deps';
 import { ConflictError, ForbiddenError, NotFoundError, Problems } from '../../errors';
-import { checkPage, emptyPage, keysetPage, type Page } from '../../shared/paging';
+import { checkPage, emptyPage, type Page } from '../../shared/paging';
+import { Conditions, newestFirstPage } from '../../shared/sql';
 import type { AuditService } from '../audit/audit.service';
 import { PetitionCase } from '../case/case.entity';
 import { CaseStatus } from '../case/case.enums';
@@ -12,11 +13,11 @@ import { checkPhone, normaliseName } from '../petitioner/identity';
 import { maskName, maskPhone } from '../petitioner/masking';
 import { isSameOrBelow, jurisdictionPath } from '../../access/jurisdiction';
 import { feedbackVisible, type Visibility } from '../../access/visibility';
-import { checkDay, checkId, checkText, trimOrNull } from '../../shared/checks';
+import { checkDay, checkId, checkText, trimOrNull, requiredId } from '../../shared/checks';
 import { PublicFeedback } from './supervision.entity';
 import { FeedbackChannel, FeedbackSatisfaction, FeedbackStatus } from './supervision.enums';
 import { checkPeriod } from './scope';
-import { checkIdempotencyKey, idempotent } from '../followup/idempotency';
+import { checkIdempotencyKey, writeOnce, keyAndInput } from '../followup/idempotency';
 
 export interface RecordFeedbackData {
   receivedOn: string;
@@ -152,33 +153,30 @@ export class FeedbackService {
       );
     checkIdempotencyKey(p, data.idempotencyKey);
     p.throwIfAny();
-    const { idempotencyKey, ...input } = data;
-    return this.em.transactional((em) =>
-      idempotent(
-        em,
-        actor,
-        { key: idempotencyKey, operation: 'feedback.record', entity: PublicFeedback, input },
-        async () => {
-          const { cipher } = this.deps;
-          const f = em.create(PublicFeedback, {
-            receivedOn: data.receivedOn,
-            channel: data.channel,
-            sourceRef: trimOrNull(data.sourceRef),
-            submitterNameEnc: name ? cipher.encrypt(name, FEEDBACK_AAD.submitterName) : null,
-            submitterPhoneEnc: phone ? cipher.encrypt(phone, FEEDBACK_AAD.submitterPhone) : null,
-            content: data.content.trim(),
-            concernedUnit: em.getReference(Unit, (unit ?? c!.handlingUnit).id),
-            caseId: c?.id ?? null,
-            recordingUnit: em.getReference(Unit, actor.unitId),
-            recordedBy: actor.name,
-            recordedByUserId: actor.userId,
-            recordedAt: this.deps.now(),
-          });
-          await em.flush();
-          await this.audited(em, actor, 'feedback.record', f);
-          return f;
-        },
-      ),
+    return writeOnce(
+      this.em,
+      actor,
+      { operation: 'feedback.record', entity: PublicFeedback, ...keyAndInput(data) },
+      async (em) => {
+        const { cipher } = this.deps;
+        const f = em.create(PublicFeedback, {
+          receivedOn: data.receivedOn,
+          channel: data.channel,
+          sourceRef: trimOrNull(data.sourceRef),
+          submitterNameEnc: name ? cipher.encrypt(name, FEEDBACK_AAD.submitterName) : null,
+          submitterPhoneEnc: phone ? cipher.encrypt(phone, FEEDBACK_AAD.submitterPhone) : null,
+          content: data.content.trim(),
+          concernedUnit: em.getReference(Unit, (unit ?? c!.handlingUnit).id),
+          caseId: c?.id ?? null,
+          recordingUnit: em.getReference(Unit, actor.unitId),
+          recordedBy: actor.name,
+          recordedByUserId: actor.userId,
+          recordedAt: this.deps.now(),
+        });
+        await em.flush();
+        await this.audited(em, actor, 'feedback.record', f);
+        return f;
+      },
     );
   }
 
@@ -188,8 +186,7 @@ export class FeedbackService {
     data: { feedbackId: string | number; unitCode: string; note?: string | null },
   ): Promise<PublicFeedback> {
     const p = new Problems();
-    const id = checkId(p, 'feedbackId', data.feedbackId);
-    p.check(!!id, 'feedbackId', '意见 ID 不能为空');
+    const id = requiredId(p, 'feedbackId', data.feedbackId, '意见');
     checkText(p, 'note', data.note, '交办意见', 2000, false);
     const unit = data.unitCode ? await this.em.findOne(Unit, { code: data.unitCode }) : null;
     p.check(
@@ -220,8 +217,7 @@ export class FeedbackService {
   async answer(actor: Actor, data: { feedbackId: string | number; answer: string }): Promise<PublicFeedback> {
     if (actor.role !== 'CASE_OFFICER') throw new ForbiddenError('只有承办单位的经办人员可以答复');
     const p = new Problems();
-    const id = checkId(p, 'feedbackId', data.feedbackId);
-    p.check(!!id, 'feedbackId', '意见 ID 不能为空');
+    const id = requiredId(p, 'feedbackId', data.feedbackId, '意见');
     checkText(p, 'answer', data.answer, '答复内容', 5000);
     p.throwIfAny();
     return this.em.transactional(async (em) => {
@@ -252,8 +248,7 @@ export class FeedbackService {
     data: { feedbackId: string | number; satisfaction?: FeedbackSatisfaction | null; note?: string | null },
   ): Promise<PublicFeedback> {
     const p = new Problems();
-    const id = checkId(p, 'feedbackId', data.feedbackId);
-    p.check(!!id, 'feedbackId', '意见 ID 不能为空');
+    const id = requiredId(p, 'feedbackId', data.feedbackId, '意见');
     p.check(
       data.satisfaction == null || Object.values(FeedbackSatisfaction).includes(data.satisfaction),
       'satisfaction',
@@ -307,36 +302,14 @@ export class FeedbackService {
       actor.role === 'CASE_OFFICER'
         ? 'au.path <@ ?::ltree'
         : '(au.path <@ ?::ltree or cu.path <@ ?::ltree or ru.path <@ ?::ltree)';
-    const where = [jurisdiction];
-    const params: unknown[] = actor.role === 'CASE_OFFICER' ? [root] : [root, root, root];
-    if (filter.status) {
-      where.push('f.status = ?');
-      params.push(filter.status);
-    }
-    if (period.from) {
-      where.push('f.received_on >= ?::date');
-      params.push(period.from);
-    }
-    if (period.to) {
-      where.push('f.received_on <= ?::date');
-      params.push(period.to);
-    }
-    const base = `from public_feedback f
+    const where = new Conditions()
+      .and(jurisdiction, ...(actor.role === 'CASE_OFFICER' ? [root] : [root, root, root]))
+      .andIf(filter.status, 'f.status = ?')
+      .dayIn('f.received_on', period);
+    const from = `from public_feedback f
       join unit cu on cu.id = f.concerned_unit_id
       join unit ru on ru.id = f.recording_unit_id
-      left join unit au on au.id = f.assigned_unit_id
-      where ${where.join(' and ')}`;
-    const [[{ total }], rows] = await Promise.all([
-      this.em.execute<{ total: number }[]>(`select count(*)::int as total ${base}`, params),
-      this.em.execute<{ id: number }[]>(
-        `select f.id ${base} ${cursor ? 'and f.id < ?' : ''} order by f.id desc limit ?`,
-        [...params, ...(cursor ?? []), first + 1],
-      ),
-    ]);
-    const page = keysetPage(rows, first, (r) => [r.id]);
-    const ids = page.nodes.map((r) => r.id);
-    const found = ids.length ? await this.em.find(PublicFeedback, { id: { $in: ids } }) : [];
-    const byId = new Map(found.map((f) => [f.id, f]));
-    return { ...page, nodes: ids.map((x) => byId.get(x)!), totalCount: total };
+      left join unit au on au.id = f.assigned_unit_id`;
+    return newestFirstPage(this.em, PublicFeedback, 'f', from, where, first, cursor);
   }
 }

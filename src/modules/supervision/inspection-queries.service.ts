@@ -32,7 +32,7 @@ import {
   type InspectionScope,
   type Period,
 } from './scope';
-import { arrayLiteral } from '../../shared/sql';
+import { Conditions, arrayLiteral } from '../../shared/sql';
 
 export interface InspectionFilter {
   /** A unit's subtree (within the actor's jurisdiction); default the actor's own. */
@@ -248,20 +248,16 @@ export class InspectionQueryService {
     if (!scope) return { ...emptyPage(), days };
     const today = this.today();
     const inScope = scopeSql(scope);
-    const where = [`c.status = 'TERMINATED'`, inScope.sql, 'coalesce(t.last_on, c.terminated_at) < ?::date'];
-    const params: unknown[] = [...inScope.params, addDays(today, -days)];
-    if (period.from) {
-      where.push('c.terminated_at >= ?::date');
-      params.push(period.from);
-    }
-    if (period.to) {
-      where.push('c.terminated_at <= ?::date');
-      params.push(period.to);
-    }
+    const where = new Conditions()
+      .and(`c.status = 'TERMINATED'`)
+      .and(inScope.sql, ...inScope.params)
+      .and('coalesce(t.last_on, c.terminated_at) < ?::date', addDays(today, -days))
+      .dayIn('c.terminated_at', period);
+    const params = where.params;
     const base = `from petition_case c join unit u on u.id = c.handling_unit_id
       left join lateral (select max(tr.observed_on) as last_on, count(*)::int as n
                            from tracking_record tr where tr.case_id = c.id) t on true
-      where ${where.join(' and ')}`;
+      where ${where.sql}`;
     const pageWhere = cursor ? ' and (coalesce(t.last_on, c.terminated_at), c.id) > (?::date, ?::int)' : '';
     const [[{ total }], rows] = await Promise.all([
       this.em.execute<{ total: number }[]>(`select count(*)::int as total ${base}`, params),
@@ -317,21 +313,16 @@ export class InspectionQueryService {
     if (!scope) return emptyPage();
     const today = this.today();
     const inScope = scopeSql(scope);
-    const bounds = periodInstants(period);
     // Reported on or before today − minAge (China time): before the next day's midnight.
     const notAfter = periodInstants({ from: null, to: addDays(today, -minAge) }).toExclusive!;
-    const where = [`e.status <> 'RESOLVED'`, inScope.sql, 'e.reported_at < ?::timestamptz'];
-    const params: unknown[] = [...inScope.params, notAfter];
-    if (bounds.from) {
-      where.push('e.reported_at >= ?::timestamptz');
-      params.push(bounds.from);
-    }
-    if (bounds.toExclusive) {
-      where.push('e.reported_at < ?::timestamptz');
-      params.push(bounds.toExclusive);
-    }
+    const where = new Conditions()
+      .and(`e.status <> 'RESOLVED'`)
+      .and(inScope.sql, ...inScope.params)
+      .and('e.reported_at < ?::timestamptz', notAfter)
+      .instantIn('e.reported_at', periodInstants(period));
+    const params = where.params;
     const base = `from escalation_report e join petition_case c on c.id = e.case_id
-      join unit u on u.id = c.handling_unit_id where ${where.join(' and ')}`;
+      join unit u on u.id = c.handling_unit_id where ${where.sql}`;
     // Microseconds since the epoch: an exact cursor, whatever the precision of the stored time.
     const micros = `(extract(epoch from e.reported_at) * 1000000)::bigint`;
     const pageWhere = cursor ? ` and (${micros}, e.id) > (?::bigint, ?::int)` : '';
@@ -372,18 +363,12 @@ export class InspectionQueryService {
     const { scope, period, cursor } = await this.begin(actor, filter, first, after, ['i', 's', 's']);
     if (!scope) return emptyPage();
     const inScope = scopeSql(scope);
-    const bounds = periodInstants(period);
-    const ops = Object.values(LOOKUP_OPERATIONS);
-    const where = ['a.user_id is not null', 'a.operation = any(?::text[])', inScope.sql];
-    const params: unknown[] = [arrayLiteral(ops), ...inScope.params];
-    if (bounds.from) {
-      where.push('a.at >= ?::timestamptz');
-      params.push(bounds.from);
-    }
-    if (bounds.toExclusive) {
-      where.push('a.at < ?::timestamptz');
-      params.push(bounds.toExclusive);
-    }
+    const where = new Conditions()
+      .and('a.user_id is not null')
+      .and('a.operation = any(?::text[])', arrayLiteral(Object.values(LOOKUP_OPERATIONS)))
+      .and(inScope.sql, ...inScope.params)
+      .instantIn('a.at', periodInstants(period));
+    const params = where.params;
     const O = LOOKUP_OPERATIONS;
     const grouped = `select a.user_id, a.unit_code, min(u.id) as unit_id,
         (array_agg(a.user_name order by a.seq desc))[1] as user_name,
@@ -398,7 +383,7 @@ export class InspectionQueryService {
         count(distinct a.case_id)::int as distinct_cases,
         count(*) filter (where a.operation not in ('${O.revealBursts}', '${O.oracleRefusals}'))::int as total, min(a.at) as first_at, max(a.at) as last_at
       from audit_log a join unit u on u.code = a.unit_code
-      where ${where.join(' and ')}
+      where ${where.sql}
       group by a.user_id, a.unit_code`;
     // Most active first: total descending, then user and unit for a stable order.
     const pageWhere = cursor

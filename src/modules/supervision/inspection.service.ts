@@ -4,12 +4,13 @@ import { ORDER_READERS } from '../../access/roles';
 import type { Deps } from '../../shared/deps';
 import { BadInputError, ConflictError, ForbiddenError, NotFoundError, Problems } from '../../errors';
 import { isIsoDate, todayInChina } from '../../shared/dates';
-import { checkPage, emptyPage, keysetPage, type CursorKey, type Page } from '../../shared/paging';
+import { checkPage, emptyPage, keysetPage, type Page } from '../../shared/paging';
+import { Conditions, inIdOrder, newestFirstPage } from '../../shared/sql';
 import type { AuditService } from '../audit/audit.service';
 import { Unit } from '../org/unit.entity';
 import { isSameOrBelow, jurisdictionPath, unitInJurisdiction } from '../../access/jurisdiction';
 import { inspectionVisible, orderVisible } from '../../access/visibility';
-import { checkDay, checkId, checkText } from '../../shared/checks';
+import { checkDay, checkId, checkText, requiredId } from '../../shared/checks';
 import { Inspection, InspectionFinding, RectificationOrder } from './supervision.entity';
 import {
   FindingProblem,
@@ -19,7 +20,7 @@ import {
 } from './supervision.enums';
 import { assertInspector, checkPeriod, inspectionScope, scopeSql } from './scope';
 import type { InspectionFilter } from './inspection-queries.service';
-import { checkIdempotencyKey, idempotent } from '../followup/idempotency';
+import { checkIdempotencyKey, writeOnce, keyAndInput } from '../followup/idempotency';
 
 export interface CreateInspectionData {
   title: string;
@@ -81,6 +82,8 @@ export interface OrderListFilter {
 }
 
 export const MAX_INSPECTORS = 20;
+
+const ORDERS_FROM = 'from rectification_order r join unit u on u.id = r.responsible_unit_id';
 
 /** The case a target record belongs to, by kind (the follow-up tables are read, never written). */
 const TARGET_CASE_SQL: Record<FindingTargetKind, string> = {
@@ -180,43 +183,39 @@ export class InspectionService {
     );
     checkIdempotencyKey(p, data.idempotencyKey);
     p.throwIfAny();
-    const { idempotencyKey, ...input } = data;
-    return this.em.transactional((em) =>
-      idempotent(
-        em,
-        actor,
-        { key: idempotencyKey, operation: 'supervision.inspection.create', entity: Inspection, input },
-        async () => {
-          const i = em.create(Inspection, {
-            title: data.title.trim(),
-            scopeUnit: em.getReference(Unit, scopeUnit!.id),
-            organizingUnit: em.getReference(Unit, actor.unitId),
-            periodFrom: data.periodFrom,
-            periodTo: data.periodTo,
-            inspectors,
-            createdBy: actor.name,
-            createdByUserId: actor.userId,
-            createdAt: this.deps.now(),
-          });
-          await em.flush();
-          await this.audited(em, actor, 'supervision.inspection.create', null, {
-            inspectionId: i.id,
-            scopeUnitCode: scopeUnit!.code,
-            periodFrom: i.periodFrom,
-            periodTo: i.periodTo,
-            inspectors: inspectors.length,
-          });
-          return i;
-        },
-      ),
+    return writeOnce(
+      this.em,
+      actor,
+      { operation: 'supervision.inspection.create', entity: Inspection, ...keyAndInput(data) },
+      async (em) => {
+        const i = em.create(Inspection, {
+          title: data.title.trim(),
+          scopeUnit: em.getReference(Unit, scopeUnit!.id),
+          organizingUnit: em.getReference(Unit, actor.unitId),
+          periodFrom: data.periodFrom,
+          periodTo: data.periodTo,
+          inspectors,
+          createdBy: actor.name,
+          createdByUserId: actor.userId,
+          createdAt: this.deps.now(),
+        });
+        await em.flush();
+        await this.audited(em, actor, 'supervision.inspection.create', null, {
+          inspectionId: i.id,
+          scopeUnitCode: scopeUnit!.code,
+          periodFrom: i.periodFrom,
+          periodTo: i.periodTo,
+          inspectors: inspectors.length,
+        });
+        return i;
+      },
     );
   }
 
   /** IN_PROGRESS → CONCLUDED with the inspection's conclusion. */
   async conclude(actor: Actor, inspectionId: string | number, conclusion: string): Promise<Inspection> {
     const p = new Problems();
-    const id = checkId(p, 'inspectionId', inspectionId);
-    p.check(!!id, 'inspectionId', '检查 ID 不能为空');
+    const id = requiredId(p, 'inspectionId', inspectionId, '检查');
     checkText(p, 'conclusion', conclusion, '检查结论', 5000);
     p.throwIfAny();
     return this.em.transactional(async (em) => {
@@ -256,29 +255,20 @@ export class InspectionService {
     const { cursor } = checkPage(p, first, after, ['i']);
     p.check(!filter.status || Object.values(InspectionStatus).includes(filter.status), 'status', '状态无效');
     p.throwIfAny();
-    const where = ['(su.path <@ ?::ltree or ou.path <@ ?::ltree)'];
-    const params: unknown[] = [actor.unitPath, actor.unitPath];
+    const where = new Conditions().and(
+      '(su.path <@ ?::ltree or ou.path <@ ?::ltree)',
+      actor.unitPath,
+      actor.unitPath,
+    );
     if (filter.unitCode) {
       const unit = await unitInJurisdiction(this.em, actor, filter.unitCode);
       if (!unit) return emptyPage();
-      where.push('su.path <@ ?::ltree');
-      params.push(unit.path);
+      where.and('su.path <@ ?::ltree', unit.path);
     }
-    if (filter.status) {
-      where.push('i.status = ?');
-      params.push(filter.status);
-    }
-    if (period.from) {
-      where.push('i.period_to >= ?::date');
-      params.push(period.from);
-    }
-    if (period.to) {
-      where.push('i.period_from <= ?::date');
-      params.push(period.to);
-    }
-    const base = `from inspection i join unit su on su.id = i.scope_unit_id
-      join unit ou on ou.id = i.organizing_unit_id where ${where.join(' and ')}`;
-    return this.pageById(Inspection, base, params, first, cursor);
+    where.andIf(filter.status, 'i.status = ?').spanOverlaps('i.period_from', 'i.period_to', period);
+    const from = `from inspection i join unit su on su.id = i.scope_unit_id
+      join unit ou on ou.id = i.organizing_unit_id`;
+    return newestFirstPage(this.em, Inspection, 'i', from, where, first, cursor);
   }
 
   // ---- findings ----
@@ -286,56 +276,51 @@ export class InspectionService {
   async addFinding(actor: Actor, data: AddFindingData): Promise<InspectionFinding> {
     if (actor.role !== 'SUPERVISOR') throw new ForbiddenError('只有监督检查人员可以记录检查发现的问题');
     const p = new Problems();
-    const inspectionId = checkId(p, 'inspectionId', data.inspectionId);
-    p.check(!!inspectionId, 'inspectionId', '检查 ID 不能为空');
+    const inspectionId = requiredId(p, 'inspectionId', data.inspectionId, '检查');
     p.check(Object.values(FindingTargetKind).includes(data.targetKind), 'targetKind', '对象类别无效');
-    const targetId = checkId(p, 'targetId', data.targetId);
-    p.check(!!targetId, 'targetId', '对象 ID 不能为空');
+    const targetId = requiredId(p, 'targetId', data.targetId, '对象');
     p.check(Object.values(FindingProblem).includes(data.problem), 'problem', '问题类别无效');
     checkText(p, 'description', data.description, '问题描述', 5000);
     checkIdempotencyKey(p, data.idempotencyKey);
     p.throwIfAny();
-    const { idempotencyKey, ...input } = data;
-    return this.em.transactional((em) =>
-      idempotent(
-        em,
-        actor,
-        { key: idempotencyKey, operation: 'supervision.finding.add', entity: InspectionFinding, input },
-        async () => {
-          const i = await this.lockedForOrganizer(em, actor, inspectionId!, '记录问题');
-          if (i.status !== InspectionStatus.IN_PROGRESS)
-            throw new ConflictError('该检查已结束，不能再记录问题');
-          const [target] = await em.execute<{ case_id: number; unit_id: number; path: string }[]>(
-            `with t as (${TARGET_CASE_SQL[data.targetKind]})
+    return writeOnce(
+      this.em,
+      actor,
+      { operation: 'supervision.finding.add', entity: InspectionFinding, ...keyAndInput(data) },
+      async (em) => {
+        const i = await this.lockedForOrganizer(em, actor, inspectionId!, '记录问题');
+        if (i.status !== InspectionStatus.IN_PROGRESS)
+          throw new ConflictError('该检查已结束，不能再记录问题');
+        const [target] = await em.execute<{ case_id: number; unit_id: number; path: string }[]>(
+          `with t as (${TARGET_CASE_SQL[data.targetKind]})
          select c.id as case_id, u.id as unit_id, u.path::text as path
            from t join petition_case c on c.id = t.case_id join unit u on u.id = c.handling_unit_id`,
-            [targetId],
-          );
-          if (!target || !isSameOrBelow(target.path, i.scopeUnit.path))
-            throw new BadInputError([{ field: 'targetId', message: '对象不存在或不在本次检查范围内' }]);
-          const f = em.create(InspectionFinding, {
-            inspection: i,
-            targetKind: data.targetKind,
-            targetId: targetId!,
-            caseId: target.case_id,
-            unit: em.getReference(Unit, target.unit_id),
-            problem: data.problem,
-            description: data.description.trim(),
-            recordedBy: actor.name,
-            recordedByUserId: actor.userId,
-            recordedAt: this.deps.now(),
-          });
-          await em.flush();
-          await this.audited(em, actor, 'supervision.finding.add', target.case_id, {
-            inspectionId: i.id,
-            findingId: f.id,
-            targetKind: f.targetKind,
-            targetId: f.targetId,
-            problem: f.problem,
-          });
-          return f;
-        },
-      ),
+          [targetId],
+        );
+        if (!target || !isSameOrBelow(target.path, i.scopeUnit.path))
+          throw new BadInputError([{ field: 'targetId', message: '对象不存在或不在本次检查范围内' }]);
+        const f = em.create(InspectionFinding, {
+          inspection: i,
+          targetKind: data.targetKind,
+          targetId: targetId!,
+          caseId: target.case_id,
+          unit: em.getReference(Unit, target.unit_id),
+          problem: data.problem,
+          description: data.description.trim(),
+          recordedBy: actor.name,
+          recordedByUserId: actor.userId,
+          recordedAt: this.deps.now(),
+        });
+        await em.flush();
+        await this.audited(em, actor, 'supervision.finding.add', target.case_id, {
+          inspectionId: i.id,
+          findingId: f.id,
+          targetKind: f.targetKind,
+          targetId: f.targetId,
+          problem: f.problem,
+        });
+        return f;
+      },
     );
   }
 
@@ -344,8 +329,7 @@ export class InspectionService {
   async issueOrder(actor: Actor, data: IssueOrderData): Promise<RectificationOrder> {
     if (actor.role !== 'SUPERVISOR') throw new ForbiddenError('只有监督检查人员可以下达整改通知');
     const p = new Problems();
-    const findingId = checkId(p, 'findingId', data.findingId);
-    p.check(!!findingId, 'findingId', '问题 ID 不能为空');
+    const findingId = requiredId(p, 'findingId', data.findingId, '问题');
     checkText(p, 'requirement', data.requirement, '整改要求', 5000);
     if (!isIsoDate(data.deadline)) p.add('deadline', '日期格式应为 YYYY-MM-DD');
     else p.check(data.deadline >= this.today(), 'deadline', '整改期限不能早于今天');
@@ -356,68 +340,60 @@ export class InspectionService {
     p.check(unit !== null, 'responsibleUnitCode', '责任单位不存在');
     checkIdempotencyKey(p, data.idempotencyKey);
     p.throwIfAny();
-    const { idempotencyKey, ...input } = data;
-    return this.em.transactional((em) =>
-      idempotent(
-        em,
-        actor,
-        {
-          key: idempotencyKey,
-          operation: 'supervision.rectification.issue',
-          entity: RectificationOrder,
-          input,
-        },
-        async () => {
-          const f = await em.findOne(InspectionFinding, { id: findingId! }, { populate: ['unit'] });
-          if (!f) throw new NotFoundError('检查发现的问题');
-          const i = await this.lockedForOrganizer(em, actor, f.inspection.id, '下达整改通知').catch((e) => {
-            throw e instanceof NotFoundError ? new NotFoundError('检查发现的问题') : e;
-          });
-          const responsible = unit ?? f.unit;
-          new Problems()
-            .check(
-              isSameOrBelow(responsible.path, i.scopeUnit.path),
-              'responsibleUnitCode',
-              '责任单位应在本次检查范围内',
-            )
-            .throwIfAny();
-          if (reissueOfId) {
-            await em.execute('select 1 from rectification_order where id = ? for update', [reissueOfId]);
-            const previous = await em.findOne(RectificationOrder, { id: reissueOfId });
-            if (!previous || previous.finding.id !== f.id)
-              throw new BadInputError([{ field: 'reissueOfId', message: '所接续的整改通知不属于该问题' }]);
-            if (previous.status !== RectificationStatus.REJECTED)
-              throw new ConflictError('只有核查未通过的整改通知可以重新下达');
-            if (await em.findOne(RectificationOrder, { reissueOfId }))
-              throw new ConflictError('该整改通知已重新下达过，不能重复下达');
-          } else if (i.status !== InspectionStatus.IN_PROGRESS) {
-            throw new ConflictError('该检查已结束，不能再下达新的整改通知（核查未通过的可重新下达）');
-          }
-          const now = this.deps.now();
-          const order = em.create(RectificationOrder, {
-            finding: f,
-            inspectionId: i.id,
-            responsibleUnit: responsible,
-            requirement: data.requirement.trim(),
-            deadline: data.deadline,
-            reissueOfId: reissueOfId ?? null,
-            issuedBy: actor.name,
-            issuedByUserId: actor.userId,
-            issuedAt: now,
-            issuedOn: todayInChina(now),
-          });
-          await em.flush();
-          await this.audited(em, actor, 'supervision.rectification.issue', f.caseId, {
-            inspectionId: i.id,
-            findingId: f.id,
-            orderId: order.id,
-            responsibleUnitCode: responsible.code,
-            deadline: order.deadline,
-            reissueOfId: order.reissueOfId ?? null,
-          });
-          return order;
-        },
-      ),
+    return writeOnce(
+      this.em,
+      actor,
+      { operation: 'supervision.rectification.issue', entity: RectificationOrder, ...keyAndInput(data) },
+      async (em) => {
+        const f = await em.findOne(InspectionFinding, { id: findingId! }, { populate: ['unit'] });
+        if (!f) throw new NotFoundError('检查发现的问题');
+        const i = await this.lockedForOrganizer(em, actor, f.inspection.id, '下达整改通知').catch((e) => {
+          throw e instanceof NotFoundError ? new NotFoundError('检查发现的问题') : e;
+        });
+        const responsible = unit ?? f.unit;
+        new Problems()
+          .check(
+            isSameOrBelow(responsible.path, i.scopeUnit.path),
+            'responsibleUnitCode',
+            '责任单位应在本次检查范围内',
+          )
+          .throwIfAny();
+        if (reissueOfId) {
+          await em.execute('select 1 from rectification_order where id = ? for update', [reissueOfId]);
+          const previous = await em.findOne(RectificationOrder, { id: reissueOfId });
+          if (!previous || previous.finding.id !== f.id)
+            throw new BadInputError([{ field: 'reissueOfId', message: '所接续的整改通知不属于该问题' }]);
+          if (previous.status !== RectificationStatus.REJECTED)
+            throw new ConflictError('只有核查未通过的整改通知可以重新下达');
+          if (await em.findOne(RectificationOrder, { reissueOfId }))
+            throw new ConflictError('该整改通知已重新下达过，不能重复下达');
+        } else if (i.status !== InspectionStatus.IN_PROGRESS) {
+          throw new ConflictError('该检查已结束，不能再下达新的整改通知（核查未通过的可重新下达）');
+        }
+        const now = this.deps.now();
+        const order = em.create(RectificationOrder, {
+          finding: f,
+          inspectionId: i.id,
+          responsibleUnit: responsible,
+          requirement: data.requirement.trim(),
+          deadline: data.deadline,
+          reissueOfId: reissueOfId ?? null,
+          issuedBy: actor.name,
+          issuedByUserId: actor.userId,
+          issuedAt: now,
+          issuedOn: todayInChina(now),
+        });
+        await em.flush();
+        await this.audited(em, actor, 'supervision.rectification.issue', f.caseId, {
+          inspectionId: i.id,
+          findingId: f.id,
+          orderId: order.id,
+          responsibleUnitCode: responsible.code,
+          deadline: order.deadline,
+          reissueOfId: order.reissueOfId ?? null,
+        });
+        return order;
+      },
     );
   }
 
@@ -434,8 +410,7 @@ export class InspectionService {
   async reportCompletion(actor: Actor, data: CompletionData): Promise<RectificationOrder> {
     if (actor.role !== 'CASE_OFFICER') throw new ForbiddenError('只有责任单位的经办人员可以报告整改完成');
     const p = new Problems();
-    const orderId = checkId(p, 'orderId', data.orderId);
-    p.check(!!orderId, 'orderId', '整改通知 ID 不能为空');
+    const orderId = requiredId(p, 'orderId', data.orderId, '整改通知');
     checkText(p, 'report', data.report, '整改完成情况', 5000);
     checkDay(p, 'completedOn', data.completedOn, this.deps.now());
     p.throwIfAny();
@@ -480,8 +455,7 @@ export class InspectionService {
   async verify(actor: Actor, data: VerificationData): Promise<RectificationOrder> {
     if (actor.role !== 'SUPERVISOR') throw new ForbiddenError('只有监督检查人员可以核查整改情况');
     const p = new Problems();
-    const orderId = checkId(p, 'orderId', data.orderId);
-    p.check(!!orderId, 'orderId', '整改通知 ID 不能为空');
+    const orderId = requiredId(p, 'orderId', data.orderId, '整改通知');
     p.check(typeof data.passed === 'boolean', 'passed', '须说明核查是否通过');
     checkText(p, 'opinion', data.opinion, '核查意见', 5000);
     p.throwIfAny();
@@ -564,22 +538,12 @@ export class InspectionService {
     p.throwIfAny();
     const root = await jurisdictionPath(this.em, actor, filter.unitCode);
     if (!root) return emptyPage();
-    const where = ['u.path <@ ?::ltree'];
-    const params: unknown[] = [root];
-    if (filter.status) {
-      where.push('r.status = ?');
-      params.push(filter.status);
-    }
-    if (inspectionId) {
-      where.push('r.inspection_id = ?');
-      params.push(inspectionId);
-    }
-    if (filter.overdueOnly) {
-      where.push(`r.status = 'ISSUED' and r.deadline < ?::date`);
-      params.push(this.today());
-    }
-    const base = `from rectification_order r join unit u on u.id = r.responsible_unit_id where ${where.join(' and ')}`;
-    return this.pageById(RectificationOrder, base, params, first, cursor, 'r');
+    const where = new Conditions()
+      .and('u.path <@ ?::ltree', root)
+      .andIf(filter.status, 'r.status = ?')
+      .andIf(inspectionId, 'r.inspection_id = ?');
+    if (filter.overdueOnly) where.and(`r.status = 'ISSUED' and r.deadline < ?::date`, this.today());
+    return newestFirstPage(this.em, RectificationOrder, 'r', ORDERS_FROM, where, first, cursor);
   }
 
   /**
@@ -599,17 +563,13 @@ export class InspectionService {
     const scope = await inspectionScope(this.em, actor, filter.unitCode);
     if (!scope) return emptyPage();
     const inScope = scopeSql(scope);
-    const where = [`r.status = 'ISSUED'`, 'r.deadline < ?::date', inScope.sql];
-    const params: unknown[] = [this.today(), ...inScope.params];
-    if (period.from) {
-      where.push('r.issued_on >= ?::date');
-      params.push(period.from);
-    }
-    if (period.to) {
-      where.push('r.issued_on <= ?::date');
-      params.push(period.to);
-    }
-    const base = `from rectification_order r join unit u on u.id = r.responsible_unit_id where ${where.join(' and ')}`;
+    const where = new Conditions()
+      .and(`r.status = 'ISSUED'`)
+      .and('r.deadline < ?::date', this.today())
+      .and(inScope.sql, ...inScope.params)
+      .dayIn('r.issued_on', period);
+    const base = `${ORDERS_FROM} where ${where.sql}`;
+    const params = where.params;
     const [[{ total }], rows] = await Promise.all([
       this.em.execute<{ total: number }[]>(`select count(*)::int as total ${base}`, params),
       this.em.execute<{ id: number; deadline: string }[]>(
@@ -622,44 +582,9 @@ export class InspectionService {
     const page = keysetPage(rows, first, (r) => [r.deadline, r.id]);
     return {
       ...page,
-      nodes: await this.ordered(
+      nodes: await inIdOrder(
+        this.em,
         RectificationOrder,
-        page.nodes.map((r) => r.id),
-      ),
-      totalCount: total,
-    };
-  }
-
-  // ---- paging helpers ----
-
-  private async ordered<T extends { id: number }>(entity: new () => T, ids: number[]): Promise<T[]> {
-    if (!ids.length) return [];
-    const rows = await this.em.find(entity, { id: { $in: ids } } as never);
-    const byId = new Map(rows.map((r) => [r.id, r]));
-    return ids.map((id) => byId.get(id)!);
-  }
-
-  /** Newest first by id, keyset `id < cursor`. `base` is `from … where …` over alias `alias`. */
-  private async pageById<T extends { id: number }>(
-    entity: new () => T,
-    base: string,
-    params: unknown[],
-    first: number,
-    cursor: CursorKey | null,
-    alias = 'i',
-  ): Promise<Page<T>> {
-    const [[{ total }], rows] = await Promise.all([
-      this.em.execute<{ total: number }[]>(`select count(*)::int as total ${base}`, params),
-      this.em.execute<{ id: number }[]>(
-        `select ${alias}.id ${base} ${cursor ? `and ${alias}.id < ?` : ''} order by ${alias}.id desc limit ?`,
-        [...params, ...(cursor ?? []), first + 1],
-      ),
-    ]);
-    const page = keysetPage(rows, first, (r) => [r.id]);
-    return {
-      ...page,
-      nodes: await this.ordered(
-        entity,
         page.nodes.map((r) => r.id),
       ),
       totalCount: total,

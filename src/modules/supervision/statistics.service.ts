@@ -6,6 +6,7 @@ import { addDays, todayInChina } from '../../shared/dates';
 import { Unit } from '../org/unit.entity';
 import { VisitSlotStatus } from '../followup/followup.enums';
 import type { AuditService } from '../audit/audit.service';
+import { Conditions } from '../../shared/sql';
 import { reportCsv, reportFileName } from './report.csv';
 import { archiveStateOf, scheduleOf, terminatedCaseFacts, trackingSince } from './facts';
 import {
@@ -206,23 +207,15 @@ export class StatisticsService {
       return c;
     };
     const inScope = scopeSql(scope);
-    const instants = periodInstants(period);
-    const during = (
-      column: string,
+    const inScopeAnd = () => new Conditions().and(inScope.sql, ...inScope.params);
+    /** Rows of counts per unit (`unit_id` and the section's counts), added to that unit's `section`. */
+    const addPerUnit = async <K extends 'rectifications' | 'feedback'>(
+      section: K,
+      sql: string,
       params: unknown[],
-      bounds: { from: unknown; to: unknown },
-      exclusive: boolean,
     ) => {
-      const where: string[] = [];
-      if (bounds.from != null) {
-        where.push(`${column} >= ?`);
-        params.push(bounds.from);
-      }
-      if (bounds.to != null) {
-        where.push(exclusive ? `${column} < ?` : `${column} <= ?`);
-        params.push(bounds.to);
-      }
-      return where.map((w) => ` and ${w}`).join('');
+      const rows = await this.em.execute<({ unit_id: number } & FollowUpCounts[K])[]>(sql, params);
+      for (const { unit_id: unitId, ...counts } of rows) Object.assign(of(unitId)[section], counts);
     };
 
     // Terminated cases: visits (slots due in the period, of cases terminated up to its end),
@@ -263,20 +256,14 @@ export class StatisticsService {
       if (trackingSince(f) < staleBefore) c.tracking.staleCases++;
     }
 
-    const escParams = [...inScope.params];
-    const escWhere = during(
-      'e.reported_at',
-      escParams,
-      { from: instants.from, to: instants.toExclusive },
-      true,
-    );
+    const esc = inScopeAnd().instantIn('e.reported_at', periodInstants(period));
     const escalations = await this.em.execute<{ unit_id: number; status: string; n: number }[]>(
       `select c.handling_unit_id as unit_id, e.status, count(*)::int as n
          from escalation_report e join petition_case c on c.id = e.case_id
          join unit u on u.id = c.handling_unit_id
-        where ${inScope.sql}${escWhere}
+        where ${esc.sql}
         group by c.handling_unit_id, e.status`,
-      escParams,
+      esc.params,
     );
     for (const r of escalations) {
       const e = of(r.unit_id).escalations;
@@ -287,44 +274,32 @@ export class StatisticsService {
       if (r.status !== 'RESOLVED') e.open += r.n;
     }
 
-    const rectParams = [today, ...inScope.params];
-    const rectWhere = during('r.issued_on', rectParams, { from: period.from, to: period.to }, false);
-    const orders = await this.em.execute<
-      { unit_id: number; issued: number; open: number; overdue: number; verified: number; rejected: number }[]
-    >(
+    const rect = inScopeAnd().dayIn('r.issued_on', period);
+    await addPerUnit(
+      'rectifications',
       `select r.responsible_unit_id as unit_id, count(*)::int as issued,
               count(*) filter (where r.status in ('ISSUED', 'COMPLETED'))::int as open,
               count(*) filter (where r.status = 'ISSUED' and r.deadline < ?::date)::int as overdue,
               count(*) filter (where r.status = 'VERIFIED')::int as verified,
               count(*) filter (where r.status = 'REJECTED')::int as rejected
          from rectification_order r join unit u on u.id = r.responsible_unit_id
-        where ${inScope.sql}${rectWhere}
+        where ${rect.sql}
         group by r.responsible_unit_id`,
-      rectParams,
+      [today, ...rect.params],
     );
-    for (const r of orders) {
-      const { unit_id: unitId, ...counts } = r;
-      Object.assign(of(unitId).rectifications, counts);
-    }
 
-    const fbParams = [...inScope.params];
-    const fbWhere = during('f.received_on', fbParams, { from: period.from, to: period.to }, false);
-    const feedback = await this.em.execute<
-      { unit_id: number; received: number; open: number; answered: number; closed: number }[]
-    >(
+    const fb = inScopeAnd().dayIn('f.received_on', period);
+    await addPerUnit(
+      'feedback',
       `select f.concerned_unit_id as unit_id, count(*)::int as received,
               count(*) filter (where f.status in ('RECEIVED', 'ASSIGNED'))::int as open,
               count(*) filter (where f.status in ('ANSWERED', 'CLOSED'))::int as answered,
               count(*) filter (where f.status = 'CLOSED')::int as closed
          from public_feedback f join unit u on u.id = f.concerned_unit_id
-        where ${inScope.sql}${fbWhere}
+        where ${fb.sql}
         group by f.concerned_unit_id`,
-      fbParams,
+      fb.params,
     );
-    for (const r of feedback) {
-      const { unit_id: unitId, ...counts } = r;
-      Object.assign(of(unitId).feedback, counts);
-    }
 
     const total = zero(staleDays);
     for (const c of perUnit.values()) {

@@ -13,7 +13,7 @@ import { isSameOrBelow } from '../../access/jurisdiction';
 import { TerminationApplication } from './termination.entity';
 import { ensureArchive } from '../followup/archive.service';
 import { LIST_LAST_MAX } from '../../graphql/list-bound';
-import { checkIdempotencyKey, idempotent } from '../followup/idempotency';
+import { checkIdempotencyKey, writeOnce } from '../followup/idempotency';
 
 export interface NotificationData {
   notifiedAt: string;
@@ -54,18 +54,16 @@ export class TerminationService {
     input: Record<string, unknown>,
     write: (em: EntityManager) => Promise<TerminationApplication>,
   ): Promise<TerminationApplication> {
-    return this.em.transactional((em) =>
-      idempotent(
-        em,
-        actor,
-        { key: idempotencyKey, operation, entity: TerminationApplication, input },
-        async () => {
-          const a = await write(em);
-          await em.flush();
-          await this.audited(em, actor, operation, a);
-          return a;
-        },
-      ),
+    return writeOnce(
+      this.em,
+      actor,
+      { key: idempotencyKey, operation, entity: TerminationApplication, input },
+      async (em) => {
+        const a = await write(em);
+        await em.flush();
+        await this.audited(em, actor, operation, a);
+        return a;
+      },
     );
   }
 
@@ -128,7 +126,7 @@ export class TerminationService {
     checkIdempotencyKey(keyProblems, idempotencyKey);
     keyProblems.throwIfAny();
     return this.recorded(actor, 'termination.approve', idempotencyKey, { applicationId }, async (em) => {
-      const a = await this.lockedApplicationForReviewer(actor, applicationId, em);
+      const a = await this.examine(actor, applicationId, em, ApplicationStatus.APPROVED);
       const decidedAt = this.today();
       const year = Number(decidedAt.slice(0, 4));
       // The counter row stays locked until commit: concurrent approvals queue, and a rollback
@@ -139,12 +137,8 @@ export class TerminationService {
          returning last_n as n`,
         [a.examiningUnit.id, year],
       );
-      a.status = ApplicationStatus.APPROVED;
-      a.examinedBy = actor.name;
-      a.examinedAt = this.deps.now();
       a.decisionNumber = this.formatDecisionNumber(year, n, a.examiningUnit);
       a.decidedAt = decidedAt;
-      a.case.status = CaseStatus.TERMINATION_APPROVED;
       return a;
     });
   }
@@ -169,12 +163,8 @@ export class TerminationService {
       idempotencyKey,
       { applicationId, reasons },
       async (em) => {
-        const a = await this.lockedApplicationForReviewer(actor, applicationId, em);
-        a.status = ApplicationStatus.RETURNED;
-        a.examinedBy = actor.name;
-        a.examinedAt = this.deps.now();
+        const a = await this.examine(actor, applicationId, em, ApplicationStatus.RETURNED);
         a.returnReasons = reasons.trim();
-        a.case.status = CaseStatus.IN_PROGRESS;
         return a;
       },
     );
@@ -264,6 +254,25 @@ export class TerminationService {
       .replaceAll('{n}', String(n))
       .replaceAll('{agencyCode}', agency.code)
       .replaceAll('{agencyName}', agency.name);
+  }
+
+  /**
+   * The examining agency's decision on a pending application: approved (the case awaits the
+   * notice) or returned (the case is back in progress), by whom and when.
+   */
+  private async examine(
+    actor: Actor,
+    id: number,
+    em: EntityManager,
+    outcome: ApplicationStatus.APPROVED | ApplicationStatus.RETURNED,
+  ): Promise<TerminationApplication> {
+    const a = await this.lockedApplicationForReviewer(actor, id, em);
+    a.status = outcome;
+    a.examinedBy = actor.name;
+    a.examinedAt = this.deps.now();
+    a.case.status =
+      outcome === ApplicationStatus.APPROVED ? CaseStatus.TERMINATION_APPROVED : CaseStatus.IN_PROGRESS;
+    return a;
   }
 
   /**
