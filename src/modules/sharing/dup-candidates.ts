@@ -34,6 +34,13 @@ export const POSTINGS = 2000;
 export const POOL = 200;
 /** Terminated cases compared by content, besides the petitioner's own. */
 export const CONTENT_CANDIDATES = 20;
+/**
+ * Bigram sets of at most this many elements are read from the covering index
+ * `petition_case_dup_grams_covering` (a b-tree entry holds at most ~2,700 bytes: 600 int4 and the
+ * array header fit); longer ones, rare, from the heap through `petition_case_dup_grams_long`. The
+ * same number is in the indexes' predicates (migration 20261203130001): change both together.
+ */
+export const COVERED_GRAMS = 600;
 
 /**
  * The check tells whether an ID number belongs to a terminated case's petitioner, and the masked
@@ -128,9 +135,17 @@ export function candidateLookUpQuery(
        group by p.case_id order by weight desc, p.case_id limit ${POOL}),
     alike as (
       select pool.case_id as id from pool, q,
-             -- one primary-key look-up per pooled case (the LIMIT keeps the planner from a scan)
+             -- one index-only look-up per pooled case in the covering index of terminated cases'
+             -- bigram sets (migration 20261203130001), or, for the rare set too long for a b-tree
+             -- entry, in the heap (the LIMIT keeps the planner from a scan)
              lateral (select icount(c.dup_grams & q.grams) as shared, icount(c.dup_grams) as n from petition_case c
-                       where c.id = pool.case_id and c.status = 'TERMINATED' limit 1) c
+                       where c.id = pool.case_id and c.status = 'TERMINATED'
+                         and icount(c.dup_grams) <= ${COVERED_GRAMS}
+                      union all
+                      select icount(c.dup_grams & q.grams), icount(c.dup_grams) from petition_case c
+                       where c.id = pool.case_id and c.status = 'TERMINATED'
+                         and icount(c.dup_grams) > ${COVERED_GRAMS}
+                      limit 1) c
        -- shared / union; both sets are sorted without repeats (content_grams), so the union has
        -- n + |q| - shared elements: the same ratio without building the union
        order by c.shared::float8 / greatest(c.n + icount(q.grams) - c.shared, 1) desc, pool.case_id
