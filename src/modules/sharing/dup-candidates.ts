@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { ReferenceKind, type EntityManager } from '@mikro-orm/postgresql';
-import { PetitionCase } from '../case/case.entity';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { PetitionCase } from '../case/case.entity';
+import { caseRows } from './case-rows';
 import {
   spendStatement,
   spentAll,
@@ -194,7 +195,7 @@ export async function lookUpCandidates(
   const { sql, params } = candidateLookUpQuery(em, q);
   const rows = await executePrepared(em, sql, params);
   const head = rows[0];
-  const view = caseView(em);
+  const view = caseRows(em);
   const candidates = rows
     .filter((r) => r.id != null)
     .map((r) => ({
@@ -263,45 +264,5 @@ async function executePrepared(
   }
 }
 
-/**
- * A candidate as a read-only view of its case, mapped from the row without hydrating an entity
- * (em.map put every candidate into the identity map, most of a check's CPU in the hub): the shape
- * of PetitionCase (relations as `{ id }`, the petitioner record embedded) and its prototype, so
- * every field resolver of `Case` reads it as it reads the entity. Every mapped column except the
- * lazy ones (dup_text, search_text: the database's, not the answer's), as the sharing page's
- * mapper does (sharing.service.ts). Built once per process from the entity's metadata.
- */
-let caseViewMapper: { columns: string; map(row: Record<string, unknown>): PetitionCase } | null = null;
-function caseView(em: EntityManager) {
-  if (caseViewMapper) return caseViewMapper;
-  const props = em
-    .getMetadata()
-    .get(PetitionCase.name)
-    .props.filter((p) => p.kind !== ReferenceKind.EMBEDDED && p.persist !== false && !p.lazy);
-  const setters = props.map((p) => {
-    const column = p.fieldNames[0];
-    const convert =
-      p.kind === ReferenceKind.MANY_TO_ONE
-        ? (v: unknown) => (v == null ? null : { id: v })
-        : p.runtimeType === 'Date'
-          ? (v: unknown) => (v == null ? null : new Date(v as string))
-          : (v: unknown) => v;
-    const [owner, name] = p.embedded ?? [null, p.name];
-    return (row: Record<string, unknown>, out: Record<string, any>) => {
-      const target = owner ? (out[owner] ??= {}) : out;
-      target[name] = convert(row[column]);
-    };
-  });
-  caseViewMapper = {
-    columns: props.map((p) => `c.${p.fieldNames[0]}`).join(', '),
-    map(row) {
-      const out: Record<string, unknown> = {};
-      for (const set of setters) set(row, out);
-      return Object.setPrototypeOf(out, PetitionCase.prototype) as PetitionCase;
-    },
-  };
-  return caseViewMapper;
-}
-
 /** The case's columns the answer reads, as `c.x, …` (not `c.*`: dup_grams is the database's alone). */
-export const caseColumns = (em: EntityManager) => caseView(em).columns;
+export const caseColumns = (em: EntityManager) => caseRows(em).columns;
