@@ -143,6 +143,53 @@ describe('content index of terminated cases', () => {
     expect(read).toBeLessThanOrEqual(2000);
   });
 
+  it('re-ranks the pooled cases from the covering index of bigram sets, not from the heap', async () => {
+    const c = await someTerminatedCase();
+    const em = t.orm.em.fork();
+    const q = candidateLookUpQuery(em, {
+      dupText: contentIndexText(c.text),
+      idBidx: null,
+      namePhoneBidx: null,
+      maxOwnCases: 200,
+      allowance: {
+        userId: 'test:explain',
+        now: new Date(),
+        windows: [],
+        contentKindPrefix: 'dup:content:',
+        contentKind: null,
+      },
+    });
+    const text = (await em.execute<{ 'QUERY PLAN': string }[]>(`explain (costs off) ${q.sql}`, q.params))
+      .map((r) => r['QUERY PLAN'])
+      .join('\n');
+    expect(text).toMatch(/Index Only Scan using petition_case_dup_grams_covering on petition_case/);
+    // only the ≤ 20 compared cases are read from the heap (their columns for the answer)
+    expect(text.match(/Index Scan using petition_case_pkey/g)?.length ?? 0).toBeLessThanOrEqual(1);
+  });
+
+  it('indexes and finds a case whose text has more bigrams than a b-tree entry can cover', async () => {
+    // 1,500 distinct random bigrams: ~6 kB, beyond a covering-index entry (COVERED_GRAMS = 600)
+    let seed = 11;
+    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const long = Array.from({ length: 1500 }, () =>
+      String.fromCodePoint(0x4e00 + Math.floor(rnd() * 20000)),
+    ).join('');
+    const c = await someTerminatedCase(29);
+    // what the import and the termination write: the text and its index text (dup_grams follows)
+    await t.sql(`update petition_case set facts_and_reasons = $2, dup_text = $3 where id = $1`, [
+      c.id,
+      long,
+      contentIndexText(long),
+    ]);
+    const [n] = await t.sql<{ n: number }>(`select icount(dup_grams) as n from petition_case where id = $1`, [
+      c.id,
+    ]);
+    expect(n.n).toBeGreaterThan(600);
+    const staff = await t.token('DEPARTMENT_STAFF', 'GEN-C01-D1');
+    const r = ok(await t.gql(CHECK, { input: { content: long } }, staff)).checkDuplicate;
+    expect(r.matches[0]).toMatchObject({ sameIdentity: false, case: { id: String(c.id) } });
+  });
+
   it('finds the bigram counts vacuumed by the import (its batches left dead versions of every row)', async () => {
     // the vacuum's own report reaches the statistics view once its backend flushes them
     let vacuumed = false;

@@ -14,6 +14,7 @@ import { Migration20261203090001_usage_windows } from './Migration20261203090001
 import { Migration20261203110001_dup_oracle } from './Migration20261203110001_dup_oracle';
 import { Migration20261203120001_case_search_text } from './Migration20261203120001_case_search_text';
 import { Migration20261203131001_case_masked_title } from './Migration20261203131001_case_masked_title';
+import { Migration20261203130001_dup_grams_covering } from './Migration20261203130001_dup_grams_covering';
 
 /**
  * Migrations are listed here rather than discovered from disk, so the same list runs under
@@ -36,4 +37,5 @@ export const migrationsList = [
   { name: 'Migration20261203110001_dup_oracle', class: Migration20261203110001_dup_oracle },
   { name: 'Migration20261203120001_case_search_text', class: Migration20261203120001_case_search_text },
   { name: 'Migration20261203131001_case_masked_title', class: Migration20261203131001_case_masked_title },
+  { name: 'Migration20261203130001_dup_grams_covering', class: Migration20261203130001_dup_grams_covering },
 ];

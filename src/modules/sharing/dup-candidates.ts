@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { ReferenceKind, type EntityManager } from '@mikro-orm/postgresql';
-import { PetitionCase } from '../case/case.entity';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { PetitionCase } from '../case/case.entity';
+import { caseRows } from './case-rows';
 import {
   spendStatement,
   spentAll,
@@ -34,6 +35,13 @@ export const POSTINGS = 2000;
 export const POOL = 200;
 /** Terminated cases compared by content, besides the petitioner's own. */
 export const CONTENT_CANDIDATES = 20;
+/**
+ * Bigram sets of at most this many elements are read from the covering index
+ * `petition_case_dup_grams_covering` (a b-tree entry holds at most ~2,700 bytes: 600 int4 and the
+ * array header fit); longer ones, rare, from the heap through `petition_case_dup_grams_long`. The
+ * same number is in the indexes' predicates (migration 20261203130001): change both together.
+ */
+export const COVERED_GRAMS = 600;
 
 /**
  * The check tells whether an ID number belongs to a terminated case's petitioner, and the masked
@@ -128,9 +136,17 @@ export function candidateLookUpQuery(
        group by p.case_id order by weight desc, p.case_id limit ${POOL}),
     alike as (
       select pool.case_id as id from pool, q,
-             -- one primary-key look-up per pooled case (the LIMIT keeps the planner from a scan)
+             -- one index-only look-up per pooled case in the covering index of terminated cases'
+             -- bigram sets (migration 20261203130001), or, for the rare set too long for a b-tree
+             -- entry, in the heap (the LIMIT keeps the planner from a scan)
              lateral (select icount(c.dup_grams & q.grams) as shared, icount(c.dup_grams) as n from petition_case c
-                       where c.id = pool.case_id and c.status = 'TERMINATED' limit 1) c
+                       where c.id = pool.case_id and c.status = 'TERMINATED'
+                         and icount(c.dup_grams) <= ${COVERED_GRAMS}
+                      union all
+                      select icount(c.dup_grams & q.grams), icount(c.dup_grams) from petition_case c
+                       where c.id = pool.case_id and c.status = 'TERMINATED'
+                         and icount(c.dup_grams) > ${COVERED_GRAMS}
+                      limit 1) c
        -- shared / union; both sets are sorted without repeats (content_grams), so the union has
        -- n + |q| - shared elements: the same ratio without building the union
        order by c.shared::float8 / greatest(c.n + icount(q.grams) - c.shared, 1) desc, pool.case_id
@@ -179,7 +195,7 @@ export async function lookUpCandidates(
   const { sql, params } = candidateLookUpQuery(em, q);
   const rows = await executePrepared(em, sql, params);
   const head = rows[0];
-  const view = caseView(em);
+  const view = caseRows(em);
   const candidates = rows
     .filter((r) => r.id != null)
     .map((r) => ({
@@ -248,45 +264,5 @@ async function executePrepared(
   }
 }
 
-/**
- * A candidate as a read-only view of its case, mapped from the row without hydrating an entity
- * (em.map put every candidate into the identity map, most of a check's CPU in the hub): the shape
- * of PetitionCase (relations as `{ id }`, the petitioner record embedded) and its prototype, so
- * every field resolver of `Case` reads it as it reads the entity. Every mapped column except the
- * lazy ones (dup_text, search_text: the database's, not the answer's), as the sharing page's
- * mapper does (sharing.service.ts). Built once per process from the entity's metadata.
- */
-let caseViewMapper: { columns: string; map(row: Record<string, unknown>): PetitionCase } | null = null;
-function caseView(em: EntityManager) {
-  if (caseViewMapper) return caseViewMapper;
-  const props = em
-    .getMetadata()
-    .get(PetitionCase.name)
-    .props.filter((p) => p.kind !== ReferenceKind.EMBEDDED && p.persist !== false && !p.lazy);
-  const setters = props.map((p) => {
-    const column = p.fieldNames[0];
-    const convert =
-      p.kind === ReferenceKind.MANY_TO_ONE
-        ? (v: unknown) => (v == null ? null : { id: v })
-        : p.runtimeType === 'Date'
-          ? (v: unknown) => (v == null ? null : new Date(v as string))
-          : (v: unknown) => v;
-    const [owner, name] = p.embedded ?? [null, p.name];
-    return (row: Record<string, unknown>, out: Record<string, any>) => {
-      const target = owner ? (out[owner] ??= {}) : out;
-      target[name] = convert(row[column]);
-    };
-  });
-  caseViewMapper = {
-    columns: props.map((p) => `c.${p.fieldNames[0]}`).join(', '),
-    map(row) {
-      const out: Record<string, unknown> = {};
-      for (const set of setters) set(row, out);
-      return Object.setPrototypeOf(out, PetitionCase.prototype) as PetitionCase;
-    },
-  };
-  return caseViewMapper;
-}
-
 /** The case's columns the answer reads, as `c.x, …` (not `c.*`: dup_grams is the database's alone). */
-export const caseColumns = (em: EntityManager) => caseView(em).columns;
+export const caseColumns = (em: EntityManager) => caseRows(em).columns;
