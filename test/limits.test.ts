@@ -8,6 +8,7 @@ import {
   DEFAULT_LIST_SIZE,
   MAX_QUERY_NODES,
   depthLimitRule,
+  cachedCost,
   ownCosts,
   queryCost,
 } from '../src/graphql/limits';
@@ -80,6 +81,21 @@ describe('cost model', () => {
     expect(cost(Q, { n: 50 })).toBe(151);
     // The default page size applies when first is not given.
     expect(cost('{ cases { nodes { id } } }')).toBe(1 + 20 * 2);
+  });
+
+  it('remembers the cost per document, operation and variables, and only that', () => {
+    const schema = baseSchema();
+    const doc = parse(
+      'query A($n: Int!) { terminatedCases(first: $n) { nodes { id } } } query B { me { name } }',
+    );
+    for (let i = 0; i < 2; i++) {
+      expect(cachedCost(schema, doc, { n: 10 }, 'A', 20_000)).toBe(1 + 10 * 2);
+      expect(cachedCost(schema, doc, { n: 50 }, 'A', 20_000)).toBe(1 + 50 * 2);
+      expect(cachedCost(schema, doc, { n: 10 }, 'B', 20_000)).toBe(2);
+    }
+    // Large variables are costed each time (not kept), with the same answer.
+    const big = { n: 10, pad: 'x'.repeat(1000) };
+    expect(cachedCost(schema, doc, big, 'A', 20_000)).toBe(queryCost(schema, doc, big, 'A'));
   });
 
   it('caps first where the service serves no more than its cap', () => {
@@ -169,7 +185,8 @@ describe('limits over HTTP', () => {
     expect(e.code).toBe('QUERY_TOO_COMPLEX');
     expect(e.message).toContain('查询代价估算为 20401，超过上限 20000（GRAPHQL_MAX_COST）');
     expect(e.extensions).toMatchObject({ limit: 'cost', max: 20000, actual: 20401 });
-    // The same document with a smaller page is within the limit (the cost is not cached per document).
+    // The same document with a smaller page is within the limit (the cost is cached per document
+    // and variables, never per document alone).
     expect(ok(await t.gql(Q, { n: 10 }, staff)).terminatedCases.nodes).toEqual([]);
     expect(errorOf(await t.gql(Q, { n: 100 }, staff)).code).toBe('QUERY_TOO_COMPLEX');
   });

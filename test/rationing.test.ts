@@ -105,6 +105,36 @@ describe('per-user request budget (REQUEST_BUDGET_PER_MINUTE)', () => {
     expect(row.used).toBeLessThanOrEqual(1000);
   });
 
+  it('never lets cheap parallel requests on two instances spend more than the budget, with leases of it', async () => {
+    setClock('2026-10-15T04:07:10Z');
+    const user = await signDevToken(a.config, {
+      userId: 'user:leases',
+      role: 'DEPARTMENT_STAFF',
+      unitCode: 'ZJ-HZ-RS',
+    });
+    const CHEAP = `{ me { userId } }`; // cost 2: 500 of them fit the 1000
+    const answers = await Promise.all(
+      Array.from({ length: 600 }, (_, i) => (i % 2 ? a : b).gql(CHEAP, {}, user)),
+    );
+    const served = answers.filter((r) => !r.errors).length;
+    expect(answers.filter((r) => r.errors).every((r) => errorOf(r).code === 'RATE_LIMITED')).toBe(true);
+    // Never more than the budget, whichever instance served them …
+    expect(served * 2).toBeLessThanOrEqual(1000);
+    // … and at most one lease per instance (1000 / 16 = 62) left unspent.
+    expect(served * 2).toBeGreaterThanOrEqual(1000 - 2 * 62);
+    const [row] = await a.sql(
+      `select used from usage_window where user_id = $1 and kind = 'request:minute'`,
+      ['user:leases'],
+    );
+    expect(row.used).toBeLessThanOrEqual(1000);
+    expect(row.used).toBeGreaterThanOrEqual(served * 2);
+    // Leased: far fewer statements than requests (each instance spends a lease of 31 requests at once).
+    a.queries.length = 0;
+    setClock('2026-10-15T04:08:10Z');
+    for (let i = 0; i < 20; i++) ok(await a.gql(CHEAP, {}, user));
+    expect(a.queries.filter((q) => /usage_spend\(/.test(q)).length).toBeLessThanOrEqual(1);
+  });
+
   it('gives the budget back in the next minute', async () => {
     setClock('2026-10-15T04:10:59Z');
     const user = await signDevToken(a.config, {

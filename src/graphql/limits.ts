@@ -200,6 +200,43 @@ export function queryCost(
   });
 }
 
+/** Variables longer than this (as JSON) are costed every time, not cached. */
+const CACHED_VARIABLES_MAX = 512;
+/** Distinct operation + variables per document whose cost is kept. */
+const CACHED_COSTS_PER_DOCUMENT = 64;
+/** Costs by parsed document (Apollo keeps one parsed document per query text), then by operation and variables. */
+const costCache = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, Map<string, number>>>();
+
+/**
+ * `queryCost`, remembered per document and (small) variables: the cost depends on nothing else,
+ * and the same page is asked for again and again. Bounded: per document at most
+ * CACHED_COSTS_PER_DOCUMENT entries (then it starts over), only for variables of at most
+ * CACHED_VARIABLES_MAX characters of JSON; documents are held weakly, as Apollo's document cache
+ * holds them. Refusals (thrown) are not cached.
+ */
+export function cachedCost(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  variables: Record<string, unknown> | undefined,
+  operationName: string | undefined,
+  maxCost: number,
+): number {
+  const vars = variables && Object.keys(variables).length ? JSON.stringify(variables) : '';
+  if (vars.length > CACHED_VARIABLES_MAX)
+    return queryCost(schema, document, variables, operationName, maxCost);
+  let bySchema = costCache.get(schema);
+  if (!bySchema) costCache.set(schema, (bySchema = new WeakMap()));
+  let byDoc = bySchema.get(document);
+  if (!byDoc) bySchema.set(document, (byDoc = new Map()));
+  const key = `${maxCost}\u0000${operationName ?? ''}\u0000${vars}`;
+  const known = byDoc.get(key);
+  if (known !== undefined) return known;
+  const cost = queryCost(schema, document, variables, operationName, maxCost);
+  if (byDoc.size >= CACHED_COSTS_PER_DOCUMENT) byDoc.clear();
+  byDoc.set(key, cost);
+  return cost;
+}
+
 /**
  * Refuses, before execution, an operation whose cost exceeds `maxCost`; then hands the cost to
  * `spend` (the per-user request budget, graphql/request-budget.ts), which may refuse it too.
@@ -227,7 +264,7 @@ export function costLimitPlugin<T extends object>(
             return;
           let cost: number;
           try {
-            cost = queryCost(schema, document, request.variables, operation?.name?.value, maxCost);
+            cost = cachedCost(schema, document, request.variables, operation?.name?.value, maxCost);
           } catch (e) {
             if (e instanceof GraphQLError && /maximum allowed number of nodes/.test(e.message)) {
               throw new QueryTooComplexError(

@@ -41,6 +41,9 @@ function refusal(field: string, node?: ValueNode): GraphQLError {
   return new GraphQLError(e.message, { nodes: node, originalError: e });
 }
 
+/** Strings LocalDate has serialized as themselves. */
+const servedDays = new Set<string>();
+
 /**
  * graphql-scalars' `LocalDate` under its own name, with the hub's refusal: a Chinese message
  * naming the field instead of graphql-scalars' English one (which quotes the value), and the
@@ -52,7 +55,15 @@ export const LocalDate = new GraphQLScalarType<string, string>({
   description:
     '日期（不含时间和时区），ISO 8601 格式 YYYY-MM-DD，如 2026-01-05；须为 1900–2999 年间的真实日期。A local date string (i.e., with no associated timezone) in `YYYY-MM-DD` format, e.g. `2020-01-01`.',
   serialize(value) {
-    return LocalDateResolver.serialize(value) as string;
+    // A page serializes the same few days again and again: a string graphql-scalars has already
+    // answered with itself is answered from memory (bounded; cleared when full).
+    if (typeof value === 'string' && servedDays.has(value)) return value;
+    const out = LocalDateResolver.serialize(value) as string;
+    if (out === value) {
+      if (servedDays.size >= 4096) servedDays.clear();
+      servedDays.add(out);
+    }
+    return out;
   },
   parseValue(value) {
     if (!isLocalDate(value)) throw refusal('日期');
