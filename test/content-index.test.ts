@@ -42,6 +42,26 @@ async function someTerminatedCase(offset = 17) {
  * The index against the cases themselves: counts that differ from the terminated cases holding
  * each bigram, postings missing for a rare bigram, postings of a bigram the case does not hold.
  */
+/** The look-up statement for a terminated case's own text, with no identity and no allowance spent. */
+async function lookUpOfSomeCase() {
+  const c = await someTerminatedCase();
+  const em = t.orm.em.fork();
+  const q = candidateLookUpQuery(em, {
+    dupText: contentIndexText(c.text),
+    idBidx: null,
+    namePhoneBidx: null,
+    maxOwnCases: 200,
+    allowance: {
+      userId: 'test:explain',
+      now: new Date(),
+      windows: [],
+      contentKindPrefix: 'dup:content:',
+      contentKind: null,
+    },
+  });
+  return { em, q };
+}
+
 async function indexErrors() {
   const [r] = await t.sql<{ counts: number; missing: number; stray: number; rare: number }>(
     `with held as (select g, c.id from petition_case c, unnest(c.dup_grams) g where c.status = 'TERMINATED'),
@@ -113,21 +133,7 @@ describe('content index of terminated cases', () => {
   });
 
   it('looks up through the b-tree of dup_gram_posting, reading at most 2000 postings', async () => {
-    const c = await someTerminatedCase();
-    const em = t.orm.em.fork();
-    const q = candidateLookUpQuery(em, {
-      dupText: contentIndexText(c.text),
-      idBidx: null,
-      namePhoneBidx: null,
-      maxOwnCases: 200,
-      allowance: {
-        userId: 'test:explain',
-        now: new Date(),
-        windows: [],
-        contentKindPrefix: 'dup:content:',
-        contentKind: null,
-      },
-    });
+    const { em, q } = await lookUpOfSomeCase();
     const plan = (
       await em.execute<{ 'QUERY PLAN': string }[]>(`explain (analyze, costs off) ${q.sql}`, q.params)
     ).map((r) => r['QUERY PLAN']);
@@ -144,21 +150,7 @@ describe('content index of terminated cases', () => {
   });
 
   it('re-ranks the pooled cases from the covering index of bigram sets, not from the heap', async () => {
-    const c = await someTerminatedCase();
-    const em = t.orm.em.fork();
-    const q = candidateLookUpQuery(em, {
-      dupText: contentIndexText(c.text),
-      idBidx: null,
-      namePhoneBidx: null,
-      maxOwnCases: 200,
-      allowance: {
-        userId: 'test:explain',
-        now: new Date(),
-        windows: [],
-        contentKindPrefix: 'dup:content:',
-        contentKind: null,
-      },
-    });
+    const { em, q } = await lookUpOfSomeCase();
     const text = (await em.execute<{ 'QUERY PLAN': string }[]>(`explain (costs off) ${q.sql}`, q.params))
       .map((r) => r['QUERY PLAN'])
       .join('\n');
