@@ -1,5 +1,3 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { startTestHub, ok, type TestHub } from './helpers/hub';
 import { importData, validateImportFile } from '../src/modules/import/import.service';
 import { readerText } from '../src/modules/petitioner/reader-text';
@@ -8,6 +6,7 @@ import { createLoaders } from '../src/graphql/loaders';
 import type { Context } from '../src/graphql/context';
 import { UnitKind } from '../src/modules/org/unit.entity';
 import { ACK, REPORT, TRACK, VISIT, visitInput } from './helpers/followup';
+import { devSetUnitLines } from './helpers/fixtures';
 import {
   ADD_FINDING,
   ANSWER_FEEDBACK,
@@ -53,12 +52,8 @@ const FACTS =
   '2022年7月，该单元二至六楼住户申请加装电梯，电梯井道紧贴本人卧室窗户外侧，距离不足1.5米，' +
   '上城区住建局于2022年9月批准，本人要求赔偿损失3.5万元。';
 
-const DEV_SET = path.resolve(__dirname, 'fixtures/dup-dev/import.jsonl');
 function importLines(): string[] {
-  const units = fs
-    .readFileSync(DEV_SET, 'utf8')
-    .split('\n')
-    .filter((l) => l.includes('"kind": "unit"'));
+  const units = devSetUnitLines();
   const base = {
     kind: 'case',
     handlingUnitCode: 'ZJ-HZ-ZJ',

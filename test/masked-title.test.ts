@@ -1,7 +1,5 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { startTestHub, ok, type TestHub } from './helpers/hub';
-import { REGISTER, caseInput } from './helpers/fixtures';
+import { REGISTER, caseInput, devSetUnitLines } from './helpers/fixtures';
 import { importData, validateImportFile } from '../src/modules/import/import.service';
 import { readerText } from '../src/modules/petitioner/reader-text';
 import { PetitionerService } from '../src/modules/petitioner/petitioner.service';
@@ -23,11 +21,7 @@ let t: TestHub;
 let staff: string;
 let officer: string;
 
-const DEV_SET = path.resolve(__dirname, 'fixtures/dup-dev/import.jsonl');
-const units = fs
-  .readFileSync(DEV_SET, 'utf8')
-  .split('\n')
-  .filter((l) => l.includes('"kind": "unit"'));
+const units = devSetUnitLines();
 
 const P1 = {
   name: '沈丽华',

@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { startTestHub, type TestHub } from './hub';
 import { createDemoUnits } from '../../src/db/seeders/DemoSeeder';
 import { idNumberCheckChar } from '../../src/modules/petitioner/identity';
@@ -121,4 +123,12 @@ export async function importFile(t: TestHub, file: string) {
     { userId: 'test:import', name: '导入', role: 'ADMIN', unitCode: 'SYSTEM' },
     parsed,
   );
+}
+
+/** The unit lines of the dup-dev set's import file (test/fixtures/dup-dev): the tree its cases need. */
+export function devSetUnitLines(): string[] {
+  return fs
+    .readFileSync(path.resolve(__dirname, '../fixtures/dup-dev/import.jsonl'), 'utf8')
+    .split('\n')
+    .filter((l) => l.includes('"kind": "unit"'));
 }
