@@ -43,8 +43,7 @@ import type { Actor } from '../src/auth/actor';
 import type { UnitKind } from '../src/modules/org/unit.entity';
 import { importData, validateImportFile } from '../src/modules/import/import.service';
 import { PETITIONER_AAD } from '../src/modules/petitioner/sealing';
-import { contentIndexText } from '../src/modules/sharing/duplicate-method';
-import { candidateLookUpQuery } from '../src/modules/sharing/dup-candidates';
+import { contentOnlyLookUpQuery } from '../src/modules/sharing/dup-candidates';
 import type { TerminatedCaseFilter } from '../src/modules/sharing/sharing.service';
 import { Category } from '../src/modules/case/case.enums';
 import { generateImportFile } from './gen-import';
@@ -400,19 +399,12 @@ async function main() {
     );
     const explainCandidates = async (label: string, content: string) => {
       const em = orm!.em.fork();
-      const q = candidateLookUpQuery(em, {
-        dupText: contentIndexText(content),
-        idBidx: null,
-        namePhoneBidx: null,
-        maxOwnCases: deps.config.duplicateCheckQuota.maxOwnCases,
-        allowance: {
-          userId: 'bench:explain',
-          now: new Date(),
-          windows: [],
-          contentKindPrefix: 'dup:content:',
-          contentKind: null,
-        },
-      });
+      const q = contentOnlyLookUpQuery(
+        em,
+        content,
+        deps.config.duplicateCheckQuota.maxOwnCases,
+        'bench:explain',
+      );
       const plan = await em.execute<{ 'QUERY PLAN': string }[]>(
         `explain (analyze, buffers) ${q.sql}`,
         q.params,

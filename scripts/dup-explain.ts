@@ -6,8 +6,7 @@
  */
 import { Client } from 'pg';
 import { initOrm } from '../src/db/orm';
-import { candidateLookUpQuery } from '../src/modules/sharing/dup-candidates';
-import { contentIndexText } from '../src/modules/sharing/duplicate-method';
+import { contentOnlyLookUpQuery } from '../src/modules/sharing/dup-candidates';
 
 const arg = (n: string) => {
   const i = process.argv.indexOf(n);
@@ -30,19 +29,7 @@ async function main() {
     for (const [i, r] of rows.entries()) {
       for (const pass of ['cold', 'warm']) {
         const em = orm.em.fork();
-        const q = candidateLookUpQuery(em, {
-          dupText: contentIndexText(alter(r.facts as string)),
-          idBidx: null,
-          namePhoneBidx: null,
-          maxOwnCases: 50,
-          allowance: {
-            userId: 'explain',
-            now: new Date(),
-            windows: [],
-            contentKindPrefix: 'dup:content:',
-            contentKind: null,
-          },
-        });
+        const q = contentOnlyLookUpQuery(em, alter(r.facts as string), 50, 'explain');
         const plan = await em.execute<{ 'QUERY PLAN': string }[]>(
           `explain (analyze, buffers) ${q.sql}`,
           q.params,

@@ -5,7 +5,7 @@ import { startTestHub, ok, type TestHub } from './helpers/hub';
 import { generateImportFile } from '../scripts/gen-import';
 import { importFile } from './helpers/fixtures';
 import { contentIndexText } from '../src/modules/sharing/duplicate-method';
-import { candidateLookUpQuery } from '../src/modules/sharing/dup-candidates';
+import { contentOnlyLookUpQuery } from '../src/modules/sharing/dup-candidates';
 import { PETITIONER_AAD } from '../src/modules/petitioner/sealing';
 import { loadDemoUnits, terminatedCase } from './helpers/fixtures';
 
@@ -46,20 +46,7 @@ async function someTerminatedCase(offset = 17) {
 async function lookUpOfSomeCase() {
   const c = await someTerminatedCase();
   const em = t.orm.em.fork();
-  const q = candidateLookUpQuery(em, {
-    dupText: contentIndexText(c.text),
-    idBidx: null,
-    namePhoneBidx: null,
-    maxOwnCases: 200,
-    allowance: {
-      userId: 'test:explain',
-      now: new Date(),
-      windows: [],
-      contentKindPrefix: 'dup:content:',
-      contentKind: null,
-    },
-  });
-  return { em, q };
+  return { em, q: contentOnlyLookUpQuery(em, c.text, 200, 'test:explain') };
 }
 
 async function indexErrors() {

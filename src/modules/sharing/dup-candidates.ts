@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { PetitionCase } from '../case/case.entity';
 import { caseRows } from './case-rows';
+import { contentIndexText } from './duplicate-method';
 import {
   spendStatement,
   spentAll,
@@ -266,3 +267,17 @@ async function executePrepared(
 
 /** The case's columns the answer reads, as `c.x, …` (not `c.*`: dup_grams is the database's alone). */
 export const caseColumns = (em: EntityManager) => caseRows(em).columns;
+
+/**
+ * The look-up for a text alone, as a check without identity sends it but spending no allowance
+ * (no windows): what the plan tests and the EXPLAIN scripts read.
+ */
+export function contentOnlyLookUpQuery(em: EntityManager, text: string, maxOwnCases: number, userId: string) {
+  return candidateLookUpQuery(em, {
+    dupText: contentIndexText(text),
+    idBidx: null,
+    namePhoneBidx: null,
+    maxOwnCases,
+    allowance: { userId, now: new Date(), windows: [], contentKindPrefix: 'dup:content:', contentKind: null },
+  });
+}
