@@ -8,7 +8,7 @@ import { CaseFilterInput } from './inputs';
  * (shared/graphql-args.ts) with its filter added.
  */
 
-/** cases: the filter, then the page. */
+/** cases: the page (first, after), then the filter. */
 @ArgsType()
 export class CaseListArgs extends BarePageArgs {
   @Field(() => CaseFilterInput, { nullable: true })

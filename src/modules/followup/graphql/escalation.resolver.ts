@@ -12,7 +12,7 @@ import type { ReportNotes } from '../escalation.service';
 import { EscalationReport } from '../followup.entity';
 import { EscalationStatus } from '../followup.enums';
 import { openOnce } from '../sealed-text';
-import { FollowUpPageArgs } from './args';
+import { BarePageArgs } from '../../../shared/graphql-args';
 import { AcknowledgeEscalationInput, ReportEscalationInput, ResolveEscalationInput } from './inputs';
 import { EscalationReportConnection } from './views';
 
@@ -41,7 +41,7 @@ export class EscalationResolver {
       description: '按状态筛选（默认 REPORTED、ACKNOWLEDGED）',
     })
     statuses: EscalationStatus[] | undefined,
-    @Args() { first, after }: FollowUpPageArgs,
+    @Args() { first, after }: BarePageArgs,
   ) {
     return toConnection(await services.followup.escalations.inbox(actor, statuses, first, after));
   }

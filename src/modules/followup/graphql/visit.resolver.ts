@@ -7,7 +7,7 @@ import { PERSONAL_DATA_MARK } from '../../petitioner/personal-data';
 import { ReturnVisit } from '../followup.entity';
 import { openOnce } from '../sealed-text';
 import type { VisitNotes } from '../visit.service';
-import { FollowUpPageArgs } from './args';
+import { BarePageArgs } from '../../../shared/graphql-args';
 import { RecordReturnVisitInput } from './inputs';
 import { OverdueReturnVisitConnection } from './views';
 
@@ -21,7 +21,7 @@ export class ReturnVisitResolver {
     @Ctx() { actor, services }: Context,
     @Arg('unitCode', () => String, { nullable: true, description: '只看该单位及其下级单位' })
     unitCode: string | undefined,
-    @Args() { first, after }: FollowUpPageArgs,
+    @Args() { first, after }: BarePageArgs,
   ) {
     const page = await services.followup.visits.overdue(actor, { unitCode }, first, after);
     return toConnection({
