@@ -177,12 +177,15 @@ export class AuditChainer {
       batch.forEach((w, i) => w.resolve(i === 0 ? staged : 0));
       return;
     } catch (e) {
-      if (batch.length === 1) {
-        batch[0].reject(e);
+      // Only a refused value (SQLSTATE class 22 data or 23 constraint) can be one writer's fault;
+      // anything else (the database gone, a timeout) fails every writer now, not one by one.
+      const code = String((e as { code?: unknown }).code ?? '');
+      if (batch.length === 1 || !/^2[23]/.test(code)) {
+        batch.forEach((w) => w.reject(e));
         return;
       }
     }
-    // One writer's entry may have failed the batch: each writer alone, so only that one fails.
+    // One writer's entry failed the batch: each writer alone, so only that one fails.
     for (const w of batch) {
       try {
         w.resolve(await this.chain(w.entries, w.drain));
