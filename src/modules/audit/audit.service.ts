@@ -200,14 +200,9 @@ export class AuditService {
    * throws if they are not.
    */
   async recordMany(entries: AuditEntry[]): Promise<void> {
+    if (!this.em.isInTransaction()) return this.recordManyDetached(entries);
     if (!entries.length) return;
-    const prepared = entries.map(prepare);
-    const at = this.now().toISOString();
-    if (this.em.isInTransaction()) {
-      await this.append(this.em, prepared, at);
-      return;
-    }
-    await this.chainer().append(prepared.map((p) => ({ ...p, at })));
+    await this.append(this.em, entries.map(prepare), this.now().toISOString());
   }
 
   /**
