@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   GraphQLError,
   Kind,
@@ -212,7 +213,7 @@ const costCache = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, Map<string, n
  * and the same page is asked for again and again. Bounded: per document at most
  * CACHED_COSTS_PER_DOCUMENT entries (then it starts over), only for variables of at most
  * CACHED_VARIABLES_MAX characters of JSON; documents are held weakly, as Apollo's document cache
- * holds them. Refusals (thrown) are not cached.
+ * holds them; keyed by a SHA-256 of operation and variables. Refusals (thrown) are not cached.
  */
 export function cachedCost(
   schema: GraphQLSchema,
@@ -228,7 +229,10 @@ export function cachedCost(
   if (!bySchema) costCache.set(schema, (bySchema = new WeakMap()));
   let byDoc = bySchema.get(document);
   if (!byDoc) bySchema.set(document, (byDoc = new Map()));
-  const key = `${maxCost}\u0000${operationName ?? ''}\u0000${vars}`;
+  // Hashed: variables may carry personal data (a checkDuplicate's ID number), never kept in clear.
+  const key = createHash('sha256')
+    .update(`${maxCost}\u0000${operationName ?? ''}\u0000${vars}`)
+    .digest('base64');
   const known = byDoc.get(key);
   if (known !== undefined) return known;
   const cost = queryCost(schema, document, variables, operationName, maxCost);
