@@ -62,9 +62,12 @@ export function requiredId(
   value: string | number | null | undefined,
   what: string,
 ): number | null {
-  const id = checkId(p, field, value);
-  p.check(!!id, field, `${what} ID 不能为空`);
-  return id;
+  // A missing ID is said to be missing; a given but malformed one only that it is invalid (checkId).
+  if (value === null || value === undefined || String(value).trim() === '') {
+    p.add(field, `${what} ID 不能为空`);
+    return null;
+  }
+  return checkId(p, field, value);
 }
 
 export const trimOrNull = (s: string | null | undefined): string | null => s?.trim() || null;

@@ -1,3 +1,4 @@
+import { CLEAR_READ_OPERATIONS } from '../../access/clear-reads';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Actor } from '../../auth/actor';
 import type { Deps } from '../../shared/deps';
@@ -101,7 +102,7 @@ export interface LookupActivity {
 /** The audited operations that are look-ups of personal data, by what the activity report calls them. */
 export const LOOKUP_OPERATIONS = {
   duplicateChecks: 'sharing.checkDuplicate',
-  clearReads: 'petitioner.read.clear',
+  clearReads: CLEAR_READ_OPERATIONS.petitioner,
   reveals: 'petitioner.reveal',
   fileDownloads: 'archive.file.download',
   revealBursts: 'petitioner.reveal.burst',
