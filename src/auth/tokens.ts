@@ -147,12 +147,13 @@ export function createTokenVerifier(
       throw new UnauthenticatedError('未认证：令牌中的用户标识无效');
     if (typeof payload.name === 'string' && (!CLAIM_RE.test(payload.name) || payload.name.length > 100))
       throw new UnauthenticatedError('未认证：令牌中的姓名无效');
-    const claims: TokenClaims = {
+    // Frozen: the cache hands this one object to every later request with the same token.
+    const claims: TokenClaims = Object.freeze({
       userId: payload.sub,
       name: typeof payload.name === 'string' ? payload.name : payload.sub,
       role,
       unitCode: payload.unit,
-    };
+    });
     // Until its exp, and never past the age jose would refuse it at (iat + maximum lifetime).
     const until = Math.min(payload.exp as number, (payload.iat as number) + maxLifetime) * 1000;
     verified.set(token, { claims, key, until });
